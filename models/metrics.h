@@ -1,0 +1,63 @@
+/* metrics.h - the figures of one replication: the columns of /summary.
+ *
+ * Each replication reduces its calls and units to one row of figures; the
+ * run's summary is the mean of each column across replications with its 95%
+ * confidence interval (stats.h). The set of columns depends only on the number
+ * of priorities, so a results file carries everything needed to rebuild the
+ * table, and two files with the same priorities can be compared column by
+ * column.
+ *
+ * Columns, in order (P = number of priorities):
+ *   rep                         replication index
+ *   calls, counted, answered, diverted, unanswered     counts (counted = after warm-up)
+ *   response_mean_s, response_p50_s, response_p90_s, response_p95_s
+ *   within_target               fraction of answered counted calls reached within target
+ *   wait_mean_s                 queue wait (no unit free), mean over answered
+ *   travel_mean_s, travel_mean_m
+ *   utilisation                 busy time / on-duty time over all units
+ *   overtime_s                  total over all units
+ *   then for each priority k = 1..P:
+ *   pk_calls, pk_response_mean_s, pk_response_p50_s, pk_response_p90_s,
+ *   pk_response_p95_s, pk_within_target, pk_wait_mean_s
+ * Response figures are over answered, counted calls; a priority without such
+ * calls in a replication gets NaN (the CI then says on how many replications
+ * it rests). Diverted calls are counted apart, never as response times.
+ */
+#ifndef PATROLSIM_METRICS_H
+#define PATROLSIM_METRICS_H
+
+#include <stddef.h>
+
+#include "model.h"
+
+typedef enum metric_type {
+    METRIC_INDEX,    /* rep: stored as an unsigned integer */
+    METRIC_COUNT,    /* stored as a 64-bit integer */
+    METRIC_REAL      /* stored as a double */
+} metric_type;
+
+typedef struct metric_def {
+    char name[40];     /* column name, with its unit suffix (_s, _m) */
+    metric_type type;
+    const char *unit;  /* "s", "m", "1" (fraction), "count", "index": the HDF5 attribute */
+    int priority;      /* 0: all calls; k: priority k only */
+} metric_def;
+
+typedef struct metrics {
+    metric_def *defs;
+    size_t n;
+    int n_priorities;
+} metrics;
+
+/* Builds the column list for n_priorities (1..SCEN_MAX_PRIORITIES). 0 or -1. */
+int metrics_init(metrics *m, int n_priorities);
+void metrics_fini(metrics *m);
+
+/* Index of a column by name, or -1. */
+int metrics_find(const metrics *m, const char *name);
+
+/* Reduces one replication to its row: out[m->n], every value as a double.
+ * Uses a scratch buffer it allocates and frees; -1 when out of memory. */
+int metrics_compute(const metrics *m, const scenario *s, const rep_result *r, double *out);
+
+#endif

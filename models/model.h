@@ -1,0 +1,101 @@
+/* model.h - one replication of the police operations model.
+ *
+ * model_run_rep simulates replication `rep` of a scenario from scratch:
+ *   1. it generates the replication's calls from the call streams (arrival,
+ *      location, type, on-scene, handling), before and independently of any
+ *      deployment decision, so two scenarios with the same call model face the
+ *      same calls (common random numbers by construction);
+ *   2. it runs the event loop: call received -> dispatch decision (after the
+ *      handling time) -> units travel -> first arrival starts the on-scene time
+ *      -> units clear, take the next queued call they may answer or head home;
+ *      shifts start and end (a busy unit finishes its call first and the
+ *      overtime is counted);
+ *   3. it fills a rep_result with one record per call and per unit.
+ *
+ * The dispatch rule is in dispatch.c. Everything a replication mutates lives in
+ * a model_ws owned by one thread; the scenario is only read. The result depends
+ * only on (scenario, seed, rep).
+ */
+#ifndef PATROLSIM_MODEL_H
+#define PATROLSIM_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scenario.h"
+
+/* Random-number sources, one stream each per replication (see rng.h). The
+ * numbers are part of the results' reproducibility: never renumber them. */
+enum model_source {
+    SRC_ARRIVAL = 1,  /* call times */
+    SRC_LOCATION = 2, /* call places */
+    SRC_TYPE = 3,     /* incident types */
+    SRC_ONSCENE = 4,  /* time on scene */
+    SRC_HANDLING = 5, /* call-taking time */
+};
+
+enum call_status {
+    CALL_ANSWERED = 0,   /* a unit reached the scene */
+    CALL_DIVERTED = 1,   /* no unit free and the scenario diverts (lost) */
+    CALL_UNANSWERED = 2, /* still waiting or travelling when the run ended */
+};
+
+/* One call for service, as written to /incidents. Times are seconds from the
+ * start of day 0; NaN where the call never got that far. */
+typedef struct call_rec {
+    uint32_t rep;
+    uint32_t id;            /* index in arrival order within the replication */
+    int32_t type;           /* index into scenario types */
+    int32_t priority;       /* 1 = most urgent */
+    int32_t zone;           /* index into scenario zones, -1 outside any zone */
+    int32_t node;           /* network node index */
+    int32_t status;         /* enum call_status */
+    int32_t counted;        /* 1 when after the warm-up (in the statistics) */
+    double t_call_s;        /* received */
+    double t_dispatch_s;    /* first unit assigned */
+    double t_arrive_s;      /* first unit on scene */
+    double t_clear_s;       /* last unit cleared */
+    double wait_s;          /* t_dispatch - t_call - handling: time queued for a free unit */
+    double travel_s;        /* first unit's travel time */
+    double travel_m;        /* first unit's travel distance */
+    double response_s;      /* t_arrive - t_call */
+    double onscene_s;       /* drawn on-scene time */
+    double target_s;        /* the response target that applies */
+    int32_t unit;           /* first unit sent, -1 none */
+    int32_t units_sent;     /* how many units were sent */
+    int32_t officers_short; /* officers required but not available at dispatch */
+    int32_t runner_up;      /* the next-best free unit at dispatch, -1 none */
+    double runner_up_travel_s; /* its travel time, NaN when none */
+} call_rec;
+
+/* One unit over one replication, as written to /unit_reps. */
+typedef struct unit_rec {
+    uint32_t rep;
+    int32_t unit;           /* index into scenario units */
+    int32_t calls;          /* calls it was sent to (counted or not) */
+    double on_duty_s;       /* time on shift within [warmup, horizon) */
+    double busy_s;          /* time assigned to calls within [warmup, horizon) */
+    double overtime_s;      /* time past the end of shift spent finishing calls */
+    double travel_m;        /* distance driven or walked to and from calls */
+} unit_rec;
+
+typedef struct rep_result {
+    uint32_t rep;
+    call_rec *calls; size_t n_calls, cap_calls;
+    unit_rec *units; size_t n_units;
+    uint64_t events;        /* events processed, for speed figures */
+} rep_result;
+
+typedef struct model_ws model_ws;
+
+/* A workspace for running replications of s on one thread; reused between
+ * replications so that the event loop does not allocate in steady state. */
+model_ws *model_ws_create(const scenario *s); /* NULL when out of memory */
+void model_ws_destroy(model_ws *w);           /* NULL is a no-op */
+
+/* Runs replication rep into out (whose arrays it grows as needed; initialise
+ * with {0} and free with rep_result_fini). Returns 0, or -1 when out of memory. */
+int model_run_rep(model_ws *w, uint32_t rep, rep_result *out);
+void rep_result_fini(rep_result *r);
+
+#endif

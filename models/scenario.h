@@ -1,0 +1,198 @@
+/* scenario.h - an immutable, validated scenario: network, forces, call model.
+ *
+ * A scenario is read from a libconfig file (the keys are documented in
+ * scenarios/README.md), checked as a whole, and then never written again: all
+ * replications and threads share it read-only. Loading reports every problem,
+ * compiler-style, with file, line and the path of the offending setting:
+ *
+ *     scenarios/x.cfg:42: units.[3].crew: must be >= 1 (got 0)
+ *
+ * Unknown keys, wrong types, out-of-range or non-finite numbers, references to
+ * things that do not exist (a station, a unit kind, a zone), duplicate names
+ * and empty lists are all errors. Command-line overrides (--set path=value)
+ * replace an existing scalar before checking; an override of a path that does
+ * not exist, or with a value of the wrong type, is an error too.
+ *
+ * Units are listed in the file as groups (count x crew, a kind, a station, a
+ * daily shift) and expanded here into individual units named "<group>-<i>".
+ * Times of day are seconds from midnight; day 0 of a run starts at 00:00 on
+ * the weekday run.start_weekday (0 = Monday).
+ */
+#ifndef PATROLSIM_SCENARIO_H
+#define PATROLSIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "net.h"
+#include "travel.h"
+
+#define SCEN_MAX_PRIORITIES 5
+
+/* A positive random duration. One uniform per draw, inverted through the
+ * distribution's quantile function, so that a call consumes the same number of
+ * random numbers whatever its type (this keeps call streams aligned across
+ * scenarios). */
+typedef enum scen_dist_kind {
+    DIST_FIXED,       /* mean_s */
+    DIST_EXPONENTIAL, /* mean_s */
+    DIST_LOGNORMAL,   /* mean_s, sd_s */
+    DIST_GAMMA,       /* mean_s, sd_s */
+    DIST_UNIFORM      /* min_s, max_s */
+} scen_dist_kind;
+
+typedef struct scen_dist {
+    scen_dist_kind kind;
+    double mean_s, sd_s;  /* DIST_FIXED, _EXPONENTIAL, _LOGNORMAL, _GAMMA */
+    double min_s, max_s;  /* DIST_UNIFORM */
+} scen_dist;
+
+/* The value of d at probability u in (0, 1). */
+double scen_dist_quantile(const scen_dist *d, double u);
+double scen_dist_mean(const scen_dist *d);
+
+typedef struct scen_zone_kind {
+    char *name;                             /* "urban", "township", ... */
+    double target_s[SCEN_MAX_PRIORITIES];   /* response target per priority 1..n_priorities */
+} scen_zone_kind;
+
+typedef struct scen_zone {
+    char *name;        /* as in the network file's node records */
+    int kind;          /* index into zone_kinds */
+    double weight;     /* relative share of calls placed in this zone */
+    uint32_t *nodes;   /* nodes of the network in this zone */
+    size_t n_nodes;
+} scen_zone;
+
+/* A hotspot is an extra place where calls concentrate: the nodes within
+ * radius_m of a centre. A call placed there still belongs to the zone of its
+ * node for targets and reporting. */
+typedef struct scen_hotspot {
+    char *name;
+    uint32_t node;     /* centre */
+    double radius_m;
+    double weight;     /* relative share of calls, on the same scale as zone weights */
+    uint32_t *nodes;
+    size_t n_nodes;
+} scen_hotspot;
+
+typedef struct scen_itype {
+    char *name;
+    int priority;           /* 1 = most urgent .. n_priorities */
+    double share;           /* fraction of calls, normalised over all types */
+    int officers;           /* officers required on scene (units sent until crews cover it) */
+    scen_dist onscene;      /* time on scene from first arrival */
+    uint32_t kind_mask;     /* bit k set: unit kind k may answer; all kinds when none listed */
+} scen_itype;
+
+typedef struct scen_station {
+    char *name;
+    uint32_t node;
+    int squad;              /* officers on the station's books (article figure), for reporting */
+} scen_station;
+
+typedef struct scen_unit {
+    char *name;             /* "<group>-<i>" */
+    int group;              /* index into unit_groups */
+    int kind;               /* index into unit_kinds */
+    int station;            /* home station */
+    int crew;               /* officers in the unit */
+    net_mode mode;
+    double shift_start_s;   /* daily start, seconds from midnight, [0, 86400) */
+    double shift_len_s;     /* (0, 86400]; 86400 is round the clock */
+} scen_unit;
+
+typedef struct scen_unit_group {
+    char *name;
+    int count;
+    int line;               /* line in the scenario file, for messages */
+} scen_unit_group;
+
+typedef enum scen_policy { POLICY_NEAREST, POLICY_PLAN } scen_policy;
+typedef enum scen_overflow { OVERFLOW_QUEUE, OVERFLOW_DIVERT } scen_overflow;
+
+/* A response plan: for one zone, the units to try in order. */
+typedef struct scen_plan {
+    int zone;
+    int *units;
+    size_t n_units;
+} scen_plan;
+
+typedef struct scenario {
+    char *path;             /* the scenario file as given */
+    char *name;
+    char *description;
+    char *text;             /* the file's full text, recorded in results */
+    char *overrides;        /* the --set overrides applied, one per line ("" if none) */
+
+    /* Inputs read, with a 64-bit FNV-1a hash of each (identity, not security). */
+    char **input_paths;
+    uint64_t *input_hashes;
+    size_t n_inputs;
+
+    /* run */
+    uint64_t seed;
+    int replications;
+    double horizon_s;       /* calls arrive in [0, horizon_s) */
+    double warmup_s;        /* calls before this are simulated but not counted */
+    double drain_s;         /* after the horizon, time allowed for open calls to finish */
+    int start_weekday;      /* weekday of day 0, 0 = Monday */
+    int threads;            /* 0: all cores */
+
+    /* network and travel */
+    net *net;
+    travel *travel;
+    bool travel_enabled;    /* false: every travel takes 0 s (validation scenarios) */
+
+    /* geography */
+    scen_zone_kind *zone_kinds; size_t n_zone_kinds;
+    scen_zone *zones;       size_t n_zones;
+    scen_hotspot *hotspots; size_t n_hotspots;
+    int *node_zone;         /* [net->n_nodes] zone index of each node, -1 none */
+
+    /* call model */
+    double calls_per_day;   /* mean over the week */
+    double hourly[24];      /* rate multipliers by hour of day, mean 1 */
+    double weekly[7];       /* rate multipliers by weekday (Monday first), mean 1 */
+    scen_dist handling;     /* call taking: call received -> dispatch decision */
+    scen_itype *types;      size_t n_types;
+    int n_priorities;       /* highest priority number used by a type */
+
+    /* forces */
+    scen_station *stations; size_t n_stations;
+    char **unit_kinds;      size_t n_unit_kinds;   /* at most 32 */
+    scen_unit_group *unit_groups; size_t n_unit_groups;
+    scen_unit *units;       size_t n_units;
+
+    /* dispatch */
+    scen_policy policy;
+    scen_overflow overflow;
+    scen_plan *plans;       size_t n_plans;   /* POLICY_PLAN: indexed by zone, n_plans == n_zones */
+} scenario;
+
+/* Loads, expands and checks a scenario, including its network, and builds the
+ * travel model. overrides are "path=value" strings (may be NULL when n == 0).
+ * NULL on any error, with every problem in d. Free with scen_destroy. */
+scenario *scen_load(const char *path, const char *const *overrides, size_t n_overrides,
+                    diag *d);
+void scen_destroy(scenario *s); /* NULL is a no-op */
+
+/* Rate of calls (per second) at time t_s, from calls_per_day, hourly, weekly. */
+double scen_call_rate(const scenario *s, double t_s);
+
+/* Whether unit u is on shift at time t_s, and the end of the shift that
+ * contains t_s (or the start of the next one when off shift). */
+bool scen_unit_on_shift(const scenario *s, const scen_unit *u, double t_s);
+double scen_unit_next_change_s(const scenario *s, const scen_unit *u, double t_s);
+
+/* The target response time of a call of priority p (1-based) in zone z. */
+double scen_target_s(const scenario *s, int zone, int priority);
+
+/* Prints what the scenario holds: forces, network size, expected calls per
+ * day, offered load against capacity ("patrolsim check"). */
+void scen_print_check(const scenario *s, FILE *out);
+
+#endif
