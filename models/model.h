@@ -73,7 +73,7 @@ typedef struct unit_rec {
     uint32_t rep;
     int32_t unit;           /* index into scenario units */
     int32_t calls;          /* calls it was sent to (counted or not) */
-    double on_duty_s;       /* time on shift within [warmup, horizon) */
+    double on_duty_s;       /* time on shift, or on overtime, within [warmup, horizon) */
     double busy_s;          /* time assigned to calls within [warmup, horizon) */
     double overtime_s;      /* time past the end of shift spent finishing calls */
     double travel_m;        /* distance driven or walked to and from calls */

@@ -1,0 +1,178 @@
+/* metrics.c - reduce one replication to its row of figures. See metrics.h. */
+#include "metrics.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+
+static int metrics_add(metrics *m, size_t *cap, const char *name, metric_type type,
+                       const char *unit, int priority)
+{
+    if (m->n == *cap) {
+        size_t ncap = *cap ? 2 * *cap : 32;
+        metric_def *d = realloc(m->defs, ncap * sizeof *d);
+        if (!d) return -1;
+        m->defs = d;
+        *cap = ncap;
+    }
+    metric_def *d = &m->defs[m->n++];
+    memset(d, 0, sizeof *d);
+    snprintf(d->name, sizeof d->name, "%s", name);
+    d->type = type;
+    d->unit = unit;
+    d->priority = priority;
+    return 0;
+}
+
+int metrics_init(metrics *m, int n_priorities)
+{
+    memset(m, 0, sizeof *m);
+    if (n_priorities < 1 || n_priorities > SCEN_MAX_PRIORITIES) return -1;
+    m->n_priorities = n_priorities;
+    size_t cap = 0;
+    static const struct { const char *name; metric_type type; const char *unit; } all[] = {
+        {"rep", METRIC_INDEX, "index"},         {"calls", METRIC_COUNT, "count"},
+        {"counted", METRIC_COUNT, "count"},     {"answered", METRIC_COUNT, "count"},
+        {"diverted", METRIC_COUNT, "count"},    {"unanswered", METRIC_COUNT, "count"},
+        {"response_mean_s", METRIC_REAL, "s"},  {"response_p50_s", METRIC_REAL, "s"},
+        {"response_p90_s", METRIC_REAL, "s"},   {"response_p95_s", METRIC_REAL, "s"},
+        {"within_target", METRIC_REAL, "1"},    {"wait_mean_s", METRIC_REAL, "s"},
+        {"travel_mean_s", METRIC_REAL, "s"},    {"travel_mean_m", METRIC_REAL, "m"},
+        {"utilisation", METRIC_REAL, "1"},      {"overtime_s", METRIC_REAL, "s"},
+    };
+    static const struct { const char *suffix; metric_type type; const char *unit; } per[] = {
+        {"calls", METRIC_COUNT, "count"},      {"response_mean_s", METRIC_REAL, "s"},
+        {"response_p50_s", METRIC_REAL, "s"},  {"response_p90_s", METRIC_REAL, "s"},
+        {"response_p95_s", METRIC_REAL, "s"},  {"within_target", METRIC_REAL, "1"},
+        {"wait_mean_s", METRIC_REAL, "s"},
+    };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (metrics_add(m, &cap, all[i].name, all[i].type, all[i].unit, 0)) goto err;
+    for (int k = 1; k <= n_priorities; k++)
+        for (size_t i = 0; i < sizeof per / sizeof per[0]; i++) {
+            char name[40];
+            snprintf(name, sizeof name, "p%d_%s", k, per[i].suffix);
+            if (metrics_add(m, &cap, name, per[i].type, per[i].unit, k)) goto err;
+        }
+    return 0;
+err:
+    metrics_fini(m);
+    return -1;
+}
+
+void metrics_fini(metrics *m)
+{
+    free(m->defs);
+    memset(m, 0, sizeof *m);
+}
+
+int metrics_find(const metrics *m, const char *name)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->defs[i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+/* Figures of one group of calls (all, or one priority): response times sorted
+ * into scratch, the rest accumulated. */
+typedef struct group_acc {
+    size_t calls, answered, within;
+    double sum_response, sum_wait, sum_travel_s, sum_travel_m;
+} group_acc;
+
+static void metrics_set(const metrics *m, double *out, const char *name, double v)
+{
+    int i = metrics_find(m, name);
+    if (i >= 0) out[i] = v;
+}
+
+static void metrics_set_group(const metrics *m, double *out, const char *prefix,
+                              const group_acc *g, double *resp, size_t n_resp)
+{
+    char name[48];
+    double na = (double)g->answered;
+    stats_sort(resp, n_resp);
+#define SETG(suffix, v)                                                                    \
+    do {                                                                                   \
+        snprintf(name, sizeof name, "%s%s", prefix, suffix);                               \
+        metrics_set(m, out, name, v);                                                      \
+    } while (0)
+    SETG("calls", (double)g->calls);
+    SETG("response_mean_s", g->answered ? g->sum_response / na : NAN);
+    SETG("response_p50_s", stats_quantile_sorted(resp, n_resp, 0.50));
+    SETG("response_p90_s", stats_quantile_sorted(resp, n_resp, 0.90));
+    SETG("response_p95_s", stats_quantile_sorted(resp, n_resp, 0.95));
+    SETG("within_target", g->answered ? (double)g->within / na : NAN);
+    SETG("wait_mean_s", g->answered ? g->sum_wait / na : NAN);
+#undef SETG
+}
+
+static void group_add(group_acc *g, const call_rec *c, double *resp)
+{
+    g->calls++;
+    if (c->status != CALL_ANSWERED) return;
+    resp[g->answered++] = c->response_s;
+    g->sum_response += c->response_s;
+    g->sum_wait += c->wait_s;
+    g->sum_travel_s += c->travel_s;
+    g->sum_travel_m += c->travel_m;
+    if (c->response_s <= c->target_s) g->within++;
+}
+
+int metrics_compute(const metrics *m, const scenario *s, const rep_result *r, double *out)
+{
+    (void)s;
+    double *resp = malloc((r->n_calls ? r->n_calls : 1) * sizeof *resp);
+    if (!resp) return -1;
+    for (size_t i = 0; i < m->n; i++) out[i] = NAN;
+    out[0] = (double)r->rep;
+
+    /* All counted calls first, then one pass per priority reusing the buffer. */
+    group_acc all = {0};
+    size_t counted = 0, answered = 0, diverted = 0, unanswered = 0;
+    for (size_t i = 0; i < r->n_calls; i++) {
+        const call_rec *c = &r->calls[i];
+        if (!c->counted) continue;
+        counted++;
+        answered += c->status == CALL_ANSWERED;
+        diverted += c->status == CALL_DIVERTED;
+        unanswered += c->status == CALL_UNANSWERED;
+        group_add(&all, c, resp);
+    }
+    metrics_set(m, out, "calls", (double)r->n_calls);
+    metrics_set(m, out, "counted", (double)counted);
+    metrics_set(m, out, "answered", (double)answered);
+    metrics_set(m, out, "diverted", (double)diverted);
+    metrics_set(m, out, "unanswered", (double)unanswered);
+    metrics_set(m, out, "travel_mean_s", all.answered ? all.sum_travel_s / (double)all.answered : NAN);
+    metrics_set(m, out, "travel_mean_m", all.answered ? all.sum_travel_m / (double)all.answered : NAN);
+    /* The all-calls group shares the per-priority names without the "pk_" prefix,
+     * except "calls", which above already holds every call of the replication. */
+    metrics_set_group(m, out, "", &all, resp, all.answered);
+    metrics_set(m, out, "calls", (double)r->n_calls);
+
+    for (int k = 1; k <= m->n_priorities; k++) {
+        group_acc g = {0};
+        for (size_t i = 0; i < r->n_calls; i++) {
+            const call_rec *c = &r->calls[i];
+            if (c->counted && c->priority == k) group_add(&g, c, resp);
+        }
+        char prefix[16];
+        snprintf(prefix, sizeof prefix, "p%d_", k);
+        metrics_set_group(m, out, prefix, &g, resp, g.answered);
+    }
+
+    double on_duty = 0, busy = 0, overtime = 0;
+    for (size_t u = 0; u < r->n_units; u++) {
+        on_duty += r->units[u].on_duty_s;
+        busy += r->units[u].busy_s;
+        overtime += r->units[u].overtime_s;
+    }
+    metrics_set(m, out, "utilisation", on_duty > 0 ? busy / on_duty : NAN);
+    metrics_set(m, out, "overtime_s", overtime);
+    free(resp);
+    return 0;
+}
