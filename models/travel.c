@@ -1,0 +1,459 @@
+/* travel.c - Dijkstra searches and the travel-time tables. See travel.h.
+ *
+ * Per mode, the travel object keeps its own compact adjacency: for each node,
+ * the usable out-arcs (forward) and in-arcs (reverse) as (other node, net edge,
+ * time) records, with the time length_m / speed_mps worked out once. Edges the
+ * mode cannot use are simply absent, so the inner loop has no test for them
+ * and reads one contiguous run of 16-byte records per node.
+ *
+ * All searches run in a travel_ws: distance, heap position, predecessor and
+ * two "stamp" arrays sized n. A node's entries are valid only when its stamp
+ * equals the workspace's current generation, so starting a search is O(1)
+ * (bump the generation) instead of O(n) clearing; the arrays are cleared only
+ * when the 32-bit generation wraps. The heap is 4-ary with decrease-key: at
+ * most n entries, shallower than a binary heap, and its four children share a
+ * cache line.
+ *
+ * Times to a destination always come from a reverse search rooted at it, with
+ * or without tables, so the table entry is exactly the no-table result rounded
+ * to float, and travel_time_s without tables equals travel_times_to bit for
+ * bit. Paths come from a forward search; their time sums the same edge times
+ * in the other order and may differ from travel_time_s in the last bits.
+ *
+ * Tables are built by up to opts->threads threads taking destinations from a
+ * shared counter. Each column is one independent search written to its own
+ * slice of the table, so the bytes do not depend on the thread count or on
+ * which thread did which column.
+ */
+#include "travel.h"
+
+#include <assert.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TRAVEL_SETTLED   UINT32_MAX /* pos[] of a node taken off the heap */
+#define TRAVEL_CHUNK     8          /* destinations a builder thread takes at once */
+#define TRAVEL_MAX_THREADS 256
+
+typedef struct travel_arc {
+    uint32_t node; /* the other end: head for forward arcs, tail for reverse ones */
+    uint32_t edge; /* index into net.edges */
+    double t_s;    /* length_m / speed_mps of this mode */
+} travel_arc;
+
+struct travel {
+    const net *g;                    /* borrowed */
+    size_t n;                        /* g->n_nodes */
+    uint32_t *fwd_start[NET_MODES];  /* [n + 1] into fwd */
+    travel_arc *fwd[NET_MODES];      /* usable out-arcs by tail */
+    uint32_t *rev_start[NET_MODES];  /* [n + 1] into rev */
+    travel_arc *rev[NET_MODES];      /* usable in-arcs by head */
+    float *tab[NET_MODES];           /* [n * n], tab[to * n + from]; NULL without tables */
+};
+
+typedef struct travel_heap_item {
+    double key;
+    uint32_t node;
+} travel_heap_item;
+
+struct travel_ws {
+    const travel *t;
+    size_t n;
+    uint32_t gen;            /* current search; 0 is never used */
+    uint32_t *seen;          /* seen[v] == gen: dist[v], pos[v], pred[v] are valid */
+    uint32_t *want;          /* want[v] == gen: v is a requested node not yet settled */
+    double *dist;            /* tentative or final time */
+    uint32_t *pos;           /* heap index, or TRAVEL_SETTLED */
+    uint32_t *pred;          /* arc index that labelled v (forward searches for paths) */
+    travel_heap_item *heap;  /* [n] */
+    size_t heap_n;
+    uint32_t *path_node;     /* path output, grown as needed */
+    double *path_t, *path_d;
+    size_t path_cap;
+};
+
+/* ------------------------------------------------------------------------ */
+/* The 4-ary heap.                                                           */
+
+static void heap_up(travel_ws *w, size_t i)
+{
+    travel_heap_item it = w->heap[i];
+    while (i > 0) {
+        size_t p = (i - 1) / 4;
+        if (w->heap[p].key <= it.key) break;
+        w->heap[i] = w->heap[p];
+        w->pos[w->heap[i].node] = (uint32_t)i;
+        i = p;
+    }
+    w->heap[i] = it;
+    w->pos[it.node] = (uint32_t)i;
+}
+
+static void heap_down(travel_ws *w, size_t i)
+{
+    travel_heap_item it = w->heap[i];
+    size_t n = w->heap_n;
+    for (;;) {
+        size_t c = 4 * i + 1;
+        if (c >= n) break;
+        size_t end = c + 4 < n ? c + 4 : n, best = c;
+        for (size_t k = c + 1; k < end; k++)
+            if (w->heap[k].key < w->heap[best].key) best = k;
+        if (w->heap[best].key >= it.key) break;
+        w->heap[i] = w->heap[best];
+        w->pos[w->heap[i].node] = (uint32_t)i;
+        i = best;
+    }
+    w->heap[i] = it;
+    w->pos[it.node] = (uint32_t)i;
+}
+
+static travel_heap_item heap_pop(travel_ws *w)
+{
+    travel_heap_item top = w->heap[0];
+    if (--w->heap_n > 0) {
+        w->heap[0] = w->heap[w->heap_n];
+        heap_down(w, 0);
+    }
+    w->pos[top.node] = TRAVEL_SETTLED;
+    return top;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Searches.                                                                 */
+
+/* Starts a new search generation; wanted nodes are marked after this. */
+static void ws_generation_next(travel_ws *w)
+{
+    if (++w->gen == 0) {
+        /* Wrapped after 2^32 searches: old stamps could now look current. */
+        memset(w->seen, 0, w->n * sizeof *w->seen);
+        memset(w->want, 0, w->n * sizeof *w->want);
+        w->gen = 1;
+    }
+    w->heap_n = 0;
+}
+
+/* Marks v as wanted; returns 1 if it was not already, else 0. */
+static size_t ws_want_mark(travel_ws *w, uint32_t v)
+{
+    if (w->want[v] == w->gen) return 0;
+    w->want[v] = w->gen;
+    return 1;
+}
+
+/* Dijkstra from src over the arcs (start, arc) in the current generation. Stops
+ * once n_want wanted nodes are settled, or runs over the whole graph when
+ * n_want is 0. */
+static void ws_search_run(travel_ws *w, const uint32_t *start, const travel_arc *arc,
+                          uint32_t src, size_t n_want)
+{
+    const uint32_t gen = w->gen;
+    uint32_t *seen = w->seen, *pos = w->pos, *pred = w->pred;
+    double *dist = w->dist;
+    seen[src] = gen;
+    dist[src] = 0;
+    pred[src] = UINT32_MAX;
+    w->heap[0] = (travel_heap_item){0, src};
+    pos[src] = 0;
+    w->heap_n = 1;
+    while (w->heap_n > 0) {
+        travel_heap_item top = heap_pop(w);
+        uint32_t v = top.node;
+        if (n_want > 0 && w->want[v] == gen && --n_want == 0) break;
+        for (uint32_t k = start[v], end = start[v + 1]; k < end; k++) {
+            uint32_t u = arc[k].node;
+            double du = top.key + arc[k].t_s;
+            if (seen[u] != gen) {
+                seen[u] = gen;
+                dist[u] = du;
+                pred[u] = k;
+                size_t i = w->heap_n++;
+                w->heap[i] = (travel_heap_item){du, u};
+                heap_up(w, i);
+            } else if (pos[u] != TRAVEL_SETTLED && du < dist[u]) {
+                dist[u] = du;
+                pred[u] = k;
+                w->heap[pos[u]].key = du;
+                heap_up(w, pos[u]);
+            }
+        }
+    }
+}
+
+/* The time found for v in the current generation (infinite if it was not reached,
+ * which a strongly connected network never allows). */
+static double ws_dist_get(const travel_ws *w, uint32_t v)
+{
+    return w->seen[v] == w->gen ? w->dist[v] : INFINITY;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Building.                                                                 */
+
+/* Builds the forward and reverse arc lists of mode m. */
+static int travel_arcs_build(travel *t, net_mode m)
+{
+    const net *g = t->g;
+    size_t n = t->n;
+    size_t usable = 0;
+    for (size_t e = 0; e < g->n_edges; e++)
+        if (g->edges[e].speed_mps[m] > 0) usable++;
+    t->fwd_start[m] = malloc((n + 1) * sizeof(uint32_t));
+    t->rev_start[m] = malloc((n + 1) * sizeof(uint32_t));
+    t->fwd[m] = malloc((usable ? usable : 1) * sizeof(travel_arc));
+    t->rev[m] = malloc((usable ? usable : 1) * sizeof(travel_arc));
+    if (!t->fwd_start[m] || !t->rev_start[m] || !t->fwd[m] || !t->rev[m]) return -1;
+    uint32_t kf = 0, kr = 0;
+    for (size_t v = 0; v < n; v++) {
+        t->fwd_start[m][v] = kf;
+        for (uint32_t i = g->out_start[v]; i < g->out_start[v + 1]; i++) {
+            const net_edge *e = &g->edges[g->out_edge[i]];
+            if (!(e->speed_mps[m] > 0)) continue;
+            t->fwd[m][kf++] = (travel_arc){e->to, g->out_edge[i], e->length_m / e->speed_mps[m]};
+        }
+        t->rev_start[m][v] = kr;
+        for (uint32_t i = g->in_start[v]; i < g->in_start[v + 1]; i++) {
+            const net_edge *e = &g->edges[g->in_edge[i]];
+            if (!(e->speed_mps[m] > 0)) continue;
+            t->rev[m][kr++] = (travel_arc){e->from, g->in_edge[i], e->length_m / e->speed_mps[m]};
+        }
+    }
+    t->fwd_start[m][n] = kf;
+    t->rev_start[m][n] = kr;
+    return 0;
+}
+
+typedef struct travel_builder {
+    travel *t;
+    atomic_size_t *next; /* next job: mode * n + destination */
+    atomic_int *failed;
+} travel_builder;
+
+/* One builder thread: takes chunks of destinations and fills their table rows. */
+static void *travel_table_work(void *arg)
+{
+    travel_builder *b = arg;
+    travel *t = b->t;
+    size_t n = t->n, jobs = NET_MODES * n;
+    travel_ws *w = travel_ws_create(t);
+    if (!w) {
+        atomic_store(b->failed, 1);
+        return NULL;
+    }
+    for (;;) {
+        size_t first = atomic_fetch_add(b->next, TRAVEL_CHUNK);
+        if (first >= jobs || atomic_load(b->failed)) break;
+        size_t last = first + TRAVEL_CHUNK < jobs ? first + TRAVEL_CHUNK : jobs;
+        for (size_t j = first; j < last; j++) {
+            net_mode m = (net_mode)(j / n);
+            uint32_t to = (uint32_t)(j % n);
+            ws_generation_next(w);
+            ws_search_run(w, t->rev_start[m], t->rev[m], to, 0);
+            float *row = t->tab[m] + (size_t)to * n;
+            for (size_t v = 0; v < n; v++) row[v] = (float)ws_dist_get(w, (uint32_t)v);
+        }
+    }
+    travel_ws_destroy(w);
+    return NULL;
+}
+
+static int travel_tables_build(travel *t, int threads)
+{
+    size_t n = t->n;
+    if (n > SIZE_MAX / sizeof(float) / n) return -1;
+    for (int m = 0; m < NET_MODES; m++) {
+        t->tab[m] = malloc(n * n * sizeof(float));
+        if (!t->tab[m]) return -1;
+    }
+    if (threads <= 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = cores > 0 ? (int)(cores < TRAVEL_MAX_THREADS ? cores : TRAVEL_MAX_THREADS) : 1;
+    }
+    if (threads > TRAVEL_MAX_THREADS) threads = TRAVEL_MAX_THREADS;
+    size_t jobs_chunks = (NET_MODES * n + TRAVEL_CHUNK - 1) / TRAVEL_CHUNK;
+    if ((size_t)threads > jobs_chunks) threads = (int)jobs_chunks;
+    atomic_size_t next = 0;
+    atomic_int failed = 0;
+    travel_builder b = {t, &next, &failed};
+    pthread_t tid[TRAVEL_MAX_THREADS];
+    int started = 0;
+    /* The calling thread works too; a thread that cannot be started just leaves
+     * more work for the others. */
+    for (int i = 1; i < threads; i++)
+        if (pthread_create(&tid[started], NULL, travel_table_work, &b) == 0) started++;
+    travel_table_work(&b);
+    for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
+    return atomic_load(&failed) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Public functions.                                                         */
+
+travel *travel_create(const net *g, const travel_opts *opts)
+{
+    travel *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->g = g;
+    t->n = g->n_nodes;
+    for (int m = 0; m < NET_MODES; m++)
+        if (travel_arcs_build(t, (net_mode)m) < 0) goto fail;
+    if (opts && t->n > 0 && t->n <= opts->table_max_nodes &&
+        travel_tables_build(t, opts->threads) < 0)
+        goto fail;
+    return t;
+fail:
+    travel_destroy(t);
+    return NULL;
+}
+
+void travel_destroy(travel *t)
+{
+    if (!t) return;
+    for (int m = 0; m < NET_MODES; m++) {
+        free(t->fwd_start[m]);
+        free(t->fwd[m]);
+        free(t->rev_start[m]);
+        free(t->rev[m]);
+        free(t->tab[m]);
+    }
+    free(t);
+}
+
+bool travel_has_table(const travel *t)
+{
+    return t->tab[0] != NULL;
+}
+
+size_t travel_table_bytes(const travel *t)
+{
+    return travel_has_table(t) ? NET_MODES * t->n * t->n * sizeof(float) : 0;
+}
+
+travel_ws *travel_ws_create(const travel *t)
+{
+    travel_ws *w = calloc(1, sizeof *w);
+    if (!w) return NULL;
+    size_t n = t->n ? t->n : 1;
+    w->t = t;
+    w->n = t->n;
+    w->seen = calloc(n, sizeof *w->seen);
+    w->want = calloc(n, sizeof *w->want);
+    w->dist = malloc(n * sizeof *w->dist);
+    w->pos = malloc(n * sizeof *w->pos);
+    w->pred = malloc(n * sizeof *w->pred);
+    w->heap = malloc(n * sizeof *w->heap);
+    if (!w->seen || !w->want || !w->dist || !w->pos || !w->pred || !w->heap) {
+        travel_ws_destroy(w);
+        return NULL;
+    }
+    return w;
+}
+
+void travel_ws_destroy(travel_ws *w)
+{
+    if (!w) return;
+    free(w->seen);
+    free(w->want);
+    free(w->dist);
+    free(w->pos);
+    free(w->pred);
+    free(w->heap);
+    free(w->path_node);
+    free(w->path_t);
+    free(w->path_d);
+    free(w);
+}
+
+double travel_time_s(const travel *t, travel_ws *w, net_mode m, uint32_t from, uint32_t to)
+{
+    assert(from < t->n && to < t->n && (int)m >= 0 && m < NET_MODES);
+    if (t->tab[m]) return t->tab[m][(size_t)to * t->n + from];
+    if (from == to) return 0;
+    ws_generation_next(w);
+    size_t n_want = ws_want_mark(w, from);
+    ws_search_run(w, t->rev_start[m], t->rev[m], to, n_want);
+    return ws_dist_get(w, from);
+}
+
+void travel_times_to(const travel *t, travel_ws *w, net_mode m, uint32_t to,
+                     const uint32_t *from, size_t n, double *out_s)
+{
+    assert(to < t->n && (int)m >= 0 && m < NET_MODES);
+    if (n == 0) return;
+    if (t->tab[m]) {
+        const float *row = t->tab[m] + (size_t)to * t->n;
+        for (size_t i = 0; i < n; i++) {
+            assert(from[i] < t->n);
+            out_s[i] = row[from[i]];
+        }
+        return;
+    }
+    ws_generation_next(w);
+    size_t n_want = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert(from[i] < t->n);
+        n_want += ws_want_mark(w, from[i]);
+    }
+    ws_search_run(w, t->rev_start[m], t->rev[m], to, n_want);
+    for (size_t i = 0; i < n; i++) out_s[i] = ws_dist_get(w, from[i]);
+}
+
+/* Makes room for a path of n nodes in the workspace. */
+static int ws_path_reserve(travel_ws *w, size_t n)
+{
+    if (n <= w->path_cap) return 0;
+    size_t cap = w->path_cap ? w->path_cap : 64;
+    while (cap < n) cap *= 2;
+    uint32_t *node = realloc(w->path_node, cap * sizeof *node);
+    if (!node) return -1;
+    w->path_node = node;
+    double *pt = realloc(w->path_t, cap * sizeof *pt);
+    if (!pt) return -1;
+    w->path_t = pt;
+    double *pd = realloc(w->path_d, cap * sizeof *pd);
+    if (!pd) return -1;
+    w->path_d = pd;
+    w->path_cap = cap;
+    return 0;
+}
+
+int travel_path_find(const travel *t, travel_ws *w, net_mode m, uint32_t from, uint32_t to,
+                     travel_path *out)
+{
+    assert(from < t->n && to < t->n && (int)m >= 0 && m < NET_MODES);
+    const travel_arc *arc = t->fwd[m];
+    const net *g = t->g;
+    ws_generation_next(w);
+    size_t n_want = ws_want_mark(w, to);
+    ws_search_run(w, t->fwd_start[m], arc, from, n_want);
+    if (w->seen[to] != w->gen) return -1; /* unreachable: net_load makes this impossible */
+    size_t len = 1;
+    for (uint32_t v = to; v != from; v = g->edges[arc[w->pred[v]].edge].from) len++;
+    if (ws_path_reserve(w, len) < 0) return -1;
+    size_t i = len;
+    for (uint32_t v = to;; v = g->edges[arc[w->pred[v]].edge].from) {
+        w->path_node[--i] = v;
+        if (v == from) break;
+    }
+    /* Accumulate from the start, in the same order as the search did, so time_s is
+     * exactly the search's distance to `to`. */
+    w->path_t[0] = 0;
+    w->path_d[0] = 0;
+    for (size_t k = 1; k < len; k++) {
+        const travel_arc *a = &arc[w->pred[w->path_node[k]]];
+        w->path_t[k] = w->path_t[k - 1] + a->t_s;
+        w->path_d[k] = w->path_d[k - 1] + g->edges[a->edge].length_m;
+    }
+    out->node = w->path_node;
+    out->t_s = w->path_t;
+    out->d_m = w->path_d;
+    out->n = len;
+    out->time_s = w->path_t[len - 1];
+    out->length_m = w->path_d[len - 1];
+    return 0;
+}
