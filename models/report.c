@@ -1,0 +1,289 @@
+/* report.c - the summary table and its JSON twin. See report.h.
+ *
+ * Cells are formatted into strings first and the columns sized to their widest cell, so the
+ * table stays aligned whatever the magnitudes (12 calls or 12000) and only as wide as it needs
+ * to be. Widths count characters, not bytes: "±" is two bytes of UTF-8.
+ *
+ * Columns are looked up by name (metrics_find), never by position, so a figure the table does
+ * not show costs nothing and a figure missing from the metrics prints as "-".
+ */
+#include "report.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+
+#define CELL_LEN 64
+
+/* The interval of one column, or an empty one (n = 0) when the column is unknown. */
+static stats_ci column_ci(const metrics *m, const double *rows, size_t n_reps, const char *name)
+{
+    int j = metrics_find(m, name);
+    if (j < 0 || !rows || n_reps == 0) {
+        stats_ci none = {.mean = NAN, .half_width = NAN, .lo = NAN, .hi = NAN, .sd = NAN, .n = 0};
+        return none;
+    }
+    return stats_ci95_strided(rows + j, n_reps, m->n);
+}
+
+/* "value[suffix] ± half-width[ (n=k)]", scaled; "-" when nothing to show. Sets *partial
+ * when the cell rests on fewer replications than the run has. */
+static void format_cell(char *buf, const metrics *m, const double *rows, size_t n_reps,
+                        const char *name, double scale, int decimals, const char *suffix,
+                        bool *partial)
+{
+    stats_ci ci = column_ci(m, rows, n_reps, name);
+    if (ci.n == 0 || !isfinite(ci.mean)) {
+        snprintf(buf, CELL_LEN, "-");
+        return;
+    }
+    int used;
+    if (isfinite(ci.half_width))
+        used = snprintf(buf, CELL_LEN, "%.*f%s ± %.*f", decimals, ci.mean * scale, suffix,
+                        decimals, ci.half_width * scale);
+    else
+        used = snprintf(buf, CELL_LEN, "%.*f%s", decimals, ci.mean * scale, suffix);
+    if (ci.n < n_reps && used > 0 && used < CELL_LEN) {
+        snprintf(buf + used, CELL_LEN - (size_t)used, " (n=%zu)", ci.n);
+        *partial = true;
+    }
+}
+
+/* Characters in a UTF-8 string (continuation bytes do not count). */
+static int text_width(const char *s)
+{
+    int w = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80) w++;
+    return w;
+}
+
+/* Prints s padded to width characters, right-aligned or left-aligned. */
+static void print_padded(FILE *out, const char *s, int width, bool right)
+{
+    int pad = width - text_width(s);
+    if (right)
+        fprintf(out, "%*s%s", pad > 0 ? pad : 0, "", s);
+    else
+        fprintf(out, "%s%*s", s, pad > 0 ? pad : 0, "");
+}
+
+static const char *or_unknown(const char *s)
+{
+    return s && s[0] ? s : "?";
+}
+
+/* The response-time table: "all" and one row per priority. */
+enum { RESP_COLS = 6 };
+
+static void print_response_table(FILE *out, const metrics *m, const double *rows, size_t n_reps,
+                                 bool *partial)
+{
+    static const char *const heads[RESP_COLS] = {"calls/rep", "mean", "p50",
+                                                 "p90", "p95", "within target"};
+    static const char *const suffixes[RESP_COLS] = {"calls", "response_mean_s",
+                                                    "response_p50_s", "response_p90_s",
+                                                    "response_p95_s", "within_target"};
+    size_t n_lines = 1 + (size_t)(m->n_priorities > 0 ? m->n_priorities : 0);
+    char(*cells)[RESP_COLS][CELL_LEN] = calloc(n_lines, sizeof *cells);
+    char(*labels)[32] = calloc(n_lines, sizeof *labels);
+    if (!cells || !labels) {
+        free(cells);
+        free(labels);
+        fprintf(out, "(out of memory for the response table)\n");
+        return;
+    }
+    int width[RESP_COLS], label_w = 0;
+    for (int c = 0; c < RESP_COLS; c++) width[c] = text_width(heads[c]);
+    for (size_t l = 0; l < n_lines; l++) {
+        char prefix[24] = "";
+        if (l == 0)
+            snprintf(labels[l], sizeof labels[l], "all");
+        else {
+            snprintf(labels[l], sizeof labels[l], "priority %zu", l);
+            snprintf(prefix, sizeof prefix, "p%zu_", l);
+        }
+        for (int c = 0; c < RESP_COLS; c++) {
+            char name[48];
+            /* The all-calls row counts calls after warm-up, as the per-priority rows do. */
+            snprintf(name, sizeof name, "%s%s", prefix,
+                     (l == 0 && c == 0) ? "counted" : suffixes[c]);
+            if (c == 0)
+                format_cell(cells[l][c], m, rows, n_reps, name, 1.0, 1, "", partial);
+            else if (c == RESP_COLS - 1)
+                format_cell(cells[l][c], m, rows, n_reps, name, 100.0, 1, "%", partial);
+            else
+                format_cell(cells[l][c], m, rows, n_reps, name, 1.0 / 60.0, 2, "", partial);
+            int w = text_width(cells[l][c]);
+            if (w > width[c]) width[c] = w;
+        }
+        int w = text_width(labels[l]);
+        if (w > label_w) label_w = w;
+    }
+    fprintf(out, "Response time by priority (minutes; calls after warm-up; "
+                 "mean across replications ± 95%% CI half-width)\n");
+    print_padded(out, "", label_w, false);
+    for (int c = 0; c < RESP_COLS; c++) {
+        fputs("   ", out);
+        print_padded(out, heads[c], width[c], true);
+    }
+    fputc('\n', out);
+    for (size_t l = 0; l < n_lines; l++) {
+        print_padded(out, labels[l], label_w, false);
+        for (int c = 0; c < RESP_COLS; c++) {
+            fputs("   ", out);
+            print_padded(out, cells[l][c], width[c], true);
+        }
+        fputc('\n', out);
+    }
+    free(cells);
+    free(labels);
+}
+
+/* One line of the other figures. */
+static void print_figure(FILE *out, const metrics *m, const double *rows, size_t n_reps,
+                         const char *label, const char *name, double scale, int decimals,
+                         bool *partial)
+{
+    char cell[CELL_LEN];
+    format_cell(cell, m, rows, n_reps, name, scale, decimals, "", partial);
+    fputs("  ", out);
+    print_padded(out, label, 34, false);
+    fprintf(out, "%s\n", cell);
+}
+
+int report_print(FILE *out, const report_info *info, const metrics *m, const double *rows,
+                 size_t n_reps)
+{
+    report_info none = {0};
+    if (!info) info = &none;
+    fprintf(out, "Scenario %s, ", or_unknown(info->scenario));
+    if (info->replications_planned > n_reps)
+        fprintf(out, "%zu of %zu replications (run incomplete)", n_reps,
+                info->replications_planned);
+    else
+        fprintf(out, "%zu replication%s", n_reps, n_reps == 1 ? "" : "s");
+    fprintf(out, ", seed %llu\n", (unsigned long long)info->seed);
+    if (info->source) fprintf(out, "Results file %s\n", info->source);
+    fputc('\n', out);
+
+    bool partial = false;
+    print_response_table(out, m, rows, n_reps, &partial);
+
+    fprintf(out, "\nPer replication (mean across replications ± 95%% CI half-width)\n");
+    static const struct {
+        const char *label, *name;
+        double scale;
+        int decimals;
+    } figures[] = {
+        {"calls received", "calls", 1.0, 1},
+        {"calls after warm-up", "counted", 1.0, 1},
+        {"answered", "answered", 1.0, 1},
+        {"diverted (no unit free)", "diverted", 1.0, 1},
+        {"unanswered at end of run", "unanswered", 1.0, 1},
+        {"queue wait, mean (min)", "wait_mean_s", 1.0 / 60.0, 2},
+    };
+    for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++)
+        print_figure(out, m, rows, n_reps, figures[i].label, figures[i].name, figures[i].scale,
+                     figures[i].decimals, &partial);
+    for (int k = 1; k <= m->n_priorities; k++) {
+        char label[48], name[48];
+        snprintf(label, sizeof label, "queue wait, priority %d (min)", k);
+        snprintf(name, sizeof name, "p%d_wait_mean_s", k);
+        print_figure(out, m, rows, n_reps, label, name, 1.0 / 60.0, 2, &partial);
+    }
+    print_figure(out, m, rows, n_reps, "travel time, mean (min)", "travel_mean_s", 1.0 / 60.0, 2,
+                 &partial);
+    print_figure(out, m, rows, n_reps, "travel distance, mean (km)", "travel_mean_m", 1e-3, 2,
+                 &partial);
+    print_figure(out, m, rows, n_reps, "utilisation (%)", "utilisation", 100.0, 1, &partial);
+    print_figure(out, m, rows, n_reps, "overtime, all units (hours)", "overtime_s",
+                 1.0 / 3600.0, 1, &partial);
+
+    if (partial || n_reps < 2) fputc('\n', out);
+    if (partial)
+        fprintf(out, "(n=K): the figure rests on the K replications that had answered calls "
+                     "to measure.\n");
+    if (n_reps < 2)
+        fprintf(out, "A confidence interval needs at least 2 replications; none is shown.\n");
+    return ferror(out) ? -1 : 0;
+}
+
+int report_print_table(FILE *out, const char *title, uint64_t seed, const metrics *m,
+                       const double *rows, size_t n_reps)
+{
+    report_info info = {.scenario = title, .seed = seed};
+    return report_print(out, &info, m, rows, n_reps);
+}
+
+/* ---- JSON ----------------------------------------------------------------------------------- */
+
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+/* The shortest of %.15g / %.17g that reads back exactly; null for NaN and infinities (JSON has
+ * no such numbers). */
+static void json_number(FILE *out, double v)
+{
+    if (!isfinite(v)) {
+        fputs("null", out);
+        return;
+    }
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.15g", v);
+    if (strtod(buf, NULL) != v) snprintf(buf, sizeof buf, "%.17g", v);
+    fputs(buf, out);
+}
+
+int report_print_json(FILE *out, const report_info *info, const metrics *m, const double *rows,
+                      size_t n_reps)
+{
+    report_info none = {0};
+    if (!info) info = &none;
+    fprintf(out, "{\"layout_version\":1,\"scenario\":");
+    json_string(out, info->scenario);
+    fprintf(out, ",\"seed\":%llu,\"replications\":%zu,\"replications_planned\":",
+            (unsigned long long)info->seed, n_reps);
+    if (info->replications_planned)
+        fprintf(out, "%zu", info->replications_planned);
+    else
+        fputs("null", out);
+    fputs(",\"figures\":{", out);
+    bool first = true;
+    for (size_t j = 0; j < m->n; j++) {
+        const metric_def *d = &m->defs[j];
+        if (d->type == METRIC_INDEX) continue; /* rep: an index, not a figure */
+        stats_ci ci = column_ci(m, rows, n_reps, d->name);
+        if (!first) fputc(',', out);
+        first = false;
+        json_string(out, d->name);
+        fputs(":{\"mean\":", out);
+        json_number(out, ci.mean);
+        fputs(",\"ci95_low\":", out);
+        json_number(out, ci.lo);
+        fputs(",\"ci95_high\":", out);
+        json_number(out, ci.hi);
+        fputs(",\"half_width\":", out);
+        json_number(out, ci.half_width);
+        fprintf(out, ",\"n\":%zu,\"unit\":", ci.n);
+        json_string(out, d->unit);
+        fputc('}', out);
+    }
+    fputs("}}\n", out);
+    return ferror(out) ? -1 : 0;
+}

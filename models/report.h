@@ -1,0 +1,50 @@
+/* report.h - the summary of a run: the table planners read, and the same figures as JSON.
+ *
+ * Input is the /summary matrix: n_reps rows of m->n figures (metrics.h), one row per
+ * replication, as metrics_compute fills them or results_read_summary reads them back. Every
+ * figure shown is the mean of that column across replications with its Student-t 95%
+ * confidence interval (stats_ci95); figures a replication could not compute (NaN: no answered
+ * call of that priority) are left out, and a cell that rests on fewer replications than the
+ * run has says on how many. Columns the table does not know are still in the JSON.
+ *
+ * The text table shows times in minutes (planners speak of an "8-minute response", and a
+ * confidence half-width in m:ss would read as a time of day), distances in km, fractions in
+ * percent and overtime in hours; each heading says its unit. The JSON keeps the file's units
+ * (seconds, metres, fractions). Both print nothing but the report and never fail on figures:
+ * NaN prints as "-" in the table and null in JSON.
+ */
+#ifndef PATROLSIM_REPORT_H
+#define PATROLSIM_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "metrics.h"
+
+/* What the header says about the run. Strings are borrowed; NULL is shown as "?". */
+typedef struct report_info {
+    const char *scenario;          /* scenario name */
+    const char *source;            /* the results file, or NULL (not shown) */
+    uint64_t seed;
+    size_t replications_planned;   /* 0: unknown; more than n_reps: the run is incomplete */
+} report_info;
+
+/* The summary table. rows is [n_reps * m->n], row-major. Returns 0, or -1 when writing to out
+ * failed (ferror). */
+int report_print(FILE *out, const report_info *info, const metrics *m, const double *rows,
+                 size_t n_reps);
+
+/* Shorthand for report_print with just a title and a seed (what `patrolsim run` knows). */
+int report_print_table(FILE *out, const char *title, uint64_t seed, const metrics *m,
+                       const double *rows, size_t n_reps);
+
+/* The same figures as one JSON object (keys in results/README.md), followed by a newline:
+ *   {"layout_version":1,"scenario":"...","seed":N,"replications":n,
+ *    "replications_planned":n,"figures":{"<column>":{"mean":x,"ci95_low":x,"ci95_high":x,
+ *    "half_width":x,"n":k,"unit":"s"},...}}
+ * for every column but rep, in column order; NaN and undefined values are null. 0 or -1. */
+int report_print_json(FILE *out, const report_info *info, const metrics *m, const double *rows,
+                      size_t n_reps);
+
+#endif

@@ -1,0 +1,908 @@
+/* results.c - the patrolsim results file, layout version 1. See results.h; the layout itself
+ * is documented for users in results/README.md, and the two must change together (with
+ * RESULTS_LAYOUT_VERSION whenever a reader of the old layout would misread the new one).
+ *
+ * The per-call and per-unit tables map call_rec and unit_rec field by field through static
+ * h5_field lists; _Static_asserts below fail the build if someone changes the type of a
+ * record's field without changing its column. The static tables (types, zones, units, ...)
+ * and /summary have columns known only at run time (string widths, the number of
+ * priorities), so they are laid out by a small row builder: fields appended one by one, each
+ * aligned, with values poked into a byte buffer.
+ *
+ * Strings in tables are fixed-width, sized to the longest value in the scenario (plus its
+ * NUL), so a table never truncates a name. Long free text (the scenario file, the command
+ * line) goes into variable-length string attributes.
+ */
+#include "results.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "h5.h"
+
+/* ---- Record layouts ------------------------------------------------------------------------- */
+
+/* A row of /incidents: the call as recorded, plus the network file id of its node so that
+ * users can join calls with /network/nodes by id as well as by row. */
+typedef struct incident_row {
+    call_rec c;
+    int64_t node_id;
+} incident_row;
+
+#define RESULTS_IS(expr, ctype) _Generic((expr), ctype: 1, default: 0)
+#define CALL_IS(m, ctype)                                                                  \
+    _Static_assert(RESULTS_IS(((call_rec *)0)->m, ctype), "call_rec." #m " changed type: "  \
+                                                          "update incident_fields")
+#define UNIT_IS(m, ctype)                                                                  \
+    _Static_assert(RESULTS_IS(((unit_rec *)0)->m, ctype), "unit_rec." #m " changed type: "  \
+                                                          "update unit_rep_fields")
+CALL_IS(rep, uint32_t); CALL_IS(id, uint32_t); CALL_IS(type, int32_t);
+CALL_IS(priority, int32_t); CALL_IS(zone, int32_t); CALL_IS(node, int32_t);
+CALL_IS(status, int32_t); CALL_IS(counted, int32_t); CALL_IS(t_call_s, double);
+CALL_IS(t_dispatch_s, double); CALL_IS(t_arrive_s, double); CALL_IS(t_clear_s, double);
+CALL_IS(wait_s, double); CALL_IS(travel_s, double); CALL_IS(travel_m, double);
+CALL_IS(response_s, double); CALL_IS(onscene_s, double); CALL_IS(target_s, double);
+CALL_IS(unit, int32_t); CALL_IS(units_sent, int32_t); CALL_IS(officers_short, int32_t);
+CALL_IS(runner_up, int32_t); CALL_IS(runner_up_travel_s, double);
+UNIT_IS(rep, uint32_t); UNIT_IS(unit, int32_t); UNIT_IS(calls, int32_t);
+UNIT_IS(on_duty_s, double); UNIT_IS(busy_s, double); UNIT_IS(overtime_s, double);
+UNIT_IS(travel_m, double);
+
+#define INC(m, t, unit) {#m, t, offsetof(incident_row, c.m), 0, unit}
+static const h5_field incident_fields[] = {
+    INC(rep, H5X_U32, "index"),
+    INC(id, H5X_U32, "index"),
+    INC(type, H5X_I32, "index"),
+    INC(priority, H5X_I32, "level"),
+    INC(zone, H5X_I32, "index"),
+    INC(node, H5X_I32, "index"),
+    {"node_id", H5X_I64, offsetof(incident_row, node_id), 0, "id"},
+    INC(status, H5X_I32, "code"),
+    INC(counted, H5X_I32, "flag"),
+    INC(t_call_s, H5X_F64, "s"),
+    INC(t_dispatch_s, H5X_F64, "s"),
+    INC(t_arrive_s, H5X_F64, "s"),
+    INC(t_clear_s, H5X_F64, "s"),
+    INC(wait_s, H5X_F64, "s"),
+    INC(travel_s, H5X_F64, "s"),
+    INC(travel_m, H5X_F64, "m"),
+    INC(response_s, H5X_F64, "s"),
+    INC(onscene_s, H5X_F64, "s"),
+    INC(target_s, H5X_F64, "s"),
+    INC(unit, H5X_I32, "index"),
+    INC(units_sent, H5X_I32, "count"),
+    INC(officers_short, H5X_I32, "count"),
+    INC(runner_up, H5X_I32, "index"),
+    INC(runner_up_travel_s, H5X_F64, "s"),
+};
+#undef INC
+
+#define UR(m, t, unit) {#m, t, offsetof(unit_rec, m), 0, unit}
+static const h5_field unit_rep_fields[] = {
+    UR(rep, H5X_U32, "index"),      UR(unit, H5X_I32, "index"),
+    UR(calls, H5X_I32, "count"),    UR(on_duty_s, H5X_F64, "s"),
+    UR(busy_s, H5X_F64, "s"),       UR(overtime_s, H5X_F64, "s"),
+    UR(travel_m, H5X_F64, "m"),
+};
+#undef UR
+
+#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The meaning of call_rec.status, recorded beside /incidents (enum call_status order). */
+static const char *const status_names[] = {"answered", "diverted", "unanswered"};
+
+/* ---- Row builder for tables whose columns are known at run time ------------------------------ */
+
+#define ROWB_MAX 48
+
+typedef struct rowb {
+    h5_field f[ROWB_MAX];
+    char names[ROWB_MAX][40]; /* storage for generated names ("target_p1_s") */
+    size_t n;
+    size_t size;              /* the row stride so far */
+} rowb;
+
+/* Adds a column at the next aligned offset; returns its index. strsize only for H5X_STR. */
+static size_t rowb_add(rowb *b, const char *name, h5_ftype t, size_t strsize, const char *unit)
+{
+    size_t sz = t == H5X_STR ? strsize : (t == H5X_U32 || t == H5X_I32) ? 4 : 8;
+    size_t align = t == H5X_STR ? 1 : sz;
+    b->size = (b->size + align - 1) / align * align;
+    size_t i = b->n++;
+    snprintf(b->names[i], sizeof b->names[i], "%s", name);
+    b->f[i] = (h5_field){b->names[i], t, b->size, t == H5X_STR ? strsize : 0, unit};
+    b->size += sz;
+    return i;
+}
+
+/* The stride: rounded up so that an array of rows keeps every field aligned. */
+static size_t rowb_stride(const rowb *b)
+{
+    return (b->size + 7) / 8 * 8;
+}
+
+static void put_u32(unsigned char *row, const h5_field *f, uint32_t v)
+{
+    memcpy(row + f->offset, &v, sizeof v);
+}
+static void put_i32(unsigned char *row, const h5_field *f, int32_t v)
+{
+    memcpy(row + f->offset, &v, sizeof v);
+}
+static void put_i64(unsigned char *row, const h5_field *f, int64_t v)
+{
+    memcpy(row + f->offset, &v, sizeof v);
+}
+static void put_u64(unsigned char *row, const h5_field *f, uint64_t v)
+{
+    memcpy(row + f->offset, &v, sizeof v);
+}
+static void put_f64(unsigned char *row, const h5_field *f, double v)
+{
+    memcpy(row + f->offset, &v, sizeof v);
+}
+static void put_str(unsigned char *row, const h5_field *f, const char *s)
+{
+    snprintf((char *)row + f->offset, f->size, "%s", s ? s : "");
+}
+
+/* Bytes for a fixed string column holding every value of strs (with its NUL). */
+static size_t str_width(const char *const *strs, size_t n, size_t stride_bytes)
+{
+    size_t w = 1;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = *(const char *const *)((const char *)strs + i * stride_bytes);
+        size_t l = s ? strlen(s) + 1 : 1;
+        if (l > w) w = l;
+    }
+    return w;
+}
+
+/* str_width over a member of an array of structs; safe when the array is empty (NULL). */
+#define STR_WIDTH(arr, n, member)                                                          \
+    str_width((n) ? (const char *const *)&(arr)[0].member : NULL, (n), sizeof(arr)[0])
+
+/* Rows per chunk for a table written once: the whole table when small, else ~64 KiB. */
+static size_t static_chunk(size_t n, size_t row_size)
+{
+    if (n == 0) return 1;
+    return n * row_size <= 65536 ? n : 0;
+}
+
+/* ---- The writer ----------------------------------------------------------------------------- */
+
+struct results_writer {
+    h5_file *f;
+    const scenario *s;          /* borrowed */
+    const metrics *m;           /* borrowed */
+    h5_table *summary, *incidents, *unit_reps;
+    rowb sum;                   /* the /summary columns */
+    unsigned char *sum_row;     /* staging for one /summary row */
+    incident_row *inc;          /* staging for one replication's /incidents rows */
+    size_t inc_cap;
+    size_t reps_done;
+    bool failed;                /* a failed append leaves the tables in an unknown state */
+};
+
+/* The /summary columns: one per metric, rep u32, counts i64, reals f64. */
+static int summary_layout(rowb *b, const metrics *m)
+{
+    memset(b, 0, sizeof *b);
+    if (m->n > ROWB_MAX) return -1;
+    for (size_t i = 0; i < m->n; i++) {
+        const metric_def *d = &m->defs[i];
+        h5_ftype t = d->type == METRIC_INDEX ? H5X_U32 : d->type == METRIC_COUNT ? H5X_I64 : H5X_F64;
+        rowb_add(b, d->name, t, 0, d->unit);
+    }
+    return 0;
+}
+
+static int fail(results_writer *w, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(results_writer *w, int code, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    h5_file_fail(w->f, H5X_EINVAL, "%s", msg);
+    return code;
+}
+
+/* An h5 status as a results status. */
+static int from_h5(int rc)
+{
+    switch (rc) {
+    case H5X_OK: return RESULTS_OK;
+    case H5X_ENOMEM: return RESULTS_ENOMEM;
+    case H5X_EINVAL: return RESULTS_EINVAL;
+    case H5X_ENOTHDF5:
+    case H5X_ENOTFOUND:
+    case H5X_ETYPE: return RESULTS_EFORMAT;
+    default: return RESULTS_EIO;
+    }
+}
+
+static const char *nz(const char *s)
+{
+    return s ? s : "";
+}
+
+static void utc_now(char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (t == (time_t)-1 || !gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(buf, len, "unknown");
+}
+
+static int64_t node_id(const net *g, int64_t node)
+{
+    if (!g || node < 0 || (size_t)node >= g->n_nodes) return -1;
+    return g->nodes[node].id;
+}
+
+/* The mean of a duration distribution (as scen_dist_mean, which lives with the scenario
+ * loader; kept here so that writing a file needs no more of the model than its structs). */
+static double dist_mean(const scen_dist *d)
+{
+    return d->kind == DIST_UNIFORM ? 0.5 * (d->min_s + d->max_s) : d->mean_s;
+}
+
+static int write_root_attrs(h5_file *f, const scenario *s, const results_meta *meta)
+{
+    char now[32];
+    utc_now(now, sizeof now);
+    const char *r = "/";
+    int rc = 0;
+    rc = rc ? rc : h5_attr_set_int(f, r, "layout_version", RESULTS_LAYOUT_VERSION);
+    rc = rc ? rc : h5_attr_set_str(f, r, "program", "patrolsim");
+    rc = rc ? rc : h5_attr_set_str(f, r, "program_version", nz(meta ? meta->program_version : NULL));
+    rc = rc ? rc : h5_attr_set_str(f, r, "git_revision", nz(meta ? meta->git_revision : NULL));
+    rc = rc ? rc : h5_attr_set_str(f, r, "command_line", nz(meta ? meta->command_line : NULL));
+    rc = rc ? rc : h5_attr_set_str(f, r, "created_utc", now);
+    rc = rc ? rc : h5_attr_set_str(f, r, "scenario_name", nz(s->name));
+    rc = rc ? rc : h5_attr_set_str(f, r, "scenario_path", nz(s->path));
+    rc = rc ? rc : h5_attr_set_str(f, r, "scenario_text", nz(s->text));
+    rc = rc ? rc : h5_attr_set_str(f, r, "overrides", nz(s->overrides));
+    rc = rc ? rc : h5_attr_set_u64(f, r, "seed", s->seed);
+    rc = rc ? rc : h5_attr_set_int(f, r, "replications_planned", s->replications);
+    rc = rc ? rc : h5_attr_set_int(f, r, "replications_done", 0);
+    rc = rc ? rc : h5_attr_set_f64(f, r, "horizon_s", s->horizon_s);
+    rc = rc ? rc : h5_attr_set_f64(f, r, "warmup_s", s->warmup_s);
+    rc = rc ? rc : h5_attr_set_f64(f, r, "drain_s", s->drain_s);
+    rc = rc ? rc : h5_attr_set_int(f, r, "n_priorities", s->n_priorities);
+    rc = rc ? rc : h5_attr_set_str(f, r, "status", "incomplete");
+    return rc;
+}
+
+/* Writes a static table from a builder and a filled row buffer. */
+static int write_static(h5_file *f, const char *path, const rowb *b, const unsigned char *rows,
+                        size_t n)
+{
+    size_t stride = rowb_stride(b);
+    h5_table *t = h5_table_create(f, path, b->f, b->n, stride, static_chunk(n, stride));
+    if (!t) return H5X_EIO;
+    int rc = h5_table_append(t, rows, n);
+    h5_table_close(t);
+    return rc;
+}
+
+/* Allocates n rows of a builder's stride, zeroed (so string padding is deterministic). */
+static unsigned char *rows_alloc(h5_file *f, const rowb *b, size_t n)
+{
+    unsigned char *p = calloc(n ? n : 1, rowb_stride(b));
+    if (!p) h5_file_fail(f, H5X_ENOMEM, "out of memory");
+    return p;
+}
+
+static int write_inputs(h5_file *f, const scenario *s)
+{
+    rowb b = {0};
+    const h5_field *path = &b.f[rowb_add(&b, "path", H5X_STR,
+                                         str_width((const char *const *)s->input_paths,
+                                                   s->n_inputs, sizeof(char *)), "")];
+    const h5_field *hash = &b.f[rowb_add(&b, "fnv1a64", H5X_U64, 0, "hash")];
+    unsigned char *rows = rows_alloc(f, &b, s->n_inputs);
+    if (!rows) return H5X_ENOMEM;
+    for (size_t i = 0; i < s->n_inputs; i++) {
+        unsigned char *r = rows + i * rowb_stride(&b);
+        put_str(r, path, s->input_paths[i]);
+        put_u64(r, hash, s->input_hashes[i]);
+    }
+    int rc = write_static(f, "/inputs", &b, rows, s->n_inputs);
+    free(rows);
+    return rc;
+}
+
+static int write_types(h5_file *f, const scenario *s)
+{
+    rowb b = {0};
+    size_t wname = STR_WIDTH(s->types, s->n_types, name);
+    const h5_field *fi = &b.f[rowb_add(&b, "index", H5X_U32, 0, "index")];
+    const h5_field *fn = &b.f[rowb_add(&b, "name", H5X_STR, wname, "")];
+    const h5_field *fp = &b.f[rowb_add(&b, "priority", H5X_I32, 0, "level")];
+    const h5_field *fs = &b.f[rowb_add(&b, "share", H5X_F64, 0, "1")];
+    const h5_field *fo = &b.f[rowb_add(&b, "officers", H5X_I32, 0, "count")];
+    const h5_field *fm = &b.f[rowb_add(&b, "onscene_mean_s", H5X_F64, 0, "s")];
+    unsigned char *rows = rows_alloc(f, &b, s->n_types);
+    if (!rows) return H5X_ENOMEM;
+    for (size_t i = 0; i < s->n_types; i++) {
+        unsigned char *r = rows + i * rowb_stride(&b);
+        const scen_itype *t = &s->types[i];
+        put_u32(r, fi, (uint32_t)i);
+        put_str(r, fn, t->name);
+        put_i32(r, fp, t->priority);
+        put_f64(r, fs, t->share);
+        put_i32(r, fo, t->officers);
+        put_f64(r, fm, dist_mean(&t->onscene));
+    }
+    int rc = write_static(f, "/types", &b, rows, s->n_types);
+    free(rows);
+    return rc;
+}
+
+static const char *zone_kind_name(const scenario *s, int k)
+{
+    return k >= 0 && (size_t)k < s->n_zone_kinds ? s->zone_kinds[k].name : "";
+}
+
+static int write_zones(h5_file *f, const scenario *s)
+{
+    rowb b = {0};
+    size_t wname = STR_WIDTH(s->zones, s->n_zones, name);
+    size_t wkind = STR_WIDTH(s->zone_kinds, s->n_zone_kinds, name);
+    const h5_field *fi = &b.f[rowb_add(&b, "index", H5X_U32, 0, "index")];
+    const h5_field *fn = &b.f[rowb_add(&b, "name", H5X_STR, wname, "")];
+    const h5_field *fk = &b.f[rowb_add(&b, "kind", H5X_STR, wkind, "")];
+    const h5_field *fw = &b.f[rowb_add(&b, "weight", H5X_F64, 0, "1")];
+    const h5_field *fc = &b.f[rowb_add(&b, "n_nodes", H5X_I64, 0, "count")];
+    size_t ft[SCEN_MAX_PRIORITIES];
+    int np = s->n_priorities < 0 ? 0
+             : s->n_priorities > SCEN_MAX_PRIORITIES ? SCEN_MAX_PRIORITIES : s->n_priorities;
+    for (int k = 0; k < np; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "target_p%d_s", k + 1);
+        ft[k] = rowb_add(&b, name, H5X_F64, 0, "s");
+    }
+    unsigned char *rows = rows_alloc(f, &b, s->n_zones);
+    if (!rows) return H5X_ENOMEM;
+    for (size_t i = 0; i < s->n_zones; i++) {
+        unsigned char *r = rows + i * rowb_stride(&b);
+        const scen_zone *z = &s->zones[i];
+        put_u32(r, fi, (uint32_t)i);
+        put_str(r, fn, z->name);
+        put_str(r, fk, zone_kind_name(s, z->kind));
+        put_f64(r, fw, z->weight);
+        put_i64(r, fc, (int64_t)z->n_nodes);
+        bool kind_ok = z->kind >= 0 && (size_t)z->kind < s->n_zone_kinds;
+        for (int k = 0; k < np; k++)
+            put_f64(r, &b.f[ft[k]], kind_ok ? s->zone_kinds[z->kind].target_s[k] : NAN);
+    }
+    int rc = write_static(f, "/zones", &b, rows, s->n_zones);
+    free(rows);
+    return rc;
+}
+
+static int write_stations(h5_file *f, const scenario *s)
+{
+    rowb b = {0};
+    size_t wname = STR_WIDTH(s->stations, s->n_stations, name);
+    const h5_field *fi = &b.f[rowb_add(&b, "index", H5X_U32, 0, "index")];
+    const h5_field *fn = &b.f[rowb_add(&b, "name", H5X_STR, wname, "")];
+    const h5_field *fnode = &b.f[rowb_add(&b, "node_id", H5X_I64, 0, "id")];
+    const h5_field *fsq = &b.f[rowb_add(&b, "squad", H5X_I32, 0, "count")];
+    unsigned char *rows = rows_alloc(f, &b, s->n_stations);
+    if (!rows) return H5X_ENOMEM;
+    for (size_t i = 0; i < s->n_stations; i++) {
+        unsigned char *r = rows + i * rowb_stride(&b);
+        const scen_station *st = &s->stations[i];
+        put_u32(r, fi, (uint32_t)i);
+        put_str(r, fn, st->name);
+        put_i64(r, fnode, node_id(s->net, st->node));
+        put_i32(r, fsq, st->squad);
+    }
+    int rc = write_static(f, "/stations", &b, rows, s->n_stations);
+    free(rows);
+    return rc;
+}
+
+static int write_units(h5_file *f, const scenario *s)
+{
+    rowb b = {0};
+    size_t wname = STR_WIDTH(s->units, s->n_units, name);
+    size_t wgroup = STR_WIDTH(s->unit_groups, s->n_unit_groups, name);
+    size_t wkind = str_width((const char *const *)s->unit_kinds, s->n_unit_kinds, sizeof(char *));
+    size_t wstation = STR_WIDTH(s->stations, s->n_stations, name);
+    const h5_field *fi = &b.f[rowb_add(&b, "index", H5X_U32, 0, "index")];
+    const h5_field *fn = &b.f[rowb_add(&b, "name", H5X_STR, wname, "")];
+    const h5_field *fg = &b.f[rowb_add(&b, "group", H5X_STR, wgroup, "")];
+    const h5_field *fk = &b.f[rowb_add(&b, "kind", H5X_STR, wkind, "")];
+    const h5_field *fst = &b.f[rowb_add(&b, "station", H5X_STR, wstation, "")];
+    const h5_field *fc = &b.f[rowb_add(&b, "crew", H5X_I32, 0, "count")];
+    const h5_field *fm = &b.f[rowb_add(&b, "mode", H5X_STR, sizeof "vehicle", "")];
+    const h5_field *fh = &b.f[rowb_add(&b, "home_node_id", H5X_I64, 0, "id")];
+    const h5_field *fss = &b.f[rowb_add(&b, "shift_start_s", H5X_F64, 0, "s")];
+    const h5_field *fsl = &b.f[rowb_add(&b, "shift_len_s", H5X_F64, 0, "s")];
+    unsigned char *rows = rows_alloc(f, &b, s->n_units);
+    if (!rows) return H5X_ENOMEM;
+    for (size_t i = 0; i < s->n_units; i++) {
+        unsigned char *r = rows + i * rowb_stride(&b);
+        const scen_unit *u = &s->units[i];
+        bool st_ok = u->station >= 0 && (size_t)u->station < s->n_stations;
+        put_u32(r, fi, (uint32_t)i);
+        put_str(r, fn, u->name);
+        put_str(r, fg, u->group >= 0 && (size_t)u->group < s->n_unit_groups
+                           ? s->unit_groups[u->group].name : "");
+        put_str(r, fk, u->kind >= 0 && (size_t)u->kind < s->n_unit_kinds ? s->unit_kinds[u->kind]
+                                                                          : "");
+        put_str(r, fst, st_ok ? s->stations[u->station].name : "");
+        put_i32(r, fc, u->crew);
+        /* Spelled here rather than through net_mode_name so that writing needs only structs. */
+        put_str(r, fm, u->mode == NET_FOOT ? "foot" : "vehicle");
+        put_i64(r, fh, st_ok ? node_id(s->net, s->stations[u->station].node) : -1);
+        put_f64(r, fss, u->shift_start_s);
+        put_f64(r, fsl, u->shift_len_s);
+    }
+    int rc = write_static(f, "/units", &b, rows, s->n_units);
+    free(rows);
+    return rc;
+}
+
+static int write_network(h5_file *f, const scenario *s)
+{
+    const net *g = s->net;
+    int rc = h5_group_create(f, "/network");
+    if (rc || !g) return rc;
+
+    rowb b = {0};
+    const h5_field *fid = &b.f[rowb_add(&b, "id", H5X_I64, 0, "id")];
+    const h5_field *fx = &b.f[rowb_add(&b, "x_m", H5X_F64, 0, "m")];
+    const h5_field *fy = &b.f[rowb_add(&b, "y_m", H5X_F64, 0, "m")];
+    const h5_field *fz = &b.f[rowb_add(&b, "zone", H5X_I32, 0, "index")];
+    const h5_field *fsz = &b.f[rowb_add(&b, "scenario_zone", H5X_I32, 0, "index")];
+    unsigned char *rows = rows_alloc(f, &b, g->n_nodes);
+    if (!rows) return H5X_ENOMEM;
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        unsigned char *r = rows + i * rowb_stride(&b);
+        put_i64(r, fid, g->nodes[i].id);
+        put_f64(r, fx, g->nodes[i].x_m);
+        put_f64(r, fy, g->nodes[i].y_m);
+        put_i32(r, fz, g->nodes[i].zone);
+        put_i32(r, fsz, s->node_zone ? s->node_zone[i] : -1);
+    }
+    rc = write_static(f, "/network/nodes", &b, rows, g->n_nodes);
+    free(rows);
+    if (!rc)
+        rc = h5_attr_set_strv(f, "/network/nodes", "zone_names",
+                              (const char *const *)g->zone_names, g->n_zones);
+    if (rc) return rc;
+
+    rowb e = {0};
+    const h5_field *ffrom = &e.f[rowb_add(&e, "from_id", H5X_I64, 0, "id")];
+    const h5_field *fto = &e.f[rowb_add(&e, "to_id", H5X_I64, 0, "id")];
+    const h5_field *flen = &e.f[rowb_add(&e, "length_m", H5X_F64, 0, "m")];
+    const h5_field *fcls = &e.f[rowb_add(&e, "class", H5X_I32, 0, "index")];
+    const h5_field *fsv = &e.f[rowb_add(&e, "speed_vehicle_mps", H5X_F64, 0, "m/s")];
+    const h5_field *fsf = &e.f[rowb_add(&e, "speed_foot_mps", H5X_F64, 0, "m/s")];
+    rows = rows_alloc(f, &e, g->n_edges);
+    if (!rows) return H5X_ENOMEM;
+    for (size_t i = 0; i < g->n_edges; i++) {
+        unsigned char *r = rows + i * rowb_stride(&e);
+        const net_edge *ed = &g->edges[i];
+        put_i64(r, ffrom, node_id(g, ed->from));
+        put_i64(r, fto, node_id(g, ed->to));
+        put_f64(r, flen, ed->length_m);
+        put_i32(r, fcls, ed->cls);
+        put_f64(r, fsv, ed->speed_mps[NET_VEHICLE]);
+        put_f64(r, fsf, ed->speed_mps[NET_FOOT]);
+    }
+    rc = write_static(f, "/network/edges", &e, rows, g->n_edges);
+    free(rows);
+    if (!rc)
+        rc = h5_attr_set_strv(f, "/network/edges", "class_names",
+                              (const char *const *)g->class_names, g->n_classes);
+    return rc;
+}
+
+/* Allocates the writer's staging rows. */
+static int writer_prepare(results_writer *w)
+{
+    if (summary_layout(&w->sum, w->m))
+        return fail(w, RESULTS_EINVAL, "/summary: %zu columns are more than %d", w->m->n,
+                    ROWB_MAX);
+    w->sum_row = calloc(1, rowb_stride(&w->sum));
+    if (!w->sum_row) return fail(w, RESULTS_ENOMEM, "out of memory");
+    return RESULTS_OK;
+}
+
+static void writer_free(results_writer *w)
+{
+    h5_table_close(w->summary);
+    h5_table_close(w->incidents);
+    h5_table_close(w->unit_reps);
+    h5_file_close(w->f);
+    free(w->sum_row);
+    free(w->inc);
+    free(w);
+}
+
+/* Copies the file's error into the caller's buffer. */
+static void copy_err(char *err, size_t errlen, const char *msg)
+{
+    if (err && errlen) snprintf(err, errlen, "%s", msg);
+}
+
+results_writer *results_create(const char *path, const scenario *s, const metrics *m,
+                               const results_meta *meta, char *err, size_t errlen)
+{
+    if (err && errlen) err[0] = '\0';
+    if (!path || !s || !m) {
+        copy_err(err, errlen, "results_create: no path, scenario or metrics");
+        return NULL;
+    }
+    results_writer *w = calloc(1, sizeof *w);
+    if (!w) {
+        if (err && errlen) snprintf(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    w->s = s;
+    w->m = m;
+    w->f = h5_file_create(path, err, errlen);
+    if (!w->f) {
+        free(w);
+        return NULL;
+    }
+    h5_file *f = w->f;
+    int rc = writer_prepare(w);
+    rc = rc ? rc : write_root_attrs(f, s, meta);
+    rc = rc ? rc : write_inputs(f, s);
+    rc = rc ? rc : write_types(f, s);
+    rc = rc ? rc : write_zones(f, s);
+    rc = rc ? rc : write_stations(f, s);
+    rc = rc ? rc : write_units(f, s);
+    rc = rc ? rc : write_network(f, s);
+    if (rc) goto err;
+    w->summary = h5_table_create(f, "/summary", w->sum.f, w->sum.n, rowb_stride(&w->sum), 0);
+    if (!w->summary) goto err;
+    w->incidents = h5_table_create(f, "/incidents", incident_fields, NFIELDS(incident_fields),
+                                   sizeof(incident_row), 0);
+    if (!w->incidents ||
+        h5_attr_set_strv(f, "/incidents", "status_names", status_names, NFIELDS(status_names)))
+        goto err;
+    w->unit_reps = h5_table_create(f, "/unit_reps", unit_rep_fields, NFIELDS(unit_rep_fields),
+                                   sizeof(unit_rec), 0);
+    if (!w->unit_reps || h5_file_flush(f)) goto err;
+    return w;
+err:
+    copy_err(err, errlen, h5_file_error(f));
+    writer_free(w);
+    return NULL;
+}
+
+int results_append_rep(results_writer *w, const rep_result *r, const double *summary_row)
+{
+    if (!w || !r || !summary_row) return RESULTS_EINVAL;
+    if (w->failed) return fail(w, RESULTS_EINVAL, "writer unusable after an earlier failure");
+    if (r->rep != w->reps_done)
+        return fail(w, RESULTS_EINVAL, "replication %u appended when %zu was next (append in "
+                    "rep order)", r->rep, w->reps_done);
+    if (!(summary_row[0] == (double)r->rep))
+        return fail(w, RESULTS_EINVAL, "summary row of replication %u says rep %g", r->rep,
+                    summary_row[0]);
+
+    if (r->n_calls > w->inc_cap) {
+        incident_row *p = realloc(w->inc, r->n_calls * sizeof *p);
+        if (!p) return fail(w, RESULTS_ENOMEM, "out of memory for %zu calls", r->n_calls);
+        w->inc = p;
+        w->inc_cap = r->n_calls;
+    }
+    for (size_t i = 0; i < r->n_calls; i++) {
+        w->inc[i].c = r->calls[i];
+        w->inc[i].node_id = node_id(w->s->net, r->calls[i].node);
+    }
+    /* Summary last: its row count is what says a replication is complete. */
+    int rc = h5_table_append(w->incidents, w->inc, r->n_calls);
+    rc = rc ? rc : h5_table_append(w->unit_reps, r->units, r->n_units);
+    if (!rc) {
+        memset(w->sum_row, 0, rowb_stride(&w->sum));
+        for (size_t i = 0; i < w->sum.n; i++) {
+            const h5_field *fd = &w->sum.f[i];
+            double v = summary_row[i];
+            if (fd->type == H5X_U32)
+                put_u32(w->sum_row, fd, (uint32_t)v);
+            else if (fd->type == H5X_I64)
+                /* Counts are always finite; -1 marks the impossible rather than invoking UB. */
+                put_i64(w->sum_row, fd, isfinite(v) ? (int64_t)llround(v) : -1);
+            else
+                put_f64(w->sum_row, fd, v);
+        }
+        rc = h5_table_append(w->summary, w->sum_row, 1);
+    }
+    rc = rc ? rc : h5_attr_set_int(w->f, "/", "replications_done", (int)(w->reps_done + 1));
+    rc = rc ? rc : h5_file_flush(w->f);
+    if (rc) {
+        w->failed = true;
+        return from_h5(rc);
+    }
+    w->reps_done++;
+    return RESULTS_OK;
+}
+
+size_t results_reps_done(const results_writer *w)
+{
+    return w ? w->reps_done : 0;
+}
+
+const char *results_error(const results_writer *w)
+{
+    return w ? h5_file_error(w->f) : "";
+}
+
+int results_commit(results_writer *w, char *err, size_t errlen)
+{
+    if (err && errlen) err[0] = '\0';
+    if (!w) return RESULTS_EINVAL;
+    int rc;
+    if (w->failed) {
+        rc = fail(w, RESULTS_EINVAL, "not committed: an append failed earlier");
+        goto out;
+    }
+    char now[32];
+    utc_now(now, sizeof now);
+    h5_file *f = w->f;
+    rc = h5_attr_set_int(f, "/", "replications_done", (int)w->reps_done);
+    rc = rc ? rc : h5_attr_set_str(f, "/", "completed_utc", now);
+    rc = rc ? rc : h5_attr_set_str(f, "/", "status", "complete");
+    /* The tables must be closed before the file (the file closes with H5F_CLOSE_STRONG). */
+    h5_table_close(w->summary);
+    h5_table_close(w->incidents);
+    h5_table_close(w->unit_reps);
+    w->summary = w->incidents = w->unit_reps = NULL;
+    rc = rc ? rc : h5_file_commit(f);
+    rc = from_h5(rc);
+out:
+    if (rc) copy_err(err, errlen, h5_file_error(w->f));
+    writer_free(w);
+    return rc;
+}
+
+void results_abort(results_writer *w)
+{
+    if (w) writer_free(w);
+}
+
+/* ---- Reading -------------------------------------------------------------------------------- */
+
+/* Checks that the file's /summary columns are exactly m's, in order. */
+static int check_columns(h5_file *f, const metrics *m)
+{
+    char **names;
+    size_t n;
+    int rc = h5_table_field_names(f, "/summary", &names, &n);
+    if (rc) return from_h5(rc);
+    rc = RESULTS_OK;
+    for (size_t i = 0; i < n && i < m->n && !rc; i++)
+        if (strcmp(names[i], m->defs[i].name) != 0)
+            rc = h5_file_fail(f, RESULTS_EFORMAT,
+                              "/summary: column %zu is '%s' where layout version %d with %d "
+                              "priorities has '%s'", i + 1, names[i], RESULTS_LAYOUT_VERSION,
+                              m->n_priorities, m->defs[i].name);
+    if (!rc && n != m->n)
+        rc = h5_file_fail(f, RESULTS_EFORMAT,
+                          "/summary: %zu columns where layout version %d with %d priorities "
+                          "has %zu", n, RESULTS_LAYOUT_VERSION, m->n_priorities, m->n);
+    h5_strv_free(names, n);
+    return rc;
+}
+
+/* The checks every reader of a results file makes: a patrolsim file of our layout version,
+ * with n_priorities in range. Fills *m (metrics_fini it). */
+static int check_layout(h5_file *f, int *version, metrics *m)
+{
+    int rc = h5_attr_get_int(f, "/", "layout_version", version);
+    if (rc == H5X_ENOTFOUND || rc == H5X_ETYPE)
+        return h5_file_fail(f, RESULTS_EFORMAT,
+                            "not a patrolsim results file (no layout_version attribute)");
+    if (rc) return from_h5(rc);
+    if (*version != RESULTS_LAYOUT_VERSION)
+        return h5_file_fail(f, RESULTS_EFORMAT, "needs layout version %d, file has %d",
+                            RESULTS_LAYOUT_VERSION, *version);
+    int np;
+    rc = h5_attr_get_int(f, "/", "n_priorities", &np);
+    if (rc) return RESULTS_EFORMAT;
+    if (np < 1 || np > SCEN_MAX_PRIORITIES)
+        return h5_file_fail(f, RESULTS_EFORMAT, "n_priorities is %d, must be 1..%d", np,
+                            SCEN_MAX_PRIORITIES);
+    if (metrics_init(m, np)) return h5_file_fail(f, RESULTS_ENOMEM, "out of memory");
+    if (!h5_exists(f, "/summary")) {
+        metrics_fini(m);
+        return h5_file_fail(f, RESULTS_EFORMAT, "no /summary table (not a complete patrolsim "
+                            "results file)");
+    }
+    rc = check_columns(f, m);
+    if (rc) metrics_fini(m);
+    return rc;
+}
+
+/* An optional string attribute: "" when absent. */
+static int get_str_opt(h5_file *f, const char *name, char **out)
+{
+    int rc = h5_attr_get_str(f, "/", name, out);
+    if (rc == H5X_ENOTFOUND) {
+        *out = calloc(1, 1);
+        return *out ? RESULTS_OK : RESULTS_ENOMEM;
+    }
+    return from_h5(rc);
+}
+
+int results_read_summary(const char *path, results_summary *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (err && errlen) err[0] = '\0';
+    int code;
+    h5_file *f = h5_file_open(path, false, &code, err, errlen);
+    if (!f)
+        return code == H5X_ENOMEM                           ? RESULTS_ENOMEM
+               : code == H5X_EIO || code == H5X_ENOTFOUND ? RESULTS_EIO
+                                                            : RESULTS_EFORMAT;
+    int rc = check_layout(f, &out->layout_version, &out->m);
+    if (rc) goto out;
+
+    rc = from_h5(h5_attr_get_u64(f, "/", "seed", &out->seed));
+    rc = rc ? rc : from_h5(h5_attr_get_str(f, "/", "scenario_name", &out->scenario_name));
+    rc = rc ? rc : get_str_opt(f, "program_version", &out->program_version);
+    rc = rc ? rc : get_str_opt(f, "git_revision", &out->git_revision);
+    rc = rc ? rc : get_str_opt(f, "status", &out->status);
+    if (rc) goto out;
+    if (h5_attr_get_int(f, "/", "replications_planned", &out->replications_planned))
+        out->replications_planned = 0;
+
+    /* Every column at once, each converted to a double in its slot of a row. */
+    size_t nc = out->m.n;
+    h5_field *fields = calloc(nc, sizeof *fields);
+    if (!fields) {
+        rc = h5_file_fail(f, RESULTS_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < nc; i++)
+        fields[i] = (h5_field){out->m.defs[i].name, H5X_F64, i * sizeof(double), 0, NULL};
+    void *rows;
+    rc = from_h5(h5_table_read(f, "/summary", fields, nc, nc * sizeof(double), &rows,
+                               &out->n_reps));
+    free(fields);
+    if (rc) goto out;
+    out->rows = rows;
+out:
+    if (rc) copy_err(err, errlen, h5_file_error(f));
+    h5_file_close(f);
+    return rc;
+}
+
+void results_summary_fini(results_summary *s)
+{
+    if (!s) return;
+    metrics_fini(&s->m);
+    free(s->rows);
+    free(s->scenario_name);
+    free(s->program_version);
+    free(s->git_revision);
+    free(s->status);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- Resuming ------------------------------------------------------------------------------- */
+
+/* Whether the string attribute name equals want. */
+static bool attr_str_is(h5_file *f, const char *name, const char *want)
+{
+    char *v;
+    if (h5_attr_get_str(f, "/", name, &v)) return false;
+    bool same = strcmp(v, nz(want)) == 0;
+    free(v);
+    return same;
+}
+
+/* Cuts the rows of a table whose rep field is >= done (rows are in rep order). */
+static int cut_to_reps(h5_file *f, h5_table *t, const char *path, size_t done)
+{
+    int64_t *rep;
+    size_t n;
+    int rc = h5_table_read_i64(f, path, "rep", &rep, &n);
+    if (rc) return rc;
+    size_t keep = 0;
+    while (keep < n && rep[keep] >= 0 && (size_t)rep[keep] < done) keep++;
+    free(rep);
+    return h5_table_truncate(t, keep);
+}
+
+/* Compares the kept file with the scenario: the same run or RESULTS_EMISMATCH. */
+static int check_same_run(h5_file *f, const scenario *s)
+{
+    uint64_t seed;
+    if (h5_attr_get_u64(f, "/", "seed", &seed) || seed != s->seed)
+        return h5_file_fail(f, RESULTS_EMISMATCH, "was written with another seed");
+    if (!attr_str_is(f, "scenario_text", s->text))
+        return h5_file_fail(f, RESULTS_EMISMATCH, "was written from another scenario text");
+    if (!attr_str_is(f, "overrides", s->overrides))
+        return h5_file_fail(f, RESULTS_EMISMATCH, "was written with other --set overrides");
+    uint64_t *hash;
+    size_t n;
+    if (h5_table_read_u64(f, "/inputs", "fnv1a64", &hash, &n)) return RESULTS_EFORMAT;
+    bool same = n == s->n_inputs;
+    for (size_t i = 0; same && i < n; i++) same = hash[i] == s->input_hashes[i];
+    free(hash);
+    if (!same) return h5_file_fail(f, RESULTS_EMISMATCH, "was written from other input files");
+    return RESULTS_OK;
+}
+
+results_writer *results_resume(const char *path, const scenario *s, const metrics *m,
+                               const results_meta *meta, size_t *reps_done, int *code,
+                               char *err, size_t errlen)
+{
+    int dummy;
+    if (!code) code = &dummy;
+    *reps_done = 0;
+    if (err && errlen) err[0] = '\0';
+    results_writer *w = calloc(1, sizeof *w);
+    if (!w) {
+        *code = RESULTS_ENOMEM;
+        if (err && errlen) snprintf(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    w->s = s;
+    w->m = m;
+    int hcode;
+    w->f = h5_file_reopen_tmp(path, &hcode, err, errlen);
+    if (!w->f) {
+        *code = from_h5(hcode);
+        free(w);
+        return NULL;
+    }
+    h5_file *f = w->f;
+    int version, rc = writer_prepare(w);
+    metrics fm = {0};
+    if (!rc) rc = check_layout(f, &version, &fm);
+    if (!rc && fm.n_priorities != m->n_priorities)
+        rc = h5_file_fail(f, RESULTS_EMISMATCH, "has %d priorities, the scenario %d",
+                          fm.n_priorities, m->n_priorities);
+    metrics_fini(&fm);
+    rc = rc ? rc : check_same_run(f, s);
+    if (rc) goto err;
+    w->summary = h5_table_open(f, "/summary", w->sum.f, w->sum.n, rowb_stride(&w->sum));
+    w->incidents = h5_table_open(f, "/incidents", incident_fields, NFIELDS(incident_fields),
+                                 sizeof(incident_row));
+    w->unit_reps = h5_table_open(f, "/unit_reps", unit_rep_fields, NFIELDS(unit_rep_fields),
+                                 sizeof(unit_rec));
+    if (!w->summary || !w->incidents || !w->unit_reps) {
+        rc = RESULTS_EFORMAT;
+        goto err;
+    }
+    w->reps_done = h5_table_rows(w->summary);
+    rc = cut_to_reps(f, w->incidents, "/incidents", w->reps_done);
+    rc = rc ? rc : cut_to_reps(f, w->unit_reps, "/unit_reps", w->reps_done);
+    rc = rc ? rc : h5_attr_set_int(f, "/", "replications_done", (int)w->reps_done);
+    rc = rc ? rc : h5_attr_set_int(f, "/", "replications_planned", s->replications);
+    rc = rc ? rc : h5_attr_set_str(f, "/", "resumed_command_line",
+                                   nz(meta ? meta->command_line : NULL));
+    rc = rc ? rc : h5_file_flush(f);
+    if (rc) {
+        rc = from_h5(rc);
+        goto err;
+    }
+    *reps_done = w->reps_done;
+    *code = RESULTS_OK;
+    return w;
+err:
+    *code = rc < 0 ? rc : RESULTS_EIO;
+    copy_err(err, errlen, h5_file_error(f));
+    writer_free(w);
+    return NULL;
+}
