@@ -245,11 +245,14 @@ void scen_print_check(const scenario *s, FILE *out)
     }
     char threads[32] = "all cores";
     if (s->threads) snprintf(threads, sizeof threads, "%d", s->threads);
-    fprintf(out, "  seed %llu, %d replication%s of %g days from a %s (warm-up %g days, drain %g h), "
-                 "threads: %s\n",
+    static const char *const day_name[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                           "Friday", "Saturday", "Sunday"};
+    double horizon = s->horizon_s / DAY_S, warmup = s->warmup_s / DAY_S;
+    fprintf(out, "  seed %llu, %d replication%s of %g day%s starting on a %s (warm-up %g day%s, "
+                 "drain %g h), threads: %s\n",
             (unsigned long long)s->seed, s->replications, s->replications == 1 ? "" : "s",
-            s->horizon_s / DAY_S, weekday[s->start_weekday], s->warmup_s / DAY_S,
-            s->drain_s / 3600, threads);
+            horizon, horizon == 1 ? "" : "s", day_name[s->start_weekday], warmup,
+            warmup == 1 ? "" : "s", s->drain_s / 3600, threads);
 
     const net *g = s->net;
     fprintf(out, "\nNetwork %s\n  %zu nodes, %zu edges, %zu zones; travel: ", g->path, g->n_nodes,
