@@ -12,7 +12,12 @@
  *
  * Creation properties: no timestamps on objects (H5Pset_obj_track_times false), so that two
  * runs of the same scenario differ only in the attributes that say when they ran; and the
- * H5F_FSPACE_STRATEGY_NONE file-space strategy explained in h5.h. Files close with
+ * H5F_FSPACE_STRATEGY_NONE file-space strategy explained in h5.h. That choice was measured:
+ * a writer appending replications of ~3,000 rows, SIGKILLed at random moments 60 times, left
+ * 10 files whose flushed /incidents no longer decompressed ("inflate() failed") under the
+ * default strategy, where the freed old copy of a rewritten chunk is reused before the next
+ * flush; under NONE, none. It costs ~15% of file size for 100 such appends (h5repack gives it
+ * back) and nothing measurable in time. Files close with
  * H5F_CLOSE_STRONG so that a handle forgotten on an error path cannot keep a file open.
  */
 #include "h5.h"
