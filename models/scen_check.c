@@ -71,21 +71,19 @@ static size_t on_duty_at(const scenario *s, double t, uint32_t mask)
     return n;
 }
 
-/* The times of day at which the number of units on duty can change. */
+/* The times of day at which the number of units on duty can change: 0 and each
+ * group's start and end (units are stored group by group). t has room for
+ * 1 + 2 * n_unit_groups. */
 static size_t change_times(const scenario *s, double *t)
 {
     size_t n = 0;
     t[n++] = 0;
-    for (size_t g = 0; g < s->n_unit_groups; g++) {
-        /* The first unit of each group stands for the group. */
-        for (size_t i = 0; i < s->n_units; i++) {
-            if (s->units[i].group != (int)g) continue;
-            const scen_unit *u = &s->units[i];
-            if (u->shift_len_s < DAY_S) {
-                t[n++] = u->shift_start_s;
-                t[n++] = fmod(u->shift_start_s + u->shift_len_s, DAY_S);
-            }
-            break;
+    for (size_t i = 0; i < s->n_units; i++) {
+        const scen_unit *u = &s->units[i];
+        if (i > 0 && s->units[i - 1].group == u->group) continue;
+        if (u->shift_len_s < DAY_S) {
+            t[n++] = u->shift_start_s;
+            t[n++] = fmod(u->shift_start_s + u->shift_len_s, DAY_S);
         }
     }
     return n;
@@ -206,8 +204,9 @@ static void print_forces(const scenario *s, FILE *out)
                 shift_str(u, a, sizeof a), s->stations[u->station].name);
     }
 
-    double t[2 * 1024 + 1];
-    size_t nt = s->n_unit_groups <= 1024 ? change_times(s, t) : 1;
+    double t0 = 0, *t = malloc((1 + 2 * s->n_unit_groups) * sizeof *t);
+    size_t nt = t ? change_times(s, t) : 1;
+    if (!t) t = &t0; /* out of memory: look at midnight only */
     size_t lo = SIZE_MAX, hi = 0;
     double t_lo = 0, t_hi = 0;
     for (size_t k = 0; k < nt; k++) {
@@ -225,6 +224,7 @@ static void print_forces(const scenario *s, FILE *out)
             break;
         }
     }
+    if (t != &t0) free(t);
 }
 
 void scen_print_check(const scenario *s, FILE *out)

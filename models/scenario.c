@@ -880,10 +880,12 @@ static void read_stations(loader *L)
 static long unit_by_name(const scenario *s, const size_t *first, const char *name)
 {
     const char *dash = strrchr(name, '-');
-    if (!dash || !dash[1]) return -1;
+    /* Only the spelling expansion produces: no sign, blank or leading zero. */
+    if (!dash || dash[1] < '1' || dash[1] > '9') return -1;
     char *end;
+    errno = 0;
     long i = strtol(dash + 1, &end, 10);
-    if (*end || i < 1 || dash[1] == '0' || dash[1] == '+') return -1;
+    if (*end || errno) return -1;
     size_t plen = (size_t)(dash - name);
     for (size_t g = 0; g < s->n_unit_groups; g++) {
         const scen_unit_group *ug = &s->unit_groups[g];
