@@ -112,7 +112,8 @@ static double mean_from_stations(const scenario *s, travel_ws *w, const uint32_t
         uint32_t to = nodes[k * n / m];
         travel_times_to(s->travel, w, NET_VEHICLE, to, from, n_from, tmp);
         double best = INFINITY;
-        for (size_t j = 0; j < n_from; j++) best = fmin(best, tmp[j]);
+        for (size_t j = 0; j < n_from; j++)
+            best = fmin(best, tmp[j]);
         sum += best;
     }
     return sum / (double)m;
@@ -128,7 +129,8 @@ static double mean_travel(const scenario *s)
     travel_ws *w = travel_ws_create(s->travel);
     double total = NAN;
     if (from && tmp && w) {
-        for (size_t i = 0; i < s->n_stations; i++) from[i] = s->stations[i].node;
+        for (size_t i = 0; i < s->n_stations; i++)
+            from[i] = s->stations[i].node;
         double wsum = 0, acc = 0;
         for (size_t z = 0; z < s->n_zones; z++) {
             if (!(s->zones[z].weight > 0)) continue;
@@ -139,9 +141,9 @@ static double mean_travel(const scenario *s)
         }
         for (size_t h = 0; h < s->n_hotspots; h++) {
             if (!(s->hotspots[h].weight > 0)) continue;
-            acc += s->hotspots[h].weight *
-                   mean_from_stations(s, w, from, s->n_stations, s->hotspots[h].nodes,
-                                      s->hotspots[h].n_nodes, tmp);
+            acc += s->hotspots[h].weight * mean_from_stations(s, w, from, s->n_stations,
+                                                              s->hotspots[h].nodes,
+                                                              s->hotspots[h].n_nodes, tmp);
             wsum += s->hotspots[h].weight;
         }
         total = wsum > 0 ? acc / wsum : 0;
@@ -168,8 +170,8 @@ static void print_forces(const scenario *s, FILE *out)
     fprintf(out, "\nStations (officers of their units on duty, by shift)\n");
     for (size_t i = 0; i < s->n_stations; i++) {
         const scen_station *st = &s->stations[i];
-        fprintf(out, "  %-20s node %-8lld squad %-4d", st->name, (long long)s->net->nodes[st->node].id,
-                st->squad);
+        fprintf(out, "  %-20s node %-8lld squad %-4d", st->name,
+                (long long)s->net->nodes[st->node].id, st->squad);
         /* Distinct shifts of this station's units, in order of first appearance. */
         size_t shown = 0;
         for (size_t u = 0; u < s->n_units; u++) {
@@ -248,11 +250,12 @@ void scen_print_check(const scenario *s, FILE *out)
     static const char *const day_name[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                            "Friday", "Saturday", "Sunday"};
     double horizon = s->horizon_s / DAY_S, warmup = s->warmup_s / DAY_S;
-    fprintf(out, "  seed %llu, %d replication%s of %g day%s starting on a %s (warm-up %g day%s, "
-                 "drain %g h), threads: %s\n",
-            (unsigned long long)s->seed, s->replications, s->replications == 1 ? "" : "s",
-            horizon, horizon == 1 ? "" : "s", day_name[s->start_weekday], warmup,
-            warmup == 1 ? "" : "s", s->drain_s / 3600, threads);
+    fprintf(out,
+            "  seed %llu, %d replication%s of %g day%s starting on a %s (warm-up %g day%s, "
+            "drain %g h), threads: %s\n",
+            (unsigned long long)s->seed, s->replications, s->replications == 1 ? "" : "s", horizon,
+            horizon == 1 ? "" : "s", day_name[s->start_weekday], warmup, warmup == 1 ? "" : "s",
+            s->drain_s / 3600, threads);
 
     const net *g = s->net;
     fprintf(out, "\nNetwork %s\n  %zu nodes, %zu edges, %zu zones; travel: ", g->path, g->n_nodes,
@@ -265,8 +268,10 @@ void scen_print_check(const scenario *s, FILE *out)
         fprintf(out, "one-to-many search per call (no table: more nodes than table_max_nodes)\n");
 
     double wsum = 0;
-    for (size_t z = 0; z < s->n_zones; z++) wsum += s->zones[z].weight;
-    for (size_t h = 0; h < s->n_hotspots; h++) wsum += s->hotspots[h].weight;
+    for (size_t z = 0; z < s->n_zones; z++)
+        wsum += s->zones[z].weight;
+    for (size_t h = 0; h < s->n_hotspots; h++)
+        wsum += s->hotspots[h].weight;
     fprintf(out, "\nZones by kind (weight = relative share of calls; targets by priority)\n");
     for (size_t k = 0; k < s->n_zone_kinds; k++) {
         double kw = 0;
@@ -307,21 +312,25 @@ void scen_print_check(const scenario *s, FILE *out)
                 if (t->kind_mask >> k & 1)
                     used += (size_t)snprintf(kinds + used, sizeof kinds - used, "%s%s",
                                              used ? ", " : "", s->unit_kinds[k]);
-        fprintf(out, "  %-20s %8d %6.1f%% %8d %13.0f s  %s\n", t->name, t->priority,
-                100 * t->share, t->officers, scen_dist_mean(&t->onscene), kinds);
+        fprintf(out, "  %-20s %8d %6.1f%% %8d %13.0f s  %s\n", t->name, t->priority, 100 * t->share,
+                t->officers, scen_dist_mean(&t->onscene), kinds);
     }
 
     double counted = expected_calls(s, s->warmup_s, s->horizon_s);
-    fprintf(out, "\nCalls (handling %.0f s on average before dispatch)\n", scen_dist_mean(&s->handling));
-    fprintf(out, "  %-10s %12s %26s\n", "priority", "per day", "per replication, counted");
+    fprintf(out,
+            "\nExpected calls per day (an average day) and per replication (counted: the %g "
+            "days after warm-up)\n",
+            (s->horizon_s - s->warmup_s) / DAY_S);
+    fprintf(out, "  %-10s %12s %16s\n", "priority", "per day", "per replication");
     for (int p = 1; p <= s->n_priorities; p++) {
         double share = 0;
         for (size_t i = 0; i < s->n_types; i++)
             if (s->types[i].priority == p) share += s->types[i].share;
-        fprintf(out, "  P%-9d %12.1f %26.1f\n", p, s->calls_per_day * share, counted * share);
+        fprintf(out, "  P%-9d %12.1f %16.1f\n", p, s->calls_per_day * share, counted * share);
     }
-    fprintf(out, "  %-10s %12.1f %26.1f  (%g days after warm-up)\n", "all", s->calls_per_day,
-            counted, (s->horizon_s - s->warmup_s) / DAY_S);
+    fprintf(out, "  %-10s %12.1f %16.1f\n", "all", s->calls_per_day, counted);
+    fprintf(out, "  call handling before dispatch: %.0f s on average\n",
+            scen_dist_mean(&s->handling));
 
     /* The offered load. */
     double travel_s = mean_travel(s);
@@ -332,7 +341,8 @@ void scen_print_check(const scenario *s, FILE *out)
         double units = crew > 0 ? ceil(t->officers / crew) : 0;
         work += s->calls_per_day * t->share * units * (scen_dist_mean(&t->onscene) + 2 * travel_s);
     }
-    for (size_t i = 0; i < s->n_units; i++) capacity += s->units[i].shift_len_s;
+    for (size_t i = 0; i < s->n_units; i++)
+        capacity += s->units[i].shift_len_s;
     double util = capacity > 0 ? work / capacity : INFINITY;
     fprintf(out, "\nLoad (estimate: units sent x (mean on-scene + 2 x mean travel))\n");
     if (isnan(travel_s))
@@ -344,8 +354,9 @@ void scen_print_check(const scenario *s, FILE *out)
             work / 3600, capacity / 3600);
     fprintf(out, "  utilisation: %.2f\n", util);
     if (util >= 1)
-        fprintf(out, "  WARNING: utilisation %.2f >= 1: the system is unstable: calls arrive faster "
-                     "than units can serve them\n",
+        fprintf(out,
+                "  WARNING: utilisation %.2f >= 1: the system is unstable: calls arrive faster "
+                "than units can serve them\n",
                 util);
     else if (util >= 0.9)
         fprintf(out, "  WARNING: utilisation %.2f >= 0.9: expect long queues for free units\n",

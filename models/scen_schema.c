@@ -23,91 +23,93 @@
 #include <strings.h>
 
 /* ------------------------------------------------------------------------ */
-/* The schema. Keep scenarios/README.md in step with these tables.           */
-
-#define END {NULL, SK_INT, false, NULL, NULL}
+/* The schema: tables end with {0}. Keep scenarios/README.md in step.        */
 
 /* A random duration: which of mean_s, sd_s, min_s, max_s are needed depends on
  * dist, so the loader checks presence; here they are all optional. */
 static const sk_key dist_keys[] = {
-    {"dist", SK_STRING, true, NULL, NULL},   {"mean_s", SK_FLOAT, false, NULL, NULL},
-    {"sd_s", SK_FLOAT, false, NULL, NULL},   {"min_s", SK_FLOAT, false, NULL, NULL},
-    {"max_s", SK_FLOAT, false, NULL, NULL},  END};
+    {"dist", SK_STRING, true, NULL, NULL},  {"mean_s", SK_FLOAT, false, NULL, NULL},
+    {"sd_s", SK_FLOAT, false, NULL, NULL},  {"min_s", SK_FLOAT, false, NULL, NULL},
+    {"max_s", SK_FLOAT, false, NULL, NULL}, {0}};
 
 static const sk_key run_keys[] = {
-    {"seed", SK_INT64, true, NULL, NULL},          {"replications", SK_INT, true, NULL, NULL},
-    {"horizon_days", SK_FLOAT, true, NULL, NULL},  {"warmup_days", SK_FLOAT, false, NULL, NULL},
-    {"drain_hours", SK_FLOAT, false, NULL, NULL},  {"start_weekday", SK_INT, false, NULL, NULL},
-    {"threads", SK_INT, false, NULL, NULL},        END};
+    {"seed", SK_INT64, true, NULL, NULL},         {"replications", SK_INT, true, NULL, NULL},
+    {"horizon_days", SK_FLOAT, true, NULL, NULL}, {"warmup_days", SK_FLOAT, false, NULL, NULL},
+    {"drain_hours", SK_FLOAT, false, NULL, NULL}, {"start_weekday", SK_INT, false, NULL, NULL},
+    {"threads", SK_INT, false, NULL, NULL},       {0}};
 
-static const sk_key network_keys[] = {
-    {"file", SK_STRING, true, NULL, NULL},
-    {"places", SK_STRING, false, NULL, NULL},
-    {"table_max_nodes", SK_INT64, false, NULL, NULL},
-    END};
+static const sk_key network_keys[] = {{"file", SK_STRING, true, NULL, NULL},
+                                      {"places", SK_STRING, false, NULL, NULL},
+                                      {"table_max_nodes", SK_INT64, false, NULL, NULL},
+                                      {0}};
 
-static const sk_key travel_keys[] = {{"enabled", SK_BOOL, false, NULL, NULL}, END};
+static const sk_key travel_keys[] = {{"enabled", SK_BOOL, false, NULL, NULL}, {0}};
 
 static const sk_key zone_kind_keys[] = {
-    {"name", SK_STRING, true, NULL, NULL}, {"target_s", SK_NUMS, true, NULL, NULL}, END};
+    {"name", SK_STRING, true, NULL, NULL}, {"target_s", SK_NUMS, true, NULL, NULL}, {0}};
 
 static const sk_key zone_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                    {"kind", SK_STRING, true, NULL, NULL},
                                    {"weight", SK_FLOAT, true, NULL, NULL},
-                                   END};
+                                   {0}};
 
-static const sk_key hotspot_keys[] = {
-    {"name", SK_STRING, true, NULL, NULL},     {"node", SK_NODE, true, NULL, NULL},
-    {"radius_m", SK_FLOAT, true, NULL, NULL},  {"weight", SK_FLOAT, true, NULL, NULL},
-    END};
+static const sk_key hotspot_keys[] = {{"name", SK_STRING, true, NULL, NULL},
+                                      {"node", SK_NODE, true, NULL, NULL},
+                                      {"radius_m", SK_FLOAT, true, NULL, NULL},
+                                      {"weight", SK_FLOAT, true, NULL, NULL},
+                                      {0}};
 
-static const sk_key calls_keys[] = {
-    {"per_day", SK_FLOAT, true, NULL, NULL},      {"hourly", SK_NUMS, false, NULL, NULL},
-    {"weekly", SK_NUMS, false, NULL, NULL},       {"handling", SK_GROUP, false, dist_keys, NULL},
-    END};
+static const sk_key calls_keys[] = {{"per_day", SK_FLOAT, true, NULL, NULL},
+                                    {"hourly", SK_NUMS, false, NULL, NULL},
+                                    {"weekly", SK_NUMS, false, NULL, NULL},
+                                    {"handling", SK_GROUP, false, dist_keys, NULL},
+                                    {0}};
 
-static const sk_key itype_keys[] = {
-    {"name", SK_STRING, true, NULL, NULL},           {"priority", SK_INT, true, NULL, NULL},
-    {"share", SK_FLOAT, true, NULL, NULL},           {"officers", SK_INT, false, NULL, NULL},
-    {"onscene", SK_GROUP, true, dist_keys, NULL},    {"unit_kinds", SK_STRS, false, NULL, NULL},
-    END};
+static const sk_key itype_keys[] = {{"name", SK_STRING, true, NULL, NULL},
+                                    {"priority", SK_INT, true, NULL, NULL},
+                                    {"share", SK_FLOAT, true, NULL, NULL},
+                                    {"officers", SK_INT, false, NULL, NULL},
+                                    {"onscene", SK_GROUP, true, dist_keys, NULL},
+                                    {"unit_kinds", SK_STRS, false, NULL, NULL},
+                                    {0}};
 
 static const sk_key station_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                       {"node", SK_NODE, true, NULL, NULL},
                                       {"squad", SK_INT, false, NULL, NULL},
-                                      END};
+                                      {0}};
 
-static const sk_key unit_keys[] = {
-    {"name", SK_STRING, true, NULL, NULL},            {"station", SK_STRING, true, NULL, NULL},
-    {"kind", SK_STRING, true, NULL, NULL},            {"count", SK_INT, true, NULL, NULL},
-    {"crew", SK_INT, true, NULL, NULL},               {"mode", SK_STRING, true, NULL, NULL},
-    {"shift_start_h", SK_FLOAT, false, NULL, NULL},   {"shift_hours", SK_FLOAT, false, NULL, NULL},
-    END};
+static const sk_key unit_keys[] = {{"name", SK_STRING, true, NULL, NULL},
+                                   {"station", SK_STRING, true, NULL, NULL},
+                                   {"kind", SK_STRING, true, NULL, NULL},
+                                   {"count", SK_INT, true, NULL, NULL},
+                                   {"crew", SK_INT, true, NULL, NULL},
+                                   {"mode", SK_STRING, true, NULL, NULL},
+                                   {"shift_start_h", SK_FLOAT, false, NULL, NULL},
+                                   {"shift_hours", SK_FLOAT, false, NULL, NULL},
+                                   {0}};
 
 static const sk_key plan_keys[] = {
-    {"zone", SK_STRING, true, NULL, NULL}, {"units", SK_STRS, true, NULL, NULL}, END};
+    {"zone", SK_STRING, true, NULL, NULL}, {"units", SK_STRS, true, NULL, NULL}, {0}};
 
-static const sk_key dispatch_keys[] = {
-    {"policy", SK_STRING, false, NULL, NULL},
-    {"when_none_free", SK_STRING, false, NULL, NULL},
-    {"plans", SK_LIST, false, plan_keys, "zone"},
-    END};
+static const sk_key dispatch_keys[] = {{"policy", SK_STRING, false, NULL, NULL},
+                                       {"when_none_free", SK_STRING, false, NULL, NULL},
+                                       {"plans", SK_LIST, false, plan_keys, "zone"},
+                                       {0}};
 
-const sk_key sc_root_keys[] = {
-    {"name", SK_STRING, true, NULL, NULL},
-    {"description", SK_STRING, false, NULL, NULL},
-    {"run", SK_GROUP, true, run_keys, NULL},
-    {"network", SK_GROUP, true, network_keys, NULL},
-    {"travel", SK_GROUP, false, travel_keys, NULL},
-    {"zone_kinds", SK_LIST, true, zone_kind_keys, "name"},
-    {"zones", SK_LIST, true, zone_keys, "name"},
-    {"hotspots", SK_LIST, false, hotspot_keys, "name"},
-    {"calls", SK_GROUP, true, calls_keys, NULL},
-    {"incident_types", SK_LIST, true, itype_keys, "name"},
-    {"stations", SK_LIST, true, station_keys, "name"},
-    {"units", SK_LIST, true, unit_keys, "name"},
-    {"dispatch", SK_GROUP, false, dispatch_keys, NULL},
-    END};
+const sk_key sc_root_keys[] = {{"name", SK_STRING, true, NULL, NULL},
+                               {"description", SK_STRING, false, NULL, NULL},
+                               {"run", SK_GROUP, true, run_keys, NULL},
+                               {"network", SK_GROUP, true, network_keys, NULL},
+                               {"travel", SK_GROUP, false, travel_keys, NULL},
+                               {"zone_kinds", SK_LIST, true, zone_kind_keys, "name"},
+                               {"zones", SK_LIST, true, zone_keys, "name"},
+                               {"hotspots", SK_LIST, false, hotspot_keys, "name"},
+                               {"calls", SK_GROUP, true, calls_keys, NULL},
+                               {"incident_types", SK_LIST, true, itype_keys, "name"},
+                               {"stations", SK_LIST, true, station_keys, "name"},
+                               {"units", SK_LIST, true, unit_keys, "name"},
+                               {"dispatch", SK_GROUP, false, dispatch_keys, NULL},
+                               {0}};
 
 /* The root as a key, so that the walkers need no special case for it. */
 static const sk_key root_key = {"", SK_GROUP, true, sc_root_keys, NULL};
@@ -177,7 +179,8 @@ static void key_names(char *buf, size_t n, const sk_key *keys)
 {
     const char *names[32];
     size_t k = 0;
-    for (; keys[k].name && k < 32; k++) names[k] = keys[k].name;
+    for (; keys[k].name && k < 32; k++)
+        names[k] = keys[k].name;
     sc_join(buf, n, names, k, 32);
 }
 
@@ -185,8 +188,12 @@ static void key_names(char *buf, size_t n, const sk_key *keys)
 static void describe(const config_setting_t *s, char *buf, size_t n)
 {
     switch (config_setting_type(s)) {
-    case CONFIG_TYPE_INT: snprintf(buf, n, "%d", config_setting_get_int(s)); break;
-    case CONFIG_TYPE_INT64: snprintf(buf, n, "%lld", config_setting_get_int64(s)); break;
+    case CONFIG_TYPE_INT:
+        snprintf(buf, n, "%d", config_setting_get_int(s));
+        break;
+    case CONFIG_TYPE_INT64:
+        snprintf(buf, n, "%lld", config_setting_get_int64(s));
+        break;
     case CONFIG_TYPE_FLOAT: {
         double v = config_setting_get_float(s);
         /* 3.0 must not print as "3", or "must be an integer (got 3)" reads as nonsense. */
@@ -196,12 +203,24 @@ static void describe(const config_setting_t *s, char *buf, size_t n)
             snprintf(buf, n, "%g", v);
         break;
     }
-    case CONFIG_TYPE_BOOL: snprintf(buf, n, "%s", config_setting_get_bool(s) ? "true" : "false"); break;
-    case CONFIG_TYPE_STRING: snprintf(buf, n, "\"%s\"", config_setting_get_string(s)); break;
-    case CONFIG_TYPE_GROUP: snprintf(buf, n, "a group"); break;
-    case CONFIG_TYPE_ARRAY: snprintf(buf, n, "an array"); break;
-    case CONFIG_TYPE_LIST: snprintf(buf, n, "a list"); break;
-    default: snprintf(buf, n, "nothing"); break;
+    case CONFIG_TYPE_BOOL:
+        snprintf(buf, n, "%s", config_setting_get_bool(s) ? "true" : "false");
+        break;
+    case CONFIG_TYPE_STRING:
+        snprintf(buf, n, "\"%s\"", config_setting_get_string(s));
+        break;
+    case CONFIG_TYPE_GROUP:
+        snprintf(buf, n, "a group");
+        break;
+    case CONFIG_TYPE_ARRAY:
+        snprintf(buf, n, "an array");
+        break;
+    case CONFIG_TYPE_LIST:
+        snprintf(buf, n, "a list");
+        break;
+    default:
+        snprintf(buf, n, "nothing");
+        break;
     }
 }
 
@@ -223,10 +242,12 @@ void sc_check_int_literals(sc_ctx *c, const char *text)
             line++;
             p++;
         } else if (ch == '#' || (ch == '/' && p[1] == '/')) {
-            while (*p && *p != '\n') p++;
+            while (*p && *p != '\n')
+                p++;
         } else if (ch == '/' && p[1] == '*') {
             p += 2;
-            while (*p && !(p[0] == '*' && p[1] == '/')) line += *p++ == '\n';
+            while (*p && !(p[0] == '*' && p[1] == '/'))
+                line += *p++ == '\n';
             if (*p) p += 2;
         } else if (ch == '"') {
             for (p++; *p && *p != '"'; p++) {
@@ -235,16 +256,19 @@ void sc_check_int_literals(sc_ctx *c, const char *text)
             }
             if (*p) p++;
         } else if (isalpha(ch) || ch == '_' || ch == '*') {
-            while (*p && is_name_char((unsigned char)*p)) p++;
+            while (*p && is_name_char((unsigned char)*p))
+                p++;
         } else if (isdigit(ch) || ((ch == '-' || ch == '+') && isdigit((unsigned char)p[1]))) {
             const char *start = p;
             if (!isdigit(ch)) p++;
             bool hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
             if (hex) {
                 p += 2;
-                while (isxdigit((unsigned char)*p)) p++;
+                while (isxdigit((unsigned char)*p))
+                    p++;
             } else {
-                while (isdigit((unsigned char)*p)) p++;
+                while (isdigit((unsigned char)*p))
+                    p++;
             }
             if (!hex && (*p == '.' || *p == 'e' || *p == 'E')) {
                 /* A float: skip its fraction and exponent. */
@@ -254,16 +278,19 @@ void sc_check_int_literals(sc_ctx *c, const char *text)
                 continue;
             }
             if (*p == 'L') {
-                while (*p == 'L') p++;
+                while (*p == 'L')
+                    p++;
                 continue;
             }
             errno = 0;
             char lit[64];
-            size_t len = (size_t)(p - start) < sizeof lit - 1 ? (size_t)(p - start) : sizeof lit - 1;
+            size_t len =
+                (size_t)(p - start) < sizeof lit - 1 ? (size_t)(p - start) : sizeof lit - 1;
             memcpy(lit, start, len);
             lit[len] = '\0';
-            long long v = hex ? (long long)strtoull(lit + (lit[0] == '-' || lit[0] == '+'), NULL, 16)
-                              : strtoll(lit, NULL, 10);
+            long long v =
+                hex ? (long long)strtoull(lit + (lit[0] == '-' || lit[0] == '+'), NULL, 16)
+                    : strtoll(lit, NULL, 10);
             if (errno == ERANGE || v > INT_MAX || v < INT_MIN)
                 diag_error(c->d, c->file, line, NULL,
                            "integer %s does not fit in 32 bits, and libconfig would silently "
@@ -284,7 +311,8 @@ static size_t edit_distance(const char *a, const char *b)
     size_t la = strlen(a), lb = strlen(b);
     if (la > 40 || lb > 40) return 99;
     size_t row[41];
-    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
     for (size_t i = 1; i <= la; i++) {
         size_t diag_prev = row[0];
         row[0] = i;
@@ -368,7 +396,9 @@ static void check_value(sc_ctx *c, const config_setting_t *s, const sk_key *k)
     case SK_INT64:
         if (!is_int(s)) sc_err(c, s, "must be an integer (got %s)", got);
         break;
-    case SK_FLOAT: check_number(c, s); break;
+    case SK_FLOAT:
+        check_number(c, s);
+        break;
     case SK_BOOL:
         if (t != CONFIG_TYPE_BOOL) sc_err(c, s, "must be true or false (got %s)", got);
         break;
@@ -377,8 +407,7 @@ static void check_value(sc_ctx *c, const config_setting_t *s, const sk_key *k)
         break;
     case SK_NODE:
         if (!is_int(s) && t != CONFIG_TYPE_STRING)
-            sc_err(c, s, "must be a node id (an integer) or a place name (a string) (got %s)",
-                   got);
+            sc_err(c, s, "must be a node id (an integer) or a place name (a string) (got %s)", got);
         break;
     case SK_GROUP:
         if (t != CONFIG_TYPE_GROUP)
@@ -457,12 +486,17 @@ int sc_elem_float(const config_setting_t *e, double *out)
 {
     if (!e) return 0;
     switch (config_setting_type(e)) {
-    case CONFIG_TYPE_INT: *out = config_setting_get_int(e); return 1;
-    case CONFIG_TYPE_INT64: *out = (double)config_setting_get_int64(e); return 1;
+    case CONFIG_TYPE_INT:
+        *out = config_setting_get_int(e);
+        return 1;
+    case CONFIG_TYPE_INT64:
+        *out = (double)config_setting_get_int64(e);
+        return 1;
     case CONFIG_TYPE_FLOAT:
         *out = config_setting_get_float(e);
         return isfinite(*out) ? 1 : -1;
-    default: return -1;
+    default:
+        return -1;
     }
 }
 
@@ -591,7 +625,8 @@ static const char *assign(config_setting_t *s, sk_type want, const char *v, char
             snprintf(why, n, "out of memory");
             return why;
         }
-        if (len >= 2 && ((v[0] == '"' && v[len - 1] == '"') || (v[0] == '\'' && v[len - 1] == '\''))) {
+        if (len >= 2 &&
+            ((v[0] == '"' && v[len - 1] == '"') || (v[0] == '\'' && v[len - 1] == '\''))) {
             memmove(copy, copy + 1, len - 2);
             copy[len - 2] = '\0';
         }
@@ -600,7 +635,9 @@ static const char *assign(config_setting_t *s, sk_type want, const char *v, char
         free(copy);
         return NULL;
     }
-    default: snprintf(why, n, "cannot set a value of this kind"); return why;
+    default:
+        snprintf(why, n, "cannot set a value of this kind");
+        return why;
     }
 }
 
@@ -643,7 +680,8 @@ bool sc_apply_override(sc_ctx *c, config_t *cfg, const char *text)
     snprintf(head, sizeof head, "--set %s", text);
     const char *eq = strchr(text, '=');
     if (!eq || eq == text) {
-        diag_error(c->d, "<command line>", 0, head, "expected path=value (e.g. run.replications=5)");
+        diag_error(c->d, "<command line>", 0, head,
+                   "expected path=value (e.g. run.replications=5)");
         return false;
     }
     size_t plen = (size_t)(eq - text);
@@ -695,15 +733,15 @@ bool sc_apply_override(sc_ctx *c, config_t *cfg, const char *text)
                 char names[512];
                 key_names(names, sizeof names, k.sub);
                 diag_error(c->d, "<command line>", 0, head,
-                           "%s%s%shas no key '%s' (expected one of: %s)", *where ? "'" : "",
-                           where, *where ? "' " : "the file ", name, names);
+                           "%s%s%shas no key '%s' (expected one of: %s)", *where ? "'" : "", where,
+                           *where ? "' " : "the file ", name, names);
                 return false;
             }
             snprintf(where + used, sizeof where - used, "%s%s", used ? "." : "", name);
             config_setting_t *m = config_setting_get_member(s, name);
             if (!m) {
-                bool scalar = mk->type != SK_GROUP && mk->type != SK_LIST &&
-                              mk->type != SK_NUMS && mk->type != SK_STRS;
+                bool scalar = mk->type != SK_GROUP && mk->type != SK_LIST && mk->type != SK_NUMS &&
+                              mk->type != SK_STRS;
                 if (!last || !scalar) {
                     diag_error(c->d, "<command line>", 0, head,
                                "'%s' is not in the scenario file (--set creates only single "
@@ -767,15 +805,15 @@ bool sc_apply_override(sc_ctx *c, config_t *cfg, const char *text)
                     char list[512];
                     sc_join(list, sizeof list, names, nn, 12);
                     diag_error(c->d, "<command line>", 0, head,
-                               "'%s' has no element with %s '%s' (there: %s)", where,
-                               k.elem_name, name, nn ? list : "none");
+                               "'%s' has no element with %s '%s' (there: %s)", where, k.elem_name,
+                               name, nn ? list : "none");
                     return false;
                 }
                 snprintf(where + used, sizeof where - used, ".[%d]", config_setting_index(e));
             } else {
                 diag_error(c->d, "<command line>", 0, head,
-                           "'%s' is an array: select an element by its index, e.g. %s.[0]",
-                           where, where);
+                           "'%s' is an array: select an element by its index, e.g. %s.[0]", where,
+                           where);
                 return false;
             }
             ek = elem_key(&k);
@@ -792,8 +830,7 @@ bool sc_apply_override(sc_ctx *c, config_t *cfg, const char *text)
         k.type == SK_NUMS || k.type == SK_STRS) {
         diag_error(c->d, "<command line>", 0, head,
                    "'%s' is not a single value: --set changes one value at a time (e.g. %s.%s)",
-                   where, where,
-                   k.type == SK_GROUP && k.sub ? k.sub[0].name : "[0]");
+                   where, where, k.type == SK_GROUP && k.sub ? k.sub[0].name : "[0]");
         return false;
     }
     if (assign(s, k.type, value, why, sizeof why)) {

@@ -32,24 +32,24 @@
  * name. SK_NUMS and SK_STRS accept an array [...] or a list (...) of scalars,
  * since libconfig arrays cannot mix integers and floats. */
 typedef enum sk_type {
-    SK_INT,    /* int, or int64 (range checks catch the too-large) */
-    SK_INT64,  /* int or int64 */
-    SK_FLOAT,  /* int, int64 or float; finite */
+    SK_INT,   /* int, or int64 (range checks catch the too-large) */
+    SK_INT64, /* int or int64 */
+    SK_FLOAT, /* int, int64 or float; finite */
     SK_BOOL,
     SK_STRING,
-    SK_NODE,   /* int, int64 or string */
-    SK_GROUP,  /* { ... } with keys sub */
-    SK_LIST,   /* ( { ... }, ... ), each element with keys sub */
-    SK_NUMS,   /* [ numbers ] or ( numbers ) */
-    SK_STRS    /* [ strings ] or ( strings ) */
+    SK_NODE,  /* int, int64 or string */
+    SK_GROUP, /* { ... } with keys sub */
+    SK_LIST,  /* ( { ... }, ... ), each element with keys sub */
+    SK_NUMS,  /* [ numbers ] or ( numbers ) */
+    SK_STRS   /* [ strings ] or ( strings ) */
 } sk_type;
 
 typedef struct sk_key {
     const char *name;
     sk_type type;
     bool required;
-    const struct sk_key *sub;  /* SK_GROUP, SK_LIST: the element's keys, ended by {NULL} */
-    const char *elem_name;     /* SK_LIST: the key that names an element, for --set by name */
+    const struct sk_key *sub; /* SK_GROUP, SK_LIST: the element's keys, ended by {NULL} */
+    const char *elem_name;    /* SK_LIST: the key that names an element, for --set by name */
 } sk_key;
 
 /* The keys of the top-level group. */
@@ -58,7 +58,7 @@ extern const sk_key sc_root_keys[];
 /* Where messages go. */
 typedef struct sc_ctx {
     diag *d;
-    const char *file;  /* the scenario file, as given */
+    const char *file; /* the scenario file, as given */
 } sc_ctx;
 
 /* The libconfig-style path of s ("units.[3].crew"; "" for the root). */

@@ -40,13 +40,13 @@
 
 #include "scen_schema.h"
 
-#define DAY_S              86400.0
-#define MAX_UNIT_KINDS     32
-#define NAMES_QUOTED       12     /* names listed in "(kinds: a, b, ...)" hints */
-#define REQ                NAN    /* num_key: no default, the key is required */
-#define REQ_INT            LLONG_MIN
-#define GAMMA_MIN_CV       0.05   /* GSL's gamma inverse fails to converge outside */
-#define GAMMA_MAX_CV       2.0    /* shape 1/cv^2 in [0.25, 400]; see scen_dist_quantile */
+#define DAY_S          86400.0
+#define MAX_UNIT_KINDS 32
+#define NAMES_QUOTED   12  /* names listed in "(kinds: a, b, ...)" hints */
+#define REQ            NAN /* num_key: no default, the key is required */
+#define REQ_INT        LLONG_MIN
+#define GAMMA_MIN_CV   0.05 /* GSL's gamma inverse fails to converge outside */
+#define GAMMA_MAX_CV   2.0  /* shape 1/cv^2 in [0.25, 400]; see scen_dist_quantile */
 
 /* A named node from the places file. */
 typedef struct place {
@@ -58,15 +58,15 @@ typedef struct loader {
     sc_ctx c;
     scenario *s;
     const config_setting_t *root;
-    char *dir;                 /* the scenario file's directory, "" for the current one */
-    bool places_given;         /* network.places is set */
-    bool places_ok;            /* ... and the file loaded without errors */
+    char *dir;         /* the scenario file's directory, "" for the current one */
+    bool places_given; /* network.places is set */
+    bool places_ok;    /* ... and the file loaded without errors */
     char *places_path;
     place *places;
     size_t n_places;
-    int *zk_targets;           /* [n_zone_kinds] values in target_s, -1 when unusable */
-    bool priorities_ok;        /* every incident type has a valid priority */
-    bool zones_ok;             /* every zone has a usable name */
+    int *zk_targets;    /* [n_zone_kinds] values in target_s, -1 when unusable */
+    bool priorities_ok; /* every incident type has a valid priority */
+    bool zones_ok;      /* every zone has a usable name */
 } loader;
 
 /* ------------------------------------------------------------------------ */
@@ -178,8 +178,7 @@ static int find_named(const config_setting_t *list, const char *key, const char 
 }
 
 /* Reports every element whose `key` repeats an earlier element's. */
-static void check_unique(loader *L, const config_setting_t *list, const char *key,
-                         const char *what)
+static void check_unique(loader *L, const config_setting_t *list, const char *key, const char *what)
 {
     size_t len = sc_length(list);
     for (size_t i = 0; i < len; i++) {
@@ -279,7 +278,10 @@ static int word_key(loader *L, const config_setting_t *g, const char *key, int d
     list[0] = '\0';
     for (size_t i = 0; i < n && used < sizeof list; i++)
         used += (size_t)snprintf(list + used, sizeof list - used, "%s\"%s\"",
-                                 i == 0 ? "" : i + 1 == n ? " or " : ", ", words[i]);
+                                 i == 0       ? ""
+                                 : i + 1 == n ? " or "
+                                              : ", ",
+                                 words[i]);
     sc_err(&L->c, sc_member(g, key), "must be %s (got \"%s\")", list, v);
     return -1;
 }
@@ -371,8 +373,8 @@ static void read_run(loader *L)
     if (horizon_ok) s->horizon_s = x * DAY_S;
     if (num_key(L, run, "warmup_days", 0, 0, INFINITY, 0, &x)) {
         if (horizon_ok && x * DAY_S >= s->horizon_s)
-            sc_err(&L->c, sc_member(run, "warmup_days"),
-                   "must be < horizon_days (%g) (got %g)", s->horizon_s / DAY_S, x);
+            sc_err(&L->c, sc_member(run, "warmup_days"), "must be < horizon_days (%g) (got %g)",
+                   s->horizon_s / DAY_S, x);
         else
             s->warmup_s = x * DAY_S;
     }
@@ -406,7 +408,8 @@ static void read_places(loader *L, const config_setting_t *at, const char *rel)
         if (hash) *hash = '\0';
         char *tok[5], *tsave = NULL;
         int nt = 0;
-        for (char *t = strtok_r(ln, " \t\r", &tsave); t && nt < 5; t = strtok_r(NULL, " \t\r", &tsave))
+        for (char *t = strtok_r(ln, " \t\r", &tsave); t && nt < 5;
+             t = strtok_r(NULL, " \t\r", &tsave))
             tok[nt++] = t;
         if (nt == 0) continue;
         if (nt != 4) {
@@ -434,12 +437,12 @@ static void read_places(loader *L, const config_setting_t *at, const char *rel)
         }
         if (bad) continue;
         if (L->s->net && net_node_index(L->s->net, id) < 0) {
-            diag_error(L->c.d, file, line, "node_id", "node %lld is not in the network file",
-                       id);
+            diag_error(L->c.d, file, line, "node_id", "node %lld is not in the network file", id);
             continue;
         }
         size_t dup = 0;
-        while (dup < L->n_places && strcmp(L->places[dup].name, tok[0]) != 0) dup++;
+        while (dup < L->n_places && strcmp(L->places[dup].name, tok[0]) != 0)
+            dup++;
         if (dup < L->n_places) {
             diag_error(L->c.d, file, line, NULL, "place '%s' is defined twice", tok[0]);
             continue;
@@ -548,8 +551,8 @@ static void read_zones(loader *L)
             if (z->kind < 0) {
                 char names[512];
                 list_names(kinds, "name", names, sizeof names);
-                sc_err(&L->c, sc_member(e, "kind"), "no zone kind named '%s' (zone_kinds: %s)",
-                       v, names);
+                sc_err(&L->c, sc_member(e, "kind"), "no zone kind named '%s' (zone_kinds: %s)", v,
+                       names);
             }
         }
         double w;
@@ -669,14 +672,15 @@ static void resolve_zones(loader *L)
     for (size_t v = 0; v < g->n_nodes; v++) {
         if (g->nodes[v].zone >= 0) continue;
         if (orphans < 8 && used < sizeof ids)
-            used += (size_t)snprintf(ids + used, sizeof ids - used, "%s%lld",
-                                     orphans ? ", " : "", (long long)g->nodes[v].id);
+            used += (size_t)snprintf(ids + used, sizeof ids - used, "%s%lld", orphans ? ", " : "",
+                                     (long long)g->nodes[v].id);
         else if (orphans == 8 && used < sizeof ids)
             used += (size_t)snprintf(ids + used, sizeof ids - used, ", ...");
         orphans++;
     }
     if (orphans) {
-        sc_err(&L->c, file, "%zu node%s of the network ha%s no zone (ids: %s): every node must be "
+        sc_err(&L->c, file,
+               "%zu node%s of the network ha%s no zone (ids: %s): every node must be "
                "in a listed zone",
                orphans, orphans == 1 ? "" : "s", orphans == 1 ? "s" : "ve", ids);
         ok = false;
@@ -707,7 +711,8 @@ static void resolve_zones(loader *L)
 static void read_profile(loader *L, const config_setting_t *g, const char *key, double *out,
                          size_t len, const char *what)
 {
-    for (size_t i = 0; i < len; i++) out[i] = 1;
+    for (size_t i = 0; i < len; i++)
+        out[i] = 1;
     const config_setting_t *a = sc_member(g, key);
     if (!a || !config_setting_is_aggregate(a) || config_setting_is_group(a)) return;
     size_t n = sc_length(a);
@@ -718,8 +723,7 @@ static void read_profile(loader *L, const config_setting_t *g, const char *key, 
     double sum = 0, v[24];
     bool ok = true;
     for (size_t i = 0; i < len; i++) {
-        if (sc_elem_float(elem(a, i), &v[i]) != 1 ||
-            !in_range(L, elem(a, i), v[i], 0, INFINITY, 0))
+        if (sc_elem_float(elem(a, i), &v[i]) != 1 || !in_range(L, elem(a, i), v[i], 0, INFINITY, 0))
             ok = false;
         else
             sum += v[i];
@@ -729,7 +733,8 @@ static void read_profile(loader *L, const config_setting_t *g, const char *key, 
         sc_err(&L->c, a, "must not be all 0: calls would never arrive");
         return;
     }
-    for (size_t i = 0; i < len; i++) out[i] = v[i] * (double)len / sum;
+    for (size_t i = 0; i < len; i++)
+        out[i] = v[i] * (double)len / sum;
 }
 
 static void read_calls(loader *L)
@@ -758,7 +763,8 @@ static void collect_kinds(loader *L)
         const char *k;
         if (sc_get_string(elem(list, i), "kind", &k) != 1 || !*k) continue;
         size_t j = 0;
-        while (j < s->n_unit_kinds && strcmp(s->unit_kinds[j], k) != 0) j++;
+        while (j < s->n_unit_kinds && strcmp(s->unit_kinds[j], k) != 0)
+            j++;
         if (j == s->n_unit_kinds && (s->unit_kinds[j] = strdup(k))) s->n_unit_kinds++;
     }
 }
@@ -781,8 +787,7 @@ static void read_types(loader *L)
     L->priorities_ok = n > 0;
     uint32_t all = s->n_unit_kinds >= 32 ? UINT32_MAX : (1u << s->n_unit_kinds) - 1;
     char kinds[512];
-    sc_join(kinds, sizeof kinds, (const char *const *)s->unit_kinds, s->n_unit_kinds,
-            NAMES_QUOTED);
+    sc_join(kinds, sizeof kinds, (const char *const *)s->unit_kinds, s->n_unit_kinds, NAMES_QUOTED);
     for (size_t i = 0; i < n; i++) {
         const config_setting_t *e = elem(list, i);
         scen_itype *t = &s->types[i];
@@ -939,8 +944,8 @@ static void read_units(loader *L, size_t **first_out)
             u->kind = kind_index(s, v);
             if (u->kind < 0 && !kinds_reported) {
                 sc_err(&L->c, sc_member(e, "kind"),
-                       "kind '%s' is one too many: there can be at most %d distinct unit kinds",
-                       v, MAX_UNIT_KINDS);
+                       "kind '%s' is one too many: there can be at most %d distinct unit kinds", v,
+                       MAX_UNIT_KINDS);
                 kinds_reported = true;
             }
         }
@@ -1008,7 +1013,8 @@ static void read_dispatch(loader *L, const size_t *first)
     int *by_zone = malloc((s->n_zones ? s->n_zones : 1) * sizeof *by_zone); /* plan index */
     unsigned char *seen = calloc(s->n_units ? s->n_units : 1, 1);
     if (!plans || !by_zone || !seen) goto out;
-    for (size_t z = 0; z < s->n_zones; z++) by_zone[z] = -1;
+    for (size_t z = 0; z < s->n_zones; z++)
+        by_zone[z] = -1;
 
     for (size_t i = 0; i < n; i++) {
         const config_setting_t *e = elem(pl, i);
@@ -1044,8 +1050,7 @@ static void read_dispatch(loader *L, const size_t *first)
             size_t lo, hi;
             int g = -1;
             for (size_t q = 0; q < s->n_unit_groups && g < 0; q++)
-                if (s->unit_groups[q].name && strcmp(s->unit_groups[q].name, name) == 0)
-                    g = (int)q;
+                if (s->unit_groups[q].name && strcmp(s->unit_groups[q].name, name) == 0) g = (int)q;
             if (g >= 0) {
                 lo = first[g];
                 hi = first[g + 1];
@@ -1101,7 +1106,8 @@ static void read_dispatch(loader *L, const size_t *first)
     }
 out:
     if (plans)
-        for (size_t z = 0; z < s->n_zones; z++) free(plans[z].units);
+        for (size_t z = 0; z < s->n_zones; z++)
+            free(plans[z].units);
     free(plans);
     free(by_zone);
     free(seen);
@@ -1115,13 +1121,17 @@ static void finish(loader *L)
 {
     scenario *s = L->s;
     double sum = 0;
-    for (size_t i = 0; i < s->n_types; i++) sum += s->types[i].share;
+    for (size_t i = 0; i < s->n_types; i++)
+        sum += s->types[i].share;
     if (sum > 0)
-        for (size_t i = 0; i < s->n_types; i++) s->types[i].share /= sum;
+        for (size_t i = 0; i < s->n_types; i++)
+            s->types[i].share /= sum;
 
     double w = 0;
-    for (size_t i = 0; i < s->n_zones; i++) w += s->zones[i].weight;
-    for (size_t i = 0; i < s->n_hotspots; i++) w += s->hotspots[i].weight;
+    for (size_t i = 0; i < s->n_zones; i++)
+        w += s->zones[i].weight;
+    for (size_t i = 0; i < s->n_hotspots; i++)
+        w += s->hotspots[i].weight;
     if (s->n_zones && !(w > 0))
         sc_err(&L->c, sc_member(L->root, "zones"),
                "every zone and hotspot weight is 0: calls would have nowhere to go");
@@ -1129,15 +1139,15 @@ static void finish(loader *L)
 
 static void loader_fini(loader *L)
 {
-    for (size_t i = 0; i < L->n_places; i++) free(L->places[i].name);
+    for (size_t i = 0; i < L->n_places; i++)
+        free(L->places[i].name);
     free(L->places);
     free(L->places_path);
     free(L->zk_targets);
     free(L->dir);
 }
 
-scenario *scen_load(const char *path, const char *const *overrides, size_t n_overrides,
-                    diag *d)
+scenario *scen_load(const char *path, const char *const *overrides, size_t n_overrides, diag *d)
 {
     size_t errors_before = diag_count(d);
     loader L = {.c = {d, path}};
@@ -1185,7 +1195,8 @@ scenario *scen_load(const char *path, const char *const *overrides, size_t n_ove
     }
     if (!(s->overrides = malloc(olen))) goto oom;
     s->overrides[0] = '\0';
-    for (size_t i = 0; i < n_overrides; i++) strcat(strcat(s->overrides, ov[i]), "\n");
+    for (size_t i = 0; i < n_overrides; i++)
+        strcat(strcat(s->overrides, ov[i]), "\n");
 
     sc_check_tree(&L.c, L.root);
 
@@ -1221,7 +1232,8 @@ scenario *scen_load(const char *path, const char *const *overrides, size_t n_ove
     if (!s->travel) goto oom;
 
     config_destroy(&cfg);
-    for (size_t i = 0; i < n_overrides; i++) free(ov[i]);
+    for (size_t i = 0; i < n_overrides; i++)
+        free(ov[i]);
     free(ov);
     loader_fini(&L);
     return s;
@@ -1231,7 +1243,8 @@ oom:
 fail:
     if (cfg_live) config_destroy(&cfg);
     if (ov)
-        for (size_t i = 0; i < n_overrides; i++) free(ov[i]);
+        for (size_t i = 0; i < n_overrides; i++)
+            free(ov[i]);
     free(ov);
     loader_fini(&L);
     scen_destroy(s);
@@ -1248,10 +1261,12 @@ void scen_destroy(scenario *s)
     free(s->description);
     free(s->text);
     free(s->overrides);
-    for (size_t i = 0; i < s->n_inputs; i++) free(s->input_paths[i]);
+    for (size_t i = 0; i < s->n_inputs; i++)
+        free(s->input_paths[i]);
     free(s->input_paths);
     free(s->input_hashes);
-    for (size_t i = 0; i < s->n_zone_kinds; i++) free(s->zone_kinds[i].name);
+    for (size_t i = 0; i < s->n_zone_kinds; i++)
+        free(s->zone_kinds[i].name);
     free(s->zone_kinds);
     for (size_t i = 0; i < s->n_zones; i++) {
         free(s->zones[i].name);
@@ -1264,17 +1279,23 @@ void scen_destroy(scenario *s)
     }
     free(s->hotspots);
     free(s->node_zone);
-    for (size_t i = 0; i < s->n_types; i++) free(s->types[i].name);
+    for (size_t i = 0; i < s->n_types; i++)
+        free(s->types[i].name);
     free(s->types);
-    for (size_t i = 0; i < s->n_stations; i++) free(s->stations[i].name);
+    for (size_t i = 0; i < s->n_stations; i++)
+        free(s->stations[i].name);
     free(s->stations);
-    for (size_t i = 0; i < s->n_unit_kinds; i++) free(s->unit_kinds[i]);
+    for (size_t i = 0; i < s->n_unit_kinds; i++)
+        free(s->unit_kinds[i]);
     free(s->unit_kinds);
-    for (size_t i = 0; i < s->n_unit_groups; i++) free(s->unit_groups[i].name);
+    for (size_t i = 0; i < s->n_unit_groups; i++)
+        free(s->unit_groups[i].name);
     free(s->unit_groups);
-    for (size_t i = 0; i < s->n_units; i++) free(s->units[i].name);
+    for (size_t i = 0; i < s->n_units; i++)
+        free(s->units[i].name);
     free(s->units);
-    for (size_t i = 0; i < s->n_plans; i++) free(s->plans[i].units);
+    for (size_t i = 0; i < s->n_plans; i++)
+        free(s->plans[i].units);
     free(s->plans);
     free(s);
 }
@@ -1294,8 +1315,10 @@ double scen_dist_quantile(const scen_dist *d, double u)
     if (!(u >= eps)) u = eps;
     if (u > 1 - eps) u = 1 - eps;
     switch (d->kind) {
-    case DIST_FIXED: return d->mean_s;
-    case DIST_EXPONENTIAL: return gsl_cdf_exponential_Pinv(u, d->mean_s);
+    case DIST_FIXED:
+        return d->mean_s;
+    case DIST_EXPONENTIAL:
+        return gsl_cdf_exponential_Pinv(u, d->mean_s);
     case DIST_LOGNORMAL: {
         double s2 = log1p(d->sd_s * d->sd_s / (d->mean_s * d->mean_s));
         return gsl_cdf_lognormal_Pinv(u, log(d->mean_s) - s2 / 2, sqrt(s2));
@@ -1304,7 +1327,8 @@ double scen_dist_quantile(const scen_dist *d, double u)
         double shape = d->mean_s * d->mean_s / (d->sd_s * d->sd_s);
         return gsl_cdf_gamma_Pinv(u, shape, d->sd_s * d->sd_s / d->mean_s);
     }
-    case DIST_UNIFORM: return d->min_s + u * (d->max_s - d->min_s);
+    case DIST_UNIFORM:
+        return d->min_s + u * (d->max_s - d->min_s);
     }
     return d->mean_s;
 }

@@ -35,7 +35,8 @@
 /* A positive random duration. One uniform per draw, inverted through the
  * distribution's quantile function, so that a call consumes the same number of
  * random numbers whatever its type (this keeps call streams aligned across
- * scenarios). */
+ * scenarios). The loader keeps a gamma's sd_s within 0.05..2 times mean_s, where
+ * GSL's inverse converges; u is clamped to [2^-53, 1 - 2^-53]. */
 typedef enum scen_dist_kind {
     DIST_FIXED,       /* mean_s */
     DIST_EXPONENTIAL, /* mean_s */
@@ -124,7 +125,7 @@ typedef struct scen_plan {
 typedef struct scenario {
     char *path;             /* the scenario file as given */
     char *name;
-    char *description;
+    char *description;      /* "" when the file has none */
     char *text;             /* the file's full text, recorded in results */
     char *overrides;        /* the --set overrides applied, one per line ("" if none) */
 
@@ -144,7 +145,7 @@ typedef struct scenario {
 
     /* network and travel */
     net *net;
-    travel *travel;
+    travel *travel;         /* built even when !travel_enabled (paths, distances) */
     bool travel_enabled;    /* false: every travel takes 0 s (validation scenarios) */
 
     /* geography */

@@ -59,7 +59,8 @@ static char *small_with(const char *from, const char *to)
 {
     char *text = slurp(SMALL_CFG);
     char *a = replace(text, "\"../net/small.txt\"", "\"" SMALL_NET "\"");
-    char *b = replace(a, "\"../net/small-places.txt\"", "\"" PSIM_TEST_DATA "/net/small-places.txt\"");
+    char *b =
+        replace(a, "\"../net/small-places.txt\"", "\"" PSIM_TEST_DATA "/net/small-places.txt\"");
     char *c = from ? replace(b, from, to) : strdup(b);
     free(text);
     free(a);
@@ -90,14 +91,16 @@ static int has_msg(const diag *d, const char *want)
     for (size_t i = 0; i < diag_count(d); i++)
         if (strstr(diag_message(d, i), want)) return 1;
     fprintf(stderr, "  no message contains: %s\n  messages:\n", want);
-    for (size_t i = 0; i < diag_count(d); i++) fprintf(stderr, "    %s\n", diag_message(d, i));
+    for (size_t i = 0; i < diag_count(d); i++)
+        fprintf(stderr, "    %s\n", diag_message(d, i));
     return 0;
 }
 
 static uint64_t fnv1a(const char *s)
 {
     uint64_t h = 14695981039346656037ULL;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
     return h;
 }
 
@@ -217,9 +220,10 @@ static void test_good(void)
 
     CHECK_EQ(s->n_unit_groups, 3);
     CHECK_EQ(s->n_units, 6);
-    const char *names[] = {"north-day-1", "north-day-2", "north-night-1",
+    const char *names[] = {"north-day-1",  "north-day-2",  "north-night-1",
                            "south-foot-1", "south-foot-2", "south-foot-3"};
-    for (size_t i = 0; i < 6 && i < s->n_units; i++) CHECK_STR(s->units[i].name, names[i]);
+    for (size_t i = 0; i < 6 && i < s->n_units; i++)
+        CHECK_STR(s->units[i].name, names[i]);
     if (s->n_units == 6) {
         CHECK_EQ(s->units[1].group, 0);
         CHECK_EQ(s->units[2].group, 1);
@@ -288,22 +292,21 @@ static void test_call_rate_and_shifts(void)
     CHECK_NEAR(scen_call_rate(s, 3 * 3600.0), base * 0.5 * 7 / 8, 1e-15);
     CHECK_NEAR(scen_call_rate(s, 2 * DAY + 100), base * 0.5 * 14 / 8, 1e-15); /* Friday */
     CHECK_NEAR(scen_call_rate(s, 4 * DAY + 50000), 0, 0);                     /* Sunday */
-    CHECK_NEAR(scen_call_rate(s, 5 * DAY - 1), 0, 0);          /* Sunday's last second */
+    CHECK_NEAR(scen_call_rate(s, 5 * DAY - 1), 0, 0);                   /* Sunday's last second */
     CHECK_NEAR(scen_call_rate(s, 12 * DAY), base * 0.5 * 7 / 8, 1e-15); /* next Monday */
 
     /* north-night: 20:00 to 08:00, wrapping midnight. */
     const scen_unit *night = &s->units[find_unit(s, "north-night-1")];
-    CHECK(scen_unit_on_shift(s, night, 3 * 3600.0));      /* 03:00 day 0: the shift of day -1 */
+    CHECK(scen_unit_on_shift(s, night, 3 * 3600.0)); /* 03:00 day 0: the shift of day -1 */
     CHECK_NEAR(scen_unit_next_change_s(s, night, 3 * 3600.0), 8 * 3600.0, 0);
-    CHECK(!scen_unit_on_shift(s, night, 8 * 3600.0));     /* ends at 08:00 exactly */
+    CHECK(!scen_unit_on_shift(s, night, 8 * 3600.0)); /* ends at 08:00 exactly */
     CHECK_NEAR(scen_unit_next_change_s(s, night, 8 * 3600.0), 20 * 3600.0, 0);
     CHECK(!scen_unit_on_shift(s, night, 12 * 3600.0));
-    CHECK(scen_unit_on_shift(s, night, 20 * 3600.0));     /* starts at 20:00 exactly */
+    CHECK(scen_unit_on_shift(s, night, 20 * 3600.0)); /* starts at 20:00 exactly */
     CHECK_NEAR(scen_unit_next_change_s(s, night, 21 * 3600.0), DAY + 8 * 3600.0, 0);
     CHECK(scen_unit_on_shift(s, night, DAY + 7.5 * 3600));
     CHECK(!scen_unit_on_shift(s, night, 3 * DAY + 19.99 * 3600));
-    CHECK_NEAR(scen_unit_next_change_s(s, night, 3 * DAY + 19 * 3600.0), 3 * DAY + 20 * 3600.0,
-               0);
+    CHECK_NEAR(scen_unit_next_change_s(s, night, 3 * DAY + 19 * 3600.0), 3 * DAY + 20 * 3600.0, 0);
     /* The change time is exactly where on_shift flips, day after day. */
     double t = 0;
     bool on = scen_unit_on_shift(s, night, t);
@@ -405,16 +408,16 @@ static void test_overrides(void)
 {
     char *text = small_with(NULL, NULL);
     diag *d;
-    const char *sets[] = {"units.[2].count=5",        /* by index in brackets */
-                          "units.0.crew=3",           /* by plain index */
-                          "units.north-night.crew=4", /* by name */
+    const char *sets[] = {"units.[2].count=5",              /* by index in brackets */
+                          "units.0.crew=3",                 /* by plain index */
+                          "units.north-night.crew=4",       /* by name */
                           "incident_types.assault.share=3", /* an integer for a float */
-                          "run.threads=4",            /* not in the file: created */
+                          "run.threads=4",                  /* not in the file: created */
                           "run.horizon_days=10.5",
-                          "name=\"renamed\"",         /* quotes are optional */
+                          "name=\"renamed\"", /* quotes are optional */
                           "description=no quotes here",
-                          "calls.hourly.[0]=2.5",     /* an element of a list */
-                          "calls.weekly.[6]=1.5",     /* an element of an integer-free array */
+                          "calls.hourly.[0]=2.5", /* an element of a list */
+                          "calls.weekly.[6]=1.5", /* an element of an integer-free array */
                           "travel.enabled=false",
                           "stations.South.node=Market", /* a node reference, by place name */
                           "dispatch.policy=nearest"};
@@ -449,18 +452,10 @@ static void test_overrides(void)
     diag_destroy(d);
 
     /* Bad overrides: each reported against the command line, all of them. */
-    const char *bad[] = {"units.[2].count=abc",
-                         "run.replications=2.5",
-                         "run.horizon_days=inf",
-                         "travel.enabled=yes",
-                         "run.nosuch=1",
-                         "units.nobody.count=2",
-                         "units.[9].count=2",
-                         "run.seed.x=1",
-                         "run=3",
-                         "calls.hourly=3",
-                         "no_equals_sign",
-                         "hotspots.Market.radius=3",
+    const char *bad[] = {"units.[2].count=abc", "run.replications=2.5", "run.horizon_days=inf",
+                         "travel.enabled=yes",  "run.nosuch=1",         "units.nobody.count=2",
+                         "units.[9].count=2",   "run.seed.x=1",         "run=3",
+                         "calls.hourly=3",      "no_equals_sign",       "hotspots.Market.radius=3",
                          "run.replications=0"};
     n = sizeof bad / sizeof *bad;
     s = load_text(text, bad, n, &d);
@@ -532,27 +527,27 @@ static void test_overrides(void)
 static void test_many_errors(void)
 {
     const char *text =
-        "name = \"multi\";\n"                                                           /* 1 */
-        "run : { seed = 1; replications = 0; horizon_days = 7.0; };\n"                  /* 2 */
-        "network : { file = \"" SMALL_NET "\"; };\n"                                    /* 3 */
-        "zone_kinds = ( { name = \"urban\"; target_s = [ 60.0 ]; } );\n"                /* 4 */
-        "zones = ( { name = \"North\"; kind = \"urban\"; weight = 1.0; },\n"            /* 5 */
-        "          { name = \"South\"; kind = \"urbn\"; weight = -1.0; } );\n"          /* 6 */
-        "calls : { };\n"                                                                /* 7 */
-        "incident_types = ( { name = \"a\"; priority = 1; share = 1.0;\n"               /* 8 */
+        "name = \"multi\";\n"                                                  /* 1 */
+        "run : { seed = 1; replications = 0; horizon_days = 7.0; };\n"         /* 2 */
+        "network : { file = \"" SMALL_NET "\"; };\n"                           /* 3 */
+        "zone_kinds = ( { name = \"urban\"; target_s = [ 60.0 ]; } );\n"       /* 4 */
+        "zones = ( { name = \"North\"; kind = \"urban\"; weight = 1.0; },\n"   /* 5 */
+        "          { name = \"South\"; kind = \"urbn\"; weight = -1.0; } );\n" /* 6 */
+        "calls : { };\n"                                                       /* 7 */
+        "incident_types = ( { name = \"a\"; priority = 1; share = 1.0;\n"      /* 8 */
         "  onscene = { dist = \"fixed\"; mean_s = 60.0; }; unit_kinds = [ \"swat\" ]; } );\n"
-        "stations = ( { name = \"S\"; node = 1; } );\n"                                 /* 10 */
+        "stations = ( { name = \"S\"; node = 1; } );\n" /* 10 */
         "units = ( { name = \"u\"; station = \"T\"; kind = \"car\"; count = 1; crew = 0;\n"
-        "            mode = \"vehicle\"; crewe = 2; } );\n"                             /* 12 */
-        "colour = \"blue\";\n";                                                         /* 13 */
+        "            mode = \"vehicle\"; crewe = 2; } );\n" /* 12 */
+        "colour = \"blue\";\n";                             /* 13 */
     diag *d;
     scenario *s = load_text(text, NULL, 0, &d);
     CHECK(s == NULL);
     char want[512];
-#define WANT(line, msg)                                                                    \
-    do {                                                                                   \
-        snprintf(want, sizeof want, "%s/t.cfg:%d: %s", tmpdir, line, msg);                 \
-        CHECK(has_msg(d, want));                                                           \
+#define WANT(line, msg)                                                                            \
+    do {                                                                                           \
+        snprintf(want, sizeof want, "%s/t.cfg:%d: %s", tmpdir, line, msg);                         \
+        CHECK(has_msg(d, want));                                                                   \
     } while (0)
     WANT(2, "run.replications: must be an integer >= 1 (got 0)");
     WANT(6, "zones.[1].kind: no zone kind named 'urbn' (zone_kinds: urban)");
@@ -590,49 +585,66 @@ static void test_error_kinds(void)
         {"seed = 7;", "seed = 3000000000;", "integer 3000000000 does not fit in 32 bits"},
         {"per_day = 48.0;", "per_day = 1e999;", "calls.per_day: must be a finite number (got inf)"},
         {"per_day = 48.0;", "per_day = 0;", "calls.per_day: must be > 0 (got 0)"},
-        {"warmup_days = 1;", "warmup_days = 7;", "run.warmup_days: must be < horizon_days (7) (got 7)"},
-        {"start_weekday = 2;", "start_weekday = 7;", "run.start_weekday: must be an integer <= 6 (got 7)"},
-        {"weekly = [ 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 0.0 ];", "weekly = [ 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 ];",
-         "calls.weekly: must not be all 0"},
+        {"warmup_days = 1;", "warmup_days = 7;",
+         "run.warmup_days: must be < horizon_days (7) (got 7)"},
+        {"start_weekday = 2;", "start_weekday = 7;",
+         "run.start_weekday: must be an integer <= 6 (got 7)"},
+        {"weekly = [ 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 0.0 ];",
+         "weekly = [ 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 ];", "calls.weekly: must not be all 0"},
         {"weekly = [ 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 0.0 ];", "weekly = [ 1.0, 1.0 ];",
          "calls.weekly: must have 7 values, one per weekday from Monday (got 2)"},
-        {"weekly = [ 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 0.0 ];", "weekly = [ 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 0.5 ",
-         "syntax error"},
+        {"weekly = [ 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 0.0 ];",
+         "weekly = [ 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 0.5 ", "syntax error"},
         {"weekly = [ 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 0.0 ];", "weekly = [ 1, 1, 1, 1, 2, 2.0, 0 ];",
          "syntax error: mismatched element type in array"},
         {"hourly = ( 1,", "hourly = ( -1,", "calls.hourly.[0]: must be >= 0 (got -1)"},
         {"priority = 1;", "priority = 3;",
          "zone_kinds.[0].target_s: has 2 values, but incident type 'assault' has priority 3"},
-        {"priority = 1;", "priority = 6;", "incident_types.[0].priority: must be an integer <= 5 (got 6)"},
+        {"priority = 1;", "priority = 6;",
+         "incident_types.[0].priority: must be an integer <= 5 (got 6)"},
         {"\"foot_patrol\", \"car\"", "\"foot_patrol\", \"foot_patrol\"",
          "incident_types.[2].unit_kinds.[1]: kind 'foot_patrol' is listed twice"},
         {"mean_s = 1800.0; sd_s = 900.0;", "mean_s = 1800.0; sd_s = 9000.0;",
-         "incident_types.[0].onscene.sd_s: for dist \"gamma\", sd_s must be between 0.05 and 2 times mean_s"},
-        {"dist = \"uniform\"; min_s = 300.0; max_s = 900.0;", "dist = \"uniform\"; min_s = 300.0; max_s = 200.0;",
+         "incident_types.[0].onscene.sd_s: for dist \"gamma\", sd_s must be between 0.05 and 2 "
+         "times mean_s"},
+        {"dist = \"uniform\"; min_s = 300.0; max_s = 900.0;",
+         "dist = \"uniform\"; min_s = 300.0; max_s = 200.0;",
          "incident_types.[2].onscene.max_s: must be > min_s (300) (got 200)"},
-        {"dist = \"exponential\"; mean_s = 30.0;", "dist = \"exponential\"; mean_s = 30.0; sd_s = 3.0;",
+        {"dist = \"exponential\"; mean_s = 30.0;",
+         "dist = \"exponential\"; mean_s = 30.0; sd_s = 3.0;",
          "calls.handling.sd_s: does not apply to dist \"exponential\" (it takes mean_s)"},
-        {"dist = \"lognormal\"; mean_s = 1200.0; sd_s = 600.0;", "dist = \"lognormal\"; mean_s = 1200.0;",
-         "incident_types.[1].onscene: missing required key 'sd_s' (dist \"lognormal\" takes mean_s and sd_s)"},
+        {"dist = \"lognormal\"; mean_s = 1200.0; sd_s = 600.0;",
+         "dist = \"lognormal\"; mean_s = 1200.0;",
+         "incident_types.[1].onscene: missing required key 'sd_s' (dist \"lognormal\" takes mean_s "
+         "and sd_s)"},
         {"dist = \"lognormal\"", "dist = \"normal\"",
-         "incident_types.[1].onscene.dist: must be \"fixed\", \"exponential\", \"lognormal\", \"gamma\" or \"uniform\" (got \"normal\")"},
+         "incident_types.[1].onscene.dist: must be \"fixed\", \"exponential\", \"lognormal\", "
+         "\"gamma\" or \"uniform\" (got \"normal\")"},
         {"node = 10;", "node = 99;", "stations.[1].node: node 99 is not in the network file"},
         {"node = 10;", "node = \"Nowhere\";", "stations.[1].node: no place named 'Nowhere' in"},
-        {"node = 10;", "node = 1.5;", "stations.[1].node: must be a node id (an integer) or a place name"},
+        {"node = 10;", "node = 1.5;",
+         "stations.[1].node: must be a node id (an integer) or a place name"},
         {"radius_m = 120.0;", "radius_m = 0.0;", "hotspots.[0].radius_m: must be > 0 (got 0)"},
         {"{ name = \"South\"; kind = \"rural\"; weight = 1.0; }",
-         "{ name = \"South\"; kind = \"rural\"; weight = 1.0; }, { name = \"East\"; kind = \"rural\"; weight = 1.0; }",
-         "zones.[2].name: zone 'East' does not occur in the network file (zones there: North, South)"},
-        {"{ name = \"South\"; kind = \"rural\"; weight = 1.0; }", "{ name = \"North\"; kind = \"rural\"; weight = 1.0; }",
+         "{ name = \"South\"; kind = \"rural\"; weight = 1.0; }, { name = \"East\"; kind = "
+         "\"rural\"; weight = 1.0; }",
+         "zones.[2].name: zone 'East' does not occur in the network file (zones there: North, "
+         "South)"},
+        {"{ name = \"South\"; kind = \"rural\"; weight = 1.0; }",
+         "{ name = \"North\"; kind = \"rural\"; weight = 1.0; }",
          "zones.[1].name: duplicate zone name 'North' (first at line"},
-        {"{ name = \"South\"; kind = \"rural\"; weight = 1.0; }", "{ name = \"North\"; kind = \"rural\"; weight = 1.0; }",
+        {"{ name = \"South\"; kind = \"rural\"; weight = 1.0; }",
+         "{ name = \"North\"; kind = \"rural\"; weight = 1.0; }",
          "zones: zone 'South' of the network file is not listed"},
         {"weight = 3.0;", "weight = 0.0;", "zones.[0].weight"}, /* placeholder, replaced below */
-        {"mode = \"foot\"; }", "mode = \"bike\"; }", "units.[2].mode: must be \"vehicle\" or \"foot\" (got \"bike\")"},
-        {"shift_start_h = 8.0;", "shift_start_h = 24.0;", "units.[0].shift_start_h: must be < 24 (got 24)"},
+        {"mode = \"foot\"; }", "mode = \"bike\"; }",
+         "units.[2].mode: must be \"vehicle\" or \"foot\" (got \"bike\")"},
+        {"shift_start_h = 8.0;", "shift_start_h = 24.0;",
+         "units.[0].shift_start_h: must be < 24 (got 24)"},
         {"shift_start_h = 20.0; shift_hours = 12.0;", "shift_start_h = 20.0; shift_hours = 0;",
          "units.[1].shift_hours: must be > 0 (got 0)"},
-        {"count = 3;", "count = 10001;", "units.[2].count: must be an integer <= 10000 (got 10001)"},
+        {"count = 3;", "count = 10001;",
+         "units.[2].count: must be an integer <= 10000 (got 10001)"},
         {"name = \"north-night\";", "name = \"north-day-1\";",
          "units.[1].name: 'north-day-1' is also the name of a unit of another group"},
         {"name = \"north-night\";", "name = \"north-day\";",
@@ -645,20 +657,25 @@ static void test_error_kinds(void)
          "dispatch.plans.[1].zone: no zone named 'Nowhere' (zones: North, South)"},
         {"{ zone = \"South\";", "{ zone = \"Nowhere\";",
          "dispatch.plans: policy \"plan\" needs a plan for every zone; 1 zone has none: South"},
-        {"policy = \"plan\";", "policy = \"best\";", "dispatch.policy: must be \"nearest\" or \"plan\" (got \"best\")"},
-        {"units = [ \"south-foot\", \"north-day-2\" ];", "units = [ ];", "dispatch.plans.[1].units: must not be empty"},
-        {"file = \"" SMALL_NET "\";", "file = \"nope.txt\";",
-         "network.file: cannot open '"},
-        {"travel : { enabled = true; };", "travel : { enabled = 1; };", "travel.enabled: must be true or false (got 1)"},
-        {"incident_types = (", "incident_types = ();\nold_types = (", "incident_types: must not be empty"},
+        {"policy = \"plan\";", "policy = \"best\";",
+         "dispatch.policy: must be \"nearest\" or \"plan\" (got \"best\")"},
+        {"units = [ \"south-foot\", \"north-day-2\" ];", "units = [ ];",
+         "dispatch.plans.[1].units: must not be empty"},
+        {"file = \"" SMALL_NET "\";", "file = \"nope.txt\";", "network.file: cannot open '"},
+        {"travel : { enabled = true; };", "travel : { enabled = 1; };",
+         "travel.enabled: must be true or false (got 1)"},
+        {"incident_types = (", "incident_types = ();\nold_types = (",
+         "incident_types: must not be empty"},
     };
     size_t n = sizeof cases / sizeof *cases;
     for (size_t i = 0; i < n; i++) {
         if (strcmp(cases[i].from, "weight = 3.0;") == 0) {
             /* Every weight 0 (the hotspot's too): calls have nowhere to go. */
             char *a = small_with("weight = 3.0;", "weight = 0.0;");
-            char *b = replace(a, "kind = \"rural\"; weight = 1.0;", "kind = \"rural\"; weight = 0;");
-            char *c = replace(b, "radius_m = 120.0; weight = 1.0;", "radius_m = 120.0; weight = 0.0;");
+            char *b =
+                replace(a, "kind = \"rural\"; weight = 1.0;", "kind = \"rural\"; weight = 0;");
+            char *c =
+                replace(b, "radius_m = 120.0; weight = 1.0;", "radius_m = 120.0; weight = 0.0;");
             diag *d;
             scenario *s = load_text(c, NULL, 0, &d);
             CHECK(s == NULL);
@@ -760,7 +777,8 @@ static void test_network_problems(void)
     s = load_text(t, NULL, 0, &d);
     CHECK(s == NULL);
     CHECK(diag_count(d) >= 1);
-    for (size_t i = 0; i < diag_count(d); i++) CHECK(strstr(diag_message(d, i), "broken.txt"));
+    for (size_t i = 0; i < diag_count(d); i++)
+        CHECK(strstr(diag_message(d, i), "broken.txt"));
     diag_destroy(d);
     free(t);
 }
