@@ -267,7 +267,7 @@ static int model_dispatch(model_ws *w, uint32_t ci, double t_s)
     if (take == 0) return 0;
 
     c->t_dispatch_s = t_s;
-    c->wait_s = t_s - c->t_call_s - w->handling_s[ci];
+    c->wait_s = t_s - (c->t_call_s + w->handling_s[ci]); /* exactly 0 when not queued */
     c->unit = (int32_t)w->cand[0].unit;
     c->travel_s = w->cand[0].travel_s;
     c->units_sent = (int32_t)take;

@@ -100,9 +100,8 @@ static int run_deliver(void *ctx, uint32_t rep, void *p)
 {
     run_ctx *c = ctx;
     run_item *it = p;
-    char err[512];
-    int rc = results_append_rep(c->out, &it->r, it->row, err, sizeof err);
-    if (rc) fprintf(stderr, "patrolsim: replication %u: %s\n", rep, err);
+    int rc = results_append_rep(c->out, &it->r, it->row);
+    if (rc) fprintf(stderr, "patrolsim: replication %u: %s\n", rep, results_error(c->out));
     memcpy(&c->rows[c->n_rows++ * c->m->n], it->row, c->m->n * sizeof(double));
     c->events += it->r.events;
     c->calls += it->r.n_calls;
@@ -226,7 +225,8 @@ int cmd_run(int argc, char **argv)
     char err[512];
     run_ctx ctx = {.s = s, .m = &m, .show_progress = !quiet && isatty(STDERR_FILENO)};
     ctx.rows = calloc((size_t)s->replications * m.n, sizeof *ctx.rows);
-    ctx.out = ctx.rows ? results_create(out_path, s, &m, cli_command_line, err, sizeof err) : NULL;
+    results_meta meta = {PATROLSIM_VERSION, PATROLSIM_GIT_REV, cli_command_line};
+    ctx.out = ctx.rows ? results_create(out_path, s, &m, &meta, err, sizeof err) : NULL;
     if (!ctx.out) {
         fprintf(stderr, "patrolsim: %s\n", ctx.rows ? err : "out of memory");
         free(ctx.rows);
