@@ -422,10 +422,59 @@ static int ws_path_reserve(travel_ws *w, size_t n)
     return 0;
 }
 
+/* With a table, the path needs no search: from each node take the out-arc that minimises
+ * arc time + table time to the destination. That is a walk of path-length x degree look-ups
+ * instead of a Dijkstra over the network (the model asks for a path at every dispatch, so
+ * this is most of a run's time otherwise). Float rounding in the table could in principle
+ * make the walk cycle between near-equal choices; it is cut off after n steps, and the
+ * Dijkstra below answers instead. */
+static int travel_path_walk(const travel *t, travel_ws *w, net_mode m, uint32_t from,
+                            uint32_t to, travel_path *out)
+{
+    const travel_arc *arc = t->fwd[m];
+    const uint32_t *start = t->fwd_start[m];
+    const float *row = t->tab[m] + (size_t)to * t->n;
+    const net *g = t->g;
+    size_t len = 1;
+    if (ws_path_reserve(w, 64) < 0) return -1;
+    w->path_node[0] = from;
+    w->path_t[0] = 0;
+    w->path_d[0] = 0;
+    for (uint32_t v = from; v != to;) {
+        if (len > t->n) return 1;
+        const travel_arc *best = NULL;
+        double best_t = INFINITY;
+        for (uint32_t k = start[v]; k < start[v + 1]; k++) {
+            double via = arc[k].t_s + (arc[k].node == to ? 0.0 : (double)row[arc[k].node]);
+            if (via < best_t) {
+                best_t = via;
+                best = &arc[k];
+            }
+        }
+        if (!best) return 1;
+        if (ws_path_reserve(w, len + 1) < 0) return -1;
+        w->path_node[len] = v = best->node;
+        w->path_t[len] = w->path_t[len - 1] + best->t_s;
+        w->path_d[len] = w->path_d[len - 1] + g->edges[best->edge].length_m;
+        len++;
+    }
+    out->node = w->path_node;
+    out->t_s = w->path_t;
+    out->d_m = w->path_d;
+    out->n = len;
+    out->time_s = w->path_t[len - 1];
+    out->length_m = w->path_d[len - 1];
+    return 0;
+}
+
 int travel_path_find(const travel *t, travel_ws *w, net_mode m, uint32_t from, uint32_t to,
                      travel_path *out)
 {
     assert(from < t->n && to < t->n && (int)m >= 0 && m < NET_MODES);
+    if (t->tab[m]) {
+        int rc = travel_path_walk(t, w, m, from, to, out);
+        if (rc <= 0) return rc;
+    }
     const travel_arc *arc = t->fwd[m];
     const net *g = t->g;
     ws_generation_next(w);

@@ -13,7 +13,9 @@
  *     workspace. Memory stays linear in the network size.
  *
  * Both give the same times (the table stores the same Dijkstra result rounded
- * to float). Paths always come from a forward Dijkstra with early exit.
+ * to float). Paths come from the table when there is one (from each node, the arc
+ * that minimises arc time + table time onwards: no search), otherwise from a forward
+ * Dijkstra with early exit; either is a fastest path, up to float rounding in ties.
  *
  * A travel object is immutable after creation and shared by all threads; each
  * thread owns a travel_ws. Times never come out infinite: net_load has already

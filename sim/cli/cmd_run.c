@@ -242,11 +242,13 @@ int cmd_run(int argc, char **argv)
     sigaction(SIGTERM, &sa, &old_term);
     run_stop = 0;
 
-    if (!quiet)
-        fprintf(stderr, "patrolsim: %s: %d replications of %.1f days (%.1f warm-up), seed %llu, "
-                        "%d thread%s\n",
-                s->name, s->replications, s->horizon_s / 86400.0, s->warmup_s / 86400.0,
-                (unsigned long long)s->seed, threads, threads == 1 ? "" : "s");
+    if (!quiet) {
+        printf("patrolsim: %s: %d replications of %.1f days (%.1f warm-up), seed %llu, "
+               "%d thread%s\n\n",
+               s->name, s->replications, s->horizon_s / 86400.0, s->warmup_s / 86400.0,
+               (unsigned long long)s->seed, threads, threads == 1 ? "" : "s");
+        fflush(stdout);
+    }
     clock_gettime(CLOCK_MONOTONIC, &ctx.t0);
     runner_job job = {
         .threads = threads, .first_rep = 0, .n_reps = (uint32_t)s->replications, .ctx = &ctx,
