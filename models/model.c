@@ -28,9 +28,9 @@
 #include "calls.h"
 #include "dispatch.h"
 #include "evq.h"
+#include "replay.h"
 #include "rng.h"
 
-enum unit_state { U_OFF, U_IDLE, U_ENROUTE, U_ONSCENE, U_RETURNING };
 
 /* Event kinds, and their priorities among equal times: shift changes first (a
  * unit coming on duty at 08:00 can take an 08:00 call), then unit movements,
@@ -39,7 +39,7 @@ enum ev_kind { EV_SHIFT, EV_ARRIVE, EV_CLEAR, EV_HOME, EV_CALL, EV_READY };
 static const int32_t ev_prio[] = {0, 1, 1, 1, 2, 2};
 
 typedef struct unit_st {
-    int state;              /* enum unit_state */
+    int state;              /* enum model_unit_state; set only through model_set_state */
     uint32_t epoch;         /* bumped by every new movement; stale events carry an old one */
     int32_t call;           /* call being served, -1 */
     int on_shift;           /* inside its shift hours */
@@ -76,6 +76,9 @@ struct model_ws {
     rep_result *out;        /* the replication being run */
     size_t open_calls;      /* generated and not yet cleared or diverted */
     size_t next_call;       /* the next call whose arrival is not yet scheduled */
+    replay *rec;            /* the replay being recorded, or NULL */
+    uint32_t *rank_unit;    /* scratch for recording a decision's candidates */
+    double *rank_travel_s;
 };
 
 model_ws *model_ws_create(const scenario *s)
@@ -87,7 +90,9 @@ model_ws *model_ws_create(const scenario *s)
     w->tw = travel_ws_create(s->travel);
     w->u = calloc(s->n_units, sizeof *w->u);
     w->cand = calloc(s->n_units, sizeof *w->cand);
-    int ok = w->q && w->tw && w->u && w->cand;
+    w->rank_unit = calloc(s->n_units, sizeof *w->rank_unit);
+    w->rank_travel_s = calloc(s->n_units, sizeof *w->rank_travel_s);
+    int ok = w->q && w->tw && w->u && w->cand && w->rank_unit && w->rank_travel_s;
     for (int i = 0; i < CALLS_STREAMS; i++)
         ok = ok && (w->streams[i] = rng_stream_create(s->seed, 0, (uint32_t)i)) != NULL;
     if (!ok) {
@@ -112,9 +117,16 @@ void model_ws_destroy(model_ws *w)
         }
     free(w->u);
     free(w->cand);
+    free(w->rank_unit);
+    free(w->rank_travel_s);
     for (int p = 0; p < SCEN_MAX_PRIORITIES; p++) free(w->wait[p].id);
     free(w->handling_s);
     free(w);
+}
+
+void model_ws_set_replay(model_ws *w, replay *rec)
+{
+    w->rec = rec;
 }
 
 void rep_result_fini(rep_result *r)
@@ -139,6 +151,14 @@ static void model_add_window(const scenario *s, double *acc, double a, double b)
 static int model_push(model_ws *w, double t_s, int kind, uint32_t who, uint64_t arg)
 {
     return evq_push(w->q, t_s, ev_prio[kind], (uint32_t)kind, who, arg);
+}
+
+/* Every state change goes through here, so the replay sees each one. */
+static int model_set_state(model_ws *w, uint32_t ui, double t_s, int state)
+{
+    unit_st *u = &w->u[ui];
+    u->state = state;
+    return w->rec ? replay_unit_state(w->rec, ui, t_s, state, u->call) : 0;
 }
 
 /* Makes sure unit u's current leg has its path. -1 when out of memory. */
@@ -184,7 +204,7 @@ static int model_position(model_ws *w, uint32_t ui, double t_s, dispatch_cand *c
     c->unit = ui;
     c->offset_s = c->offset_m = 0;
     *covered_m = 0;
-    if (u->state != U_ENROUTE && u->state != U_RETURNING) {
+    if (u->state != UNIT_ENROUTE && u->state != UNIT_RETURNING) {
         c->node = u->at_node;
         return 0;
     }
@@ -211,8 +231,9 @@ static int model_position(model_ws *w, uint32_t ui, double t_s, dispatch_cand *c
     return 0;
 }
 
-/* Starts a leg for unit ui from `from` (reached at t0) to `to`. */
-static void model_leg_start(model_ws *w, uint32_t ui, uint32_t from, uint32_t to, double t0_s)
+/* Starts a leg for unit ui from `from` (reached at t0) to `to`. A recorded
+ * replication needs every path at once; others find it only when needed. */
+static int model_leg_start(model_ws *w, uint32_t ui, uint32_t from, uint32_t to, double t0_s)
 {
     unit_st *u = &w->u[ui];
     u->epoch++;
@@ -220,6 +241,9 @@ static void model_leg_start(model_ws *w, uint32_t ui, uint32_t from, uint32_t to
     u->leg_to = to;
     u->leg_t0_s = t0_s;
     u->leg_has_path = 0;
+    if (!w->rec) return 0;
+    if (model_leg_path(w, ui)) return -1;
+    return replay_leg(w->rec, ui, t0_s, u->path_node, u->path_t, u->path_n);
 }
 
 /* Sends unit ui home from where it is at time t. */
@@ -235,8 +259,9 @@ static int model_head_home(model_ws *w, uint32_t ui, double t_s)
     double tt = 0;
     if (s->travel_enabled && here.node != home)
         tt = travel_time_s(s->travel, w->tw, s->units[ui].mode, here.node, home);
-    model_leg_start(w, ui, here.node, home, t_s + here.offset_s);
-    u->state = U_RETURNING;
+    if (model_leg_start(w, ui, here.node, home, t_s + here.offset_s) ||
+        model_set_state(w, ui, t_s, UNIT_RETURNING))
+        return -1;
     return model_push(w, t_s + here.offset_s + tt, EV_HOME, ui, u->epoch);
 }
 
@@ -244,7 +269,7 @@ static int model_head_home(model_ws *w, uint32_t ui, double t_s)
 
 static int model_unit_is_free(const unit_st *u)
 {
-    return (u->state == U_IDLE || u->state == U_RETURNING) && u->on_shift && !u->going_off;
+    return (u->state == UNIT_AVAILABLE || u->state == UNIT_RETURNING) && u->on_shift && !u->going_off;
 }
 
 /* Tries to send units to call ci at time t. 1 when sent, 0 when no unit may
@@ -265,6 +290,14 @@ static int model_dispatch(model_ws *w, uint32_t ci, double t_s)
     int officers = s->types[c->type].officers;
     size_t take = dispatch_rank(s, w->tw, (uint32_t)c->node, officers, w->cand, n);
     if (take == 0) return 0;
+    if (w->rec) {
+        for (size_t k = 0; k < n; k++) {
+            w->rank_unit[k] = w->cand[k].unit;
+            w->rank_travel_s[k] = w->cand[k].travel_s;
+        }
+        if (replay_candidates(w->rec, ci, t_s, w->rank_unit, w->rank_travel_s, n, take))
+            return -1;
+    }
 
     c->t_dispatch_s = t_s;
     c->wait_s = t_s - (c->t_call_s + w->handling_s[ci]); /* exactly 0 when not queued */
@@ -291,9 +324,12 @@ static int model_dispatch(model_ws *w, uint32_t ci, double t_s)
         ur->calls++;
         u->busy_start_s = t_s;
         u->call = (int32_t)ci;
-        u->state = U_ENROUTE;
-        model_leg_start(w, ui, d->node, (uint32_t)c->node, t_s + d->offset_s);
-        if (model_leg_path(w, ui)) return -1;
+        if (model_set_state(w, ui, t_s, UNIT_ENROUTE) ||
+            model_leg_start(w, ui, d->node, (uint32_t)c->node, t_s + d->offset_s) ||
+            model_leg_path(w, ui))
+            return -1;
+        if (w->rec && replay_call_event(w->rec, ci, t_s, REPLAY_CALL_DISPATCHED, (int32_t)ui))
+            return -1;
         if (k == 0) c->travel_m = d->offset_m + u->path_d[u->path_n - 1];
         if (model_push(w, t_s + d->travel_s, EV_ARRIVE, ui, u->epoch)) return -1;
     }
@@ -350,8 +386,10 @@ static int model_on_arrive(model_ws *w, uint32_t ui, double t_s)
 {
     unit_st *u = &w->u[ui];
     call_rec *c = &w->out->calls[u->call];
-    u->state = U_ONSCENE;
     u->at_node = (uint32_t)c->node;
+    if (model_set_state(w, ui, t_s, UNIT_ONSCENE)) return -1;
+    if (w->rec && replay_call_event(w->rec, (uint32_t)u->call, t_s, REPLAY_CALL_ARRIVED, (int32_t)ui))
+        return -1;
     w->out->units[ui].travel_m += u->path_d[u->path_n - 1]; /* the leg ends complete */
     if (isnan(c->t_arrive_s)) {
         c->t_arrive_s = t_s;
@@ -367,6 +405,7 @@ static int model_on_clear(model_ws *w, uint32_t ci, double t_s)
     const scenario *s = w->s;
     w->out->calls[ci].t_clear_s = t_s;
     w->open_calls--;
+    if (w->rec && replay_call_event(w->rec, ci, t_s, REPLAY_CALL_CLEARED, -1)) return -1;
     for (uint32_t ui = 0; ui < s->n_units; ui++) {
         unit_st *u = &w->u[ui];
         if (u->call != (int32_t)ci) continue;
@@ -377,14 +416,14 @@ static int model_on_clear(model_ws *w, uint32_t ci, double t_s)
     return model_serve_queue(w, t_s);
 }
 
-static void model_go_off(model_ws *w, uint32_t ui, double t_s)
+static int model_go_off(model_ws *w, uint32_t ui, double t_s)
 {
     unit_st *u = &w->u[ui];
     unit_rec *ur = &w->out->units[ui];
     model_add_window(w->s, &ur->on_duty_s, u->work_start_s, t_s);
     if (u->going_off) model_add_window(w->s, &ur->overtime_s, u->shift_end_s, t_s);
     u->going_off = 0;
-    u->state = U_OFF;
+    return model_set_state(w, ui, t_s, UNIT_OFF);
 }
 
 static int model_on_home(model_ws *w, uint32_t ui, double t_s)
@@ -396,12 +435,8 @@ static int model_on_home(model_ws *w, uint32_t ui, double t_s)
     w->out->units[ui].travel_m += covered + here.offset_m;
     u->at_node = u->leg_to;
     u->epoch++;
-    if (u->going_off) {
-        model_go_off(w, ui, t_s);
-        return 0;
-    }
-    u->state = U_IDLE;
-    return 0;
+    if (u->going_off) return model_go_off(w, ui, t_s);
+    return model_set_state(w, ui, t_s, UNIT_AVAILABLE);
 }
 
 static int model_on_shift(model_ws *w, uint32_t ui, double t_s)
@@ -414,10 +449,10 @@ static int model_on_shift(model_ws *w, uint32_t ui, double t_s)
     u->next_shift_s = t_s + (u->on_shift ? su->shift_len_s : 86400.0 - su->shift_len_s);
     if (model_push(w, u->next_shift_s, EV_SHIFT, ui, 0)) return -1;
     if (u->on_shift) {
-        if (u->state == U_OFF) {
-            u->state = U_IDLE;
+        if (u->state == UNIT_OFF) {
             u->at_node = w->s->stations[su->station].node;
             u->work_start_s = t_s;
+            if (model_set_state(w, ui, t_s, UNIT_AVAILABLE)) return -1;
         } else if (u->going_off) {
             /* Still finishing the last shift's call: the overtime ends here. */
             model_add_window(w->s, &w->out->units[ui].overtime_s, u->shift_end_s, t_s);
@@ -426,10 +461,8 @@ static int model_on_shift(model_ws *w, uint32_t ui, double t_s)
         return model_serve_queue(w, t_s);
     }
     u->shift_end_s = t_s;
-    if (u->state == U_IDLE)
-        model_go_off(w, ui, t_s);
-    else
-        u->going_off = 1;
+    if (u->state == UNIT_AVAILABLE) return model_go_off(w, ui, t_s);
+    u->going_off = 1;
     return 0;
 }
 
@@ -440,14 +473,16 @@ static int model_on_ready(model_ws *w, uint32_t ci, double t_s)
     if (w->s->overflow == OVERFLOW_DIVERT) {
         w->out->calls[ci].status = CALL_DIVERTED;
         w->open_calls--;
-        return 0;
+        return w->rec ? replay_call_event(w->rec, ci, t_s, REPLAY_CALL_DIVERTED, -1) : 0;
     }
+    if (w->rec && replay_call_event(w->rec, ci, t_s, REPLAY_CALL_QUEUED, -1)) return -1;
     return model_enqueue(w, ci);
 }
 
 static int model_on_call(model_ws *w, uint32_t ci, double t_s)
 {
     w->open_calls++;
+    if (w->rec && replay_call_event(w->rec, ci, t_s, REPLAY_CALL_RECEIVED, -1)) return -1;
     if (model_push(w, t_s + w->handling_s[ci], EV_READY, ci, 0)) return -1;
     w->next_call = ci + 1;
     if (w->next_call < w->out->n_calls)
@@ -470,17 +505,15 @@ static int model_start(model_ws *w, rep_result *out)
         const scen_unit *su = &s->units[ui];
         out->units[ui] = (unit_rec){.rep = out->rep, .unit = (int32_t)ui};
         unit_st *u = &w->u[ui];
-        u->state = U_OFF;
         u->epoch = 0;
         u->call = -1;
         u->going_off = 0;
         u->on_shift = scen_unit_on_shift(s, su, 0.0);
         u->at_node = s->stations[su->station].node;
-        u->leg_has_path = 0;
-        if (u->on_shift) {
-            u->state = U_IDLE;
-            u->work_start_s = 0;
-        }
+        u->work_start_s = 0;
+        if (model_set_state(w, ui, 0.0, u->on_shift ? UNIT_AVAILABLE : UNIT_OFF) ||
+            model_leg_start(w, ui, u->at_node, u->at_node, 0.0))
+            return -1;
         if (su->shift_len_s < 86400.0) {
             u->next_shift_s = scen_unit_next_change_s(s, su, 0.0);
             if (model_push(w, u->next_shift_s, EV_SHIFT, ui, 0)) return -1;
@@ -500,6 +533,7 @@ int model_run_rep(model_ws *w, uint32_t rep, rep_result *out)
     out->events = 0;
     w->out = out;
     evq_clear(w->q);
+    if (w->rec) replay_reset(w->rec, rep);
     if (calls_generate(s, rep, w->streams, out, &w->handling_s, &w->handling_cap)) return -1;
     if (model_start(w, out)) return -1;
 
@@ -533,7 +567,7 @@ int model_run_rep(model_ws *w, uint32_t rep, rep_result *out)
     for (uint32_t ui = 0; ui < s->n_units; ui++) {
         unit_st *u = &w->u[ui];
         unit_rec *ur = &out->units[ui];
-        if (u->state != U_OFF) model_add_window(s, &ur->on_duty_s, u->work_start_s, t_now);
+        if (u->state != UNIT_OFF) model_add_window(s, &ur->on_duty_s, u->work_start_s, t_now);
         if (u->going_off) model_add_window(s, &ur->overtime_s, u->shift_end_s, t_now);
         if (u->call >= 0) model_add_window(s, &ur->busy_s, u->busy_start_s, t_now);
     }

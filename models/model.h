@@ -34,6 +34,17 @@ enum model_source {
     SRC_HANDLING = 5, /* call-taking time */
 };
 
+/* What a unit is doing; /unit_reps keeps the time spent in each state, and the
+ * replay records every change. */
+enum model_unit_state {
+    UNIT_OFF = 0,        /* off duty */
+    UNIT_AVAILABLE = 1,  /* on duty, free, at its base */
+    UNIT_ENROUTE = 2,    /* travelling to a call */
+    UNIT_ONSCENE = 3,    /* working at a call */
+    UNIT_RETURNING = 4,  /* heading back to its base or route; free */
+    UNIT_STATES = 5
+};
+
 enum call_status {
     CALL_ANSWERED = 0,   /* a unit reached the scene */
     CALL_DIVERTED = 1,   /* no unit free and the scenario diverts (lost) */
@@ -87,6 +98,7 @@ typedef struct rep_result {
 } rep_result;
 
 typedef struct model_ws model_ws;
+struct replay;
 
 /* A workspace for running replications of s on one thread; reused between
  * replications so that the event loop does not allocate in steady state. */
@@ -97,5 +109,9 @@ void model_ws_destroy(model_ws *w);           /* NULL is a no-op */
  * with {0} and free with rep_result_fini). Returns 0, or -1 when out of memory. */
 int model_run_rep(model_ws *w, uint32_t rep, rep_result *out);
 void rep_result_fini(rep_result *r);
+
+/* Records the next replications run in w into rec (borrowed; replay.h), or stops
+ * recording when rec is NULL. Recording changes no result. */
+void model_ws_set_replay(model_ws *w, struct replay *rec);
 
 #endif
