@@ -403,6 +403,30 @@ void travel_times_to(const travel *t, travel_ws *w, net_mode m, uint32_t to,
     for (size_t i = 0; i < n; i++) out_s[i] = ws_dist_get(w, from[i]);
 }
 
+void travel_times_from(const travel *t, travel_ws *w, net_mode m, uint32_t from,
+                       const uint32_t *to, size_t n, double *out_s)
+{
+    assert(from < t->n && (int)m >= 0 && m < NET_MODES);
+    if (n == 0) return;
+    if (t->tab[m]) {
+        /* Column `from` of the table: strided, but n is a route's length, not the network's. */
+        const float *tab = t->tab[m];
+        for (size_t i = 0; i < n; i++) {
+            assert(to[i] < t->n);
+            out_s[i] = tab[(size_t)to[i] * t->n + from];
+        }
+        return;
+    }
+    ws_generation_next(w);
+    size_t n_want = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert(to[i] < t->n);
+        n_want += ws_want_mark(w, to[i]);
+    }
+    ws_search_run(w, t->fwd_start[m], t->fwd[m], from, n_want);
+    for (size_t i = 0; i < n; i++) out_s[i] = ws_dist_get(w, to[i]);
+}
+
 /* Makes room for a path of n nodes in the workspace. */
 static int ws_path_reserve(travel_ws *w, size_t n)
 {

@@ -69,6 +69,14 @@ double travel_time_s(const travel *t, travel_ws *w, net_mode m, uint32_t from, u
 void travel_times_to(const travel *t, travel_ws *w, net_mode m, uint32_t to,
                      const uint32_t *from, size_t n, double *out_s);
 
+/* Travel times from one source to each of n destination nodes, into out_s[n]:
+ * the converse of travel_times_to, for a unit choosing where to go (rejoining
+ * its route). With tables: n look-ups. Without: one forward search from
+ * `from` that stops when all destinations are settled; its times sum the edge
+ * times in path order, so they may differ from travel_time_s in the last bits. */
+void travel_times_from(const travel *t, travel_ws *w, net_mode m, uint32_t from,
+                       const uint32_t *to, size_t n, double *out_s);
+
 /* The fastest path from -> to by mode m, into *out (see travel_path). Returns 0,
  * or -1 when out of memory. */
 int travel_path_find(const travel *t, travel_ws *w, net_mode m, uint32_t from, uint32_t to,
