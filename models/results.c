@@ -646,6 +646,11 @@ const char *results_error(const results_writer *w)
     return w ? h5_file_error(w->f) : "";
 }
 
+h5_file *results_h5(results_writer *w)
+{
+    return w ? w->f : NULL;
+}
+
 int results_commit(results_writer *w, char *err, size_t errlen)
 {
     if (err && errlen) err[0] = '\0';

@@ -88,6 +88,10 @@ size_t results_reps_done(const results_writer *w);
 /* The message of the last failure, starting with the file's path. */
 const char *results_error(const results_writer *w);
 
+/* The writer's HDF5 file, for parts stored beside the tables (/replay: replay_h5.h), written
+ * from the same thread between appends. Borrowed; NULL when w is NULL. */
+struct h5_file *results_h5(results_writer *w);
+
 /* Sets status = "complete" and the final attributes, closes, fsyncs and renames the .tmp to
  * the final path (replacing an existing file), fsyncs the directory. Frees w. On failure the
  * message is in err and the .tmp is left in place. */
