@@ -365,8 +365,11 @@ static void core_build(mk *m)
             int side = river_side(cx, cy);
             if (rng_range(m, 0, 1) < 0.7) {
                 /* One inner node, joined to one to three corners. */
-                int v = node_add(m, cx + rng_range(m, -15, 15), cy + rng_range(m, -15, 15),
-                                 K_LANE, -1);
+                /* One draw per statement: the order in which a call's arguments are
+                 * evaluated is unspecified (gcc and clang differ), and the committed map
+                 * was made with the y offset drawn first. */
+                double dy = rng_range(m, -15, 15), dx = rng_range(m, -15, 15);
+                int v = node_add(m, cx + dx, cy + dy, K_LANE, -1);
                 int k0 = rng_below(m, 4), nk = 1 + rng_below(m, 3);
                 for (int k = 0; k < nk; k++) {
                     int w = c[(k0 + k) % 4];
