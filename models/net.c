@@ -222,6 +222,7 @@ typedef struct loader {
     double (*class_speed)[NET_MODES]; /* [classes.cap_speed] */
     size_t cap_class_speed;
     strtab zones;
+    bool origin_seen;     /* an origin record was read (even a bad one) */
 } loader;
 
 static void load_error(loader *ld, const char *field, const char *fmt, ...)
@@ -344,6 +345,37 @@ static void load_class(loader *ld, char **tok, int ntok)
     }
     ld->class_speed[c][NET_VEHICLE] = speed[NET_VEHICLE];
     ld->class_speed[c][NET_FOOT] = speed[NET_FOOT];
+}
+
+/* origin <lon_deg> <lat_deg>: at most once, anywhere in the file. */
+static void load_origin(loader *ld, char **tok, int ntok)
+{
+    if (ntok != 3) {
+        load_error(ld, "origin", "expected <lon_deg> <lat_deg> (got %d field%s)", ntok - 1,
+                   ntok == 2 ? "" : "s");
+        return;
+    }
+    double lon, lat;
+    bool ok_lon = load_double(ld, "origin.lon_deg", tok[1], &lon);
+    bool ok_lat = load_double(ld, "origin.lat_deg", tok[2], &lat);
+    if (ok_lon && !(fabs(lon) <= 180)) {
+        load_error(ld, "origin.lon_deg", "must be in [-180, 180] degrees (got %g)", lon);
+        ok_lon = false;
+    }
+    if (ok_lat && !(fabs(lat) <= 85)) {
+        load_error(ld, "origin.lat_deg", "must be in [-85, 85] degrees (got %g)", lat);
+        ok_lat = false;
+    }
+    net *g = &ld->gi->pub;
+    if (ld->origin_seen) {
+        load_error(ld, "origin", "the origin is already given (at most one origin record)");
+        return;
+    }
+    ld->origin_seen = true;
+    if (ok_lon && ok_lat) {
+        g->origin_lon_deg = lon;
+        g->origin_lat_deg = lat;
+    }
 }
 
 /* node <id> <x_m> <y_m> [<zone>] */
@@ -584,9 +616,11 @@ static void load_records(loader *ld, FILE *f)
             load_link(ld, tok, ntok, false);
         else if (strcmp(tok[0], "class") == 0)
             load_class(ld, tok, ntok);
+        else if (strcmp(tok[0], "origin") == 0)
+            load_origin(ld, tok, ntok);
         else
-            load_error(ld, NULL, "unknown record '%.40s' (expected class, node, road or edge)",
-                       tok[0]);
+            load_error(ld, NULL, "unknown record '%.40s' (expected class, node, road, edge "
+                       "or origin)", tok[0]);
     }
     if (ferror(f)) {
         diag_error(ld->d, ld->path, 0, NULL, "read error: %s", strerror(errno));
@@ -834,6 +868,7 @@ net *net_load(const char *path, diag *d)
     net *g = &ld.gi->pub;
     g->path = strdup(path);
     if (!g->path) goto oom;
+    g->origin_lon_deg = g->origin_lat_deg = NAN;
     f = fopen(path, "r");
     if (!f) {
         diag_error(d, path, 0, NULL, "cannot open the network file: %s", strerror(errno));

@@ -14,6 +14,7 @@
  *     node  <id> <x_m> <y_m> [<zone>]
  *     road  <a> <b> <length_m> <class> [<vehicle_mps> <foot_mps>]   two-way
  *     edge  <from> <to> <length_m> <class> [<vehicle_mps> <foot_mps>]  one-way
+ *     origin <lon_deg> <lat_deg>    optional: where x = y = 0 in WGS84 (see geo.h)
  *
  * net_load checks everything and reports every problem into a diag
  * ("file:line: field: what"): unknown records, bad numbers, duplicate or
@@ -66,6 +67,9 @@ typedef struct net {
     char **zone_names;             /* [n_zones], in order of first appearance */
     size_t n_zones;
     double min_x_m, min_y_m, max_x_m, max_y_m; /* bounding box */
+    /* The lon/lat of x = y = 0 for the local projection of geo.h, from the
+     * file's `origin` record (imported maps have one); NaN when it has none. */
+    double origin_lon_deg, origin_lat_deg;
 } net;
 
 /* Reads and checks a network file. NULL on any error, with every problem
