@@ -4,13 +4,15 @@
  * both ways, one walking speed everywhere) and two-way columns. Every check is
  * against a brute force written here from the definition (walk the cycle, scan
  * every position), never against numbers copied from a run. Each check runs
- * with and without travel tables.
+ * with and without travel tables. On the district map, when present, it prints
+ * (does not assert) what building, rejoining and passes cost.
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -514,6 +516,69 @@ static void routes_check(const net *g, const travel *t, travel_ws *w)
     route_fini(&named);
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Not a check: on the district map (when present), how long a vehicle loop
+ * through six places takes to build, and one rejoin and one slot's passes
+ * take, with and without tables. */
+static void bench_ziliujing(void)
+{
+    const char *path = PSIM_SOURCE_DIR "/scenarios/ziliujing/network.txt";
+    if (access(path, R_OK) != 0) {
+        printf("skipped: %s is absent\n", path);
+        return;
+    }
+    diag *d = diag_create();
+    net *g = net_load(path, d);
+    diag_destroy(d);
+    CHECK(g != NULL);
+    if (!g) return;
+    uint32_t wp[6];
+    for (int k = 0; k < 6; k++)
+        wp[k] = rand_below(g->n_nodes);
+    for (int with_tab = 0; with_tab < 2; with_tab++) {
+        travel_opts opts = {with_tab ? 5000 : 0, 0};
+        travel *t = travel_create(g, &opts);
+        travel_ws *w = travel_ws_create(t);
+        double t0 = now_s();
+        route r = {0};
+        CHECK_EQ(route_build(&r, t, w, g, NET_VEHICLE, 1, 0.5, wp, 6), 0);
+        double build_s = now_s() - t0;
+        int calls = 300;
+        double sum = 0;
+        t0 = now_s();
+        for (int k = 0; k < calls; k++) {
+            double s;
+            route_rejoin(&r, t, w, rand_below(g->n_nodes), &s);
+            sum += s;
+        }
+        double rejoin_s = (now_s() - t0) / calls;
+        pass_list l = {0};
+        t0 = now_s();
+        for (int k = 0; k < calls; k++) {
+            l.n = 0;
+            double a = rand_unit() * r.cycle_s;
+            route_passes(&r, a, a + 4 * 3600, 0, pass_record, &l);
+        }
+        double passes_s = (now_s() - t0) / calls;
+        printf("ziliujing, %s tables: loop of %zu positions (%.1f km, %.0f min at patrol speed) "
+               "built in %.2f ms; rejoin %.3f ms; a 4-hour slot's %zu passes %.3f ms "
+               "(checksum %.0f)\n",
+               with_tab ? "with" : "without", r.n, r.d_m[r.n] / 1000, r.cycle_s / 60, 1e3 * build_s,
+               1e3 * rejoin_s, l.n, 1e3 * passes_s, sum);
+        free(l.p);
+        route_fini(&r);
+        travel_ws_destroy(w);
+        travel_destroy(t);
+    }
+    net_destroy(g);
+}
+
 int main(void)
 {
     net *g = grid_load();
@@ -535,5 +600,6 @@ int main(void)
     travel_destroy(t);
     travel_destroy(tt);
     net_destroy(g);
+    bench_ziliujing();
     return CHECK_DONE();
 }
