@@ -19,6 +19,8 @@ static void usage(FILE *out)
             "                       validate a scenario without running it and describe it\n"
             "  summary FILE.h5 [--json]\n"
             "                       print the summary table of a results file\n"
+            "  report FILE.h5 [MORE.h5 ...] [-o DIR]\n"
+            "                       charts and a page (DIR/index.html) for planners\n"
             "  version              print the program version\n"
             "\n"
             "'patrolsim <command> --help' describes a command. Exit status: 0 success,\n"
@@ -56,6 +58,8 @@ int main(int argc, char **argv)
         rc = cmd_check(argc - 1, argv + 1);
     else if (strcmp(cmd, "summary") == 0)
         rc = cmd_summary(argc - 1, argv + 1);
+    else if (strcmp(cmd, "report") == 0)
+        rc = cmd_report(argc - 1, argv + 1);
     else if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("patrolsim %s (%s)\n", PATROLSIM_VERSION, PATROLSIM_GIT_REV);
         rc = 0;

@@ -1,0 +1,831 @@
+/* rpt_charts.c - the planners' charts: figures from rdata turned into chart.h charts.
+ * See rpt.h for what each shows.
+ *
+ * Times are shown in minutes and fractions in percent, as in the summary table; every figure
+ * that comes from several replications carries its 95% CI and the number of replications,
+ * in the legend, on the bars or as bands and error bars. File k has palette colour k in every
+ * chart so a planner can follow one scenario from chart to chart.
+ */
+#include "rpt.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+
+#define MIN_S 60.0
+
+/* ---- Labels --------------------------------------------------------------------------------- */
+
+/* The file name without its folders. */
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* "name" or "name: a=1, b=2" (overrides on one line). */
+static char *file_label(const rdata *d)
+{
+    const char *name = d->sum.scenario_name ? d->sum.scenario_name : "?";
+    const char *ov = d->overrides ? d->overrides : "";
+    size_t len = strlen(name) + 2 * strlen(ov) + 4;
+    char *s = malloc(len), *p = s;
+    if (!s) return NULL;
+    p += sprintf(p, "%s", name);
+    bool first = true;
+    for (const char *q = ov; *q;) {
+        size_t n = strcspn(q, "\n");
+        const char *a = q;
+        while (n > 0 && (*a == ' ' || *a == '\t')) a++, n--;
+        while (n > 0 && (a[n - 1] == ' ' || a[n - 1] == '\t' || a[n - 1] == '\r')) n--;
+        if (n > 0) {
+            p += sprintf(p, "%s%.*s", first ? ": " : ", ", (int)n, a);
+            first = false;
+        }
+        q += strcspn(q, "\n");
+        if (*q) q++;
+    }
+    return s;
+}
+
+int rpt_labels(rpt_set *s)
+{
+    s->labels = calloc(s->n ? s->n : 1, sizeof *s->labels);
+    if (!s->labels) return RPT_ENOMEM;
+    for (size_t i = 0; i < s->n; i++)
+        if (!(s->labels[i] = file_label(&s->files[i]))) return RPT_ENOMEM;
+    /* Labels shared by several files get the file name; if even that is shared, the number. */
+    for (int pass = 0; pass < 2; pass++) {
+        bool *dup = calloc(s->n ? s->n : 1, sizeof *dup);
+        if (!dup) return RPT_ENOMEM;
+        for (size_t i = 0; i < s->n; i++)
+            for (size_t j = 0; j < s->n; j++)
+                if (i != j && strcmp(s->labels[i], s->labels[j]) == 0) dup[i] = true;
+        for (size_t i = 0; i < s->n; i++) {
+            if (!dup[i]) continue;
+            const char *extra = base_name(s->files[i].path);
+            size_t len = strlen(s->labels[i]) + strlen(extra) + 32;
+            char *l = malloc(len);
+            if (!l) {
+                free(dup);
+                return RPT_ENOMEM;
+            }
+            if (pass == 0)
+                snprintf(l, len, "%s (%s)", s->labels[i], extra);
+            else
+                snprintf(l, len, "%s #%zu", s->labels[i], i + 1);
+            free(s->labels[i]);
+            s->labels[i] = l;
+        }
+        free(dup);
+    }
+    return RPT_OK;
+}
+
+/* "36.8% ± 4.3" or "36.8%" (one replication) or "-". */
+static void pct_ci(char *buf, size_t len, stats_ci ci)
+{
+    if (ci.n == 0 || !isfinite(ci.mean))
+        snprintf(buf, len, "-");
+    else if (isfinite(ci.half_width))
+        snprintf(buf, len, "%.1f%% ± %.1f", 100 * ci.mean, 100 * ci.half_width);
+    else
+        snprintf(buf, len, "%.1f%%", 100 * ci.mean);
+}
+
+/* "4 replications" or, for several files with different counts, "2 to 30 replications". */
+static void reps_text(const rpt_set *s, char *buf, size_t len)
+{
+    size_t lo = SIZE_MAX, hi = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        size_t r = s->files[i].sum.n_reps;
+        if (r < lo) lo = r;
+        if (r > hi) hi = r;
+    }
+    if (s->n == 0) lo = 0;
+    if (lo == hi)
+        snprintf(buf, len, "%zu replication%s", hi, hi == 1 ? "" : "s");
+    else
+        snprintf(buf, len, "%zu to %zu replications", lo, hi);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* ---- 1. Response-time distribution --------------------------------------------------------- */
+
+/* Sorted response times in minutes of d's answered calls of priority k (0: all). */
+static double *responses(const rdata *d, int k, size_t *n)
+{
+    double *v = malloc((d->n_calls ? d->n_calls : 1) * sizeof *v);
+    *n = 0;
+    if (!v) return NULL;
+    for (size_t i = 0; i < d->n_calls; i++) {
+        const rdata_call *c = &d->calls[i];
+        if (!isfinite(c->response_s) || (k > 0 && c->priority != k)) continue;
+        v[(*n)++] = c->response_s / MIN_S;
+    }
+    qsort(v, *n, sizeof *v, cmp_double);
+    return v;
+}
+
+/* The distinct targets of priority k over the zones, with the zone kinds that have them. */
+typedef struct target {
+    double s;
+    char kinds[128];
+} target;
+
+static size_t targets_of(const rdata *d, int k, target *t, size_t max)
+{
+    size_t n = 0;
+    size_t np = (size_t)d->n_priorities;
+    for (size_t z = 0; z < d->n_zones && d->zone_target_s; z++) {
+        double v = d->zone_target_s[z * np + (size_t)(k - 1)];
+        if (!isfinite(v)) continue;
+        size_t j = 0;
+        while (j < n && t[j].s != v) j++;
+        if (j == n) {
+            if (n == max) continue;
+            t[n].s = v;
+            t[n].kinds[0] = 0;
+            n++;
+        }
+        if (!strstr(t[j].kinds, d->zone_kind[z])) {
+            size_t used = strlen(t[j].kinds);
+            snprintf(t[j].kinds + used, sizeof t[j].kinds - used, "%s%s", used ? "/" : "",
+                     d->zone_kind[z]);
+        }
+    }
+    return n;
+}
+
+chart *rpt_chart_cdf(const rpt_set *s)
+{
+    int np = s->n ? s->files[0].n_priorities : 0;
+    int panels = np + 1;
+    int cols = panels > 1 ? 2 : 1, rows = (panels + cols - 1) / cols;
+    chart *c = chart_create(1000, 60 + 330.0 * rows, "Response time: share of calls reached within a time");
+    if (!c) return NULL;
+    char reps[64], buf[512];
+    reps_text(s, reps, sizeof reps);
+    snprintf(buf, sizeof buf,
+             "Distribution of the response time (call received to first unit on scene) of the "
+             "answered calls after the warm-up, all %s pooled. Dashed lines: response targets.",
+             reps);
+    chart_subtitle(c, buf);
+    chart_grid(c, rows, cols, NULL);
+    char note[1024];
+    snprintf(note, sizeof note,
+             "Within target: per replication, the share of answered calls reached within the "
+             "target of their zone and priority; mean across replications ± 95%% CI half-width "
+             "(n = replications). Diverted calls have no response time and are not in the "
+             "curves.%s",
+             np > 0 ? " Axes end at the 99th percentile." : "");
+    chart_note(c, note);
+
+    for (int k = 0; k <= np; k++) {
+        char title[64];
+        if (k == 0)
+            snprintf(title, sizeof title, "All priorities");
+        else
+            snprintf(title, sizeof title, "Priority %d%s", k, k == 1 ? " (most urgent)" : "");
+        chart_panel *p = chart_panel_add(c, title);
+        chart_xlabel(p, "response time (minutes)");
+        chart_ylabel(p, "calls reached (%)");
+        chart_yrange(p, 0, 100);
+        chart_ystep(p, 20);
+        chart_legend(p, CHART_LEGEND_LOWER_RIGHT);
+        double xmax = 0;
+        for (size_t i = 0; i < s->n; i++) {
+            size_t n;
+            double *v = responses(&s->files[i], k, &n);
+            if (!v) {
+                chart_destroy(c);
+                return NULL;
+            }
+            if (n) xmax = fmax(xmax, stats_quantile_sorted(v, n, 0.99));
+            /* At most about 1500 steps: every m-th order statistic, plus the last. */
+            size_t m = n > 1500 ? (n + 1499) / 1500 : 1, pts = n ? (n - 1) / m + 2 : 0;
+            double *x = malloc((pts + 1) * sizeof *x), *y = malloc((pts + 1) * sizeof *y);
+            if (!x || !y) {
+                free(v);
+                free(x);
+                free(y);
+                chart_destroy(c);
+                return NULL;
+            }
+            size_t q = 0;
+            if (n) {
+                x[q] = v[0];
+                y[q++] = 0;
+                for (size_t j = 0; j < n; j += m) {
+                    x[q] = v[j];
+                    y[q++] = 100.0 * (double)(j + 1) / (double)n;
+                }
+                if ((n - 1) % m != 0) {
+                    x[q] = v[n - 1];
+                    y[q++] = 100.0;
+                }
+            }
+            char col[40], within[64], label[640];
+            if (k == 0)
+                snprintf(col, sizeof col, "within_target");
+            else
+                snprintf(col, sizeof col, "p%d_within_target", k);
+            stats_ci ci = rdata_figure(&s->files[i], col);
+            pct_ci(within, sizeof within, ci);
+            snprintf(label, sizeof label, "%s%s%s within target (n=%zu)",
+                     s->n > 1 ? s->labels[i] : "", s->n > 1 ? ": " : "", within, ci.n);
+            chart_series *ser = chart_step(p, label, x, y, q);
+            chart_series_color(ser, chart_palette(i));
+            free(x);
+            free(y);
+            free(v);
+        }
+        if (!(xmax > 0)) xmax = 1;
+        chart_xrange(p, 0, xmax);
+        if (k > 0 && s->n > 0) {
+            target t[8];
+            size_t nt = targets_of(&s->files[0], k, t, 8);
+            for (size_t j = 0; j < nt; j++) {
+                char text[200];
+                double mins = t[j].s / MIN_S;
+                snprintf(text, sizeof text, "%s target %g min", t[j].kinds, mins);
+                if (mins <= xmax) {
+                    chart_rule(p, NULL, mins, true, text);
+                } else {
+                    char lab[240];
+                    snprintf(lab, sizeof lab, "%s (beyond the axis)", text);
+                    chart_series *r = chart_rule(p, lab, mins, true, NULL);
+                    (void)r;
+                }
+            }
+        }
+    }
+    if (chart_failed(c)) {
+        chart_destroy(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* ---- 2. By hour of day ---------------------------------------------------------------------- */
+
+chart *rpt_chart_hourly(const rpt_set *s, const rdata_hourly *h)
+{
+    chart *c = chart_create(1000, 760, "Response time and calls by hour of day");
+    if (!c) return NULL;
+    char reps[64], buf[512];
+    reps_text(s, reps, sizeof reps);
+    snprintf(buf, sizeof buf,
+             "Per replication, the mean and the 90th percentile of the response time of the "
+             "calls received in each hour, then their mean across %s with the 95%% CI "
+             "(shaded).",
+             reps);
+    chart_subtitle(c, buf);
+    double weights[2] = {2.0, 1.1};
+    chart_grid(c, 2, 1, weights);
+    chart_note(c, "Hours with no answered call in a replication leave that replication out "
+                  "of the hour's figures. Calls per hour: counted calls over the hours of that "
+                  "hour of day after the warm-up.");
+
+    double x[24], m[24], mlo[24], mhi[24], q[24], qlo[24], qhi[24], r[24], rlo[24], rhi[24];
+    for (int k = 0; k < 24; k++) x[k] = k + 0.5;
+    chart_panel *p = chart_panel_add(c, "Response time (mean, solid; 90th percentile, dashed)");
+    chart_xlabel(p, "hour of day (call received)");
+    chart_ylabel(p, "response time (minutes)");
+    chart_xrange(p, 0, 24);
+    chart_xstep(p, 3);
+    chart_yrange(p, 0, NAN);
+    chart_legend(p, CHART_LEGEND_BELOW);
+    chart_panel *pc = chart_panel_add(c, "Calls per hour");
+    chart_xlabel(pc, "hour of day (call received)");
+    chart_ylabel(pc, "calls per hour");
+    chart_xrange(pc, 0, 24);
+    chart_xstep(pc, 3);
+    chart_yrange(pc, 0, NAN);
+    chart_legend(pc, s->n > 1 ? CHART_LEGEND_NONE : CHART_LEGEND_UPPER_LEFT);
+    for (size_t i = 0; i < s->n; i++) {
+        const rdata_hourly *hh = &h[i];
+        for (int k = 0; k < 24; k++) {
+            m[k] = hh->mean_s[k].mean / MIN_S;
+            mlo[k] = hh->mean_s[k].lo / MIN_S;
+            mhi[k] = hh->mean_s[k].hi / MIN_S;
+            q[k] = hh->p90_s[k].mean / MIN_S;
+            qlo[k] = hh->p90_s[k].lo / MIN_S;
+            qhi[k] = hh->p90_s[k].hi / MIN_S;
+            r[k] = hh->calls_per_h[k].mean;
+            rlo[k] = hh->calls_per_h[k].lo;
+            rhi[k] = hh->calls_per_h[k].hi;
+        }
+        chart_rgba col = chart_palette(i), band = col;
+        band.a = 0.18;
+        char lab[600];
+        const char *name = s->n > 1 ? s->labels[i] : "";
+        const char *sep = s->n > 1 ? ": " : "";
+        chart_series_color(chart_band(p, NULL, x, mlo, mhi, 24), band);
+        band.a = 0.10;
+        chart_series_color(chart_band(p, NULL, x, qlo, qhi, 24), band);
+        snprintf(lab, sizeof lab, "%s%smean", name, sep);
+        chart_series_color(chart_line(p, lab, x, m, 24), col);
+        snprintf(lab, sizeof lab, "%s%s90th percentile", name, sep);
+        chart_series *sq = chart_line(p, lab, x, q, 24);
+        chart_series_color(sq, col);
+        chart_series_dash(sq, 7, 4);
+        band.a = 0.18;
+        chart_series_color(chart_band(pc, NULL, x, rlo, rhi, 24), band);
+        snprintf(lab, sizeof lab, "%s%scalls per hour", name, sep);
+        chart_series_color(chart_line(pc, lab, x, r, 24), col);
+    }
+    if (chart_failed(c)) {
+        chart_destroy(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* ---- 3. The map ------------------------------------------------------------------------------ */
+
+typedef struct road {
+    int32_t a, b, cls;
+} road;
+
+static int cmp_road(const void *x, const void *y)
+{
+    const road *p = x, *q = y;
+    if (p->cls != q->cls) return p->cls < q->cls ? -1 : 1;
+    if (p->a != q->a) return p->a < q->a ? -1 : 1;
+    return (p->b > q->b) - (p->b < q->b);
+}
+
+typedef struct road_style {
+    const char *cls;
+    double width, grey, alpha;
+} road_style;
+
+/* Heavier lines for faster roads; drawn over the cells, so they stay translucent. */
+static road_style style_of(const char *cls)
+{
+    static const road_style known[] = {
+        {"highway", 2.6, 0.15, 0.75}, {"arterial", 1.6, 0.2, 0.6}, {"street", 0.8, 0.25, 0.45},
+        {"lane", 0.5, 0.3, 0.35},     {"rural", 1.0, 0.35, 0.5},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (cls && strcmp(cls, known[i].cls) == 0) return known[i];
+    return (road_style){cls, 0.8, 0.3, 0.45};
+}
+
+chart *rpt_chart_map(const rpt_set *s, size_t k, const rdata_grid *g, double vmax_s)
+{
+    const rdata *d = &s->files[k];
+    char title[600];
+    snprintf(title, sizeof title, "Where calls wait: mean response time by %g m cell%s%s",
+             g->cell_m, s->n > 1 ? " - " : "", s->n > 1 ? s->labels[k] : "");
+    chart *c = chart_create(980, 900, title);
+    if (!c) return NULL;
+    size_t answered = 0;
+    for (size_t i = 0; i < g->nx * g->ny; i++) answered += g->calls[i];
+    char buf[800];
+    snprintf(buf, sizeof buf,
+             "%zu answered calls after the warm-up in %zu replication%s, pooled, in %zu cells. "
+             "Blank cells had no call; roads by class; squares are the stations.",
+             answered, d->sum.n_reps, d->sum.n_reps == 1 ? "" : "s", g->cells_with_calls);
+    chart_subtitle(c, buf);
+    snprintf(buf, sizeof buf,
+             "A cell's colour is the mean over the calls received in it (all priorities); "
+             "cells with few calls vary more. Cells above %.0f minutes take the darkest colour. "
+             "x east, y north, in km from the network's origin.",
+             vmax_s / MIN_S);
+    chart_note(c, buf);
+    chart_panel *p = chart_panel_add(c, NULL);
+    chart_equal_aspect(p);
+    chart_xlabel(p, "x (km)");
+    chart_ylabel(p, "y (km)");
+    chart_colorscale(p, "mean response time (minutes)", 0, vmax_s / MIN_S);
+    chart_legend(p, CHART_LEGEND_BELOW);
+
+    double *v = malloc((g->nx * g->ny + 1) * sizeof *v);
+    if (!v) {
+        chart_destroy(c);
+        return NULL;
+    }
+    for (size_t i = 0; i < g->nx * g->ny; i++) v[i] = g->mean_s[i] / MIN_S;
+    chart_cells(p, "mean response time of the calls in the cell", g->x0_m / 1000,
+                g->y0_m / 1000, g->cell_m / 1000, g->cell_m / 1000, g->nx, g->ny, v);
+    free(v);
+
+    /* Roads: one line per street, whether it is one-way or two-way, grouped by class. */
+    road *rd = malloc((d->n_edges + 1) * sizeof *rd);
+    size_t nr = 0;
+    if (!rd) {
+        chart_destroy(c);
+        return NULL;
+    }
+    for (size_t i = 0; i < d->n_edges; i++) {
+        int32_t a = d->edge_a[i], b = d->edge_b[i];
+        if (a < 0 || b < 0 || a == b) continue;
+        rd[nr++] = (road){a < b ? a : b, a < b ? b : a, d->edge_class[i]};
+    }
+    qsort(rd, nr, sizeof *rd, cmp_road);
+    size_t u = 0;
+    for (size_t i = 0; i < nr; i++)
+        if (u == 0 || cmp_road(&rd[i], &rd[u - 1]) != 0) rd[u++] = rd[i];
+    nr = u;
+    double *x0 = malloc((nr + 1) * sizeof *x0), *y0 = malloc((nr + 1) * sizeof *y0);
+    double *x1 = malloc((nr + 1) * sizeof *x1), *y1 = malloc((nr + 1) * sizeof *y1);
+    if (!x0 || !y0 || !x1 || !y1) {
+        free(rd);
+        free(x0);
+        free(y0);
+        free(x1);
+        free(y1);
+        chart_destroy(c);
+        return NULL;
+    }
+    for (size_t i = 0; i < nr;) {
+        int32_t cls = rd[i].cls;
+        size_t n = 0;
+        for (; i < nr && rd[i].cls == cls; i++, n++) {
+            x0[n] = d->node_x_m[rd[i].a] / 1000;
+            y0[n] = d->node_y_m[rd[i].a] / 1000;
+            x1[n] = d->node_x_m[rd[i].b] / 1000;
+            y1[n] = d->node_y_m[rd[i].b] / 1000;
+        }
+        const char *name = cls >= 0 && (size_t)cls < d->n_classes ? d->class_names[cls] : NULL;
+        road_style st = style_of(name);
+        char lab[80];
+        snprintf(lab, sizeof lab, "%s", name ? name : "road");
+        chart_series *ser = chart_segments(p, lab, x0, y0, x1, y1, n);
+        chart_series_color(ser, (chart_rgba){st.grey, st.grey, st.grey, st.alpha});
+        chart_series_width(ser, st.width);
+    }
+    free(rd);
+    free(x0);
+    free(y0);
+    free(x1);
+    free(y1);
+
+    double *sx = malloc((d->n_stations + 1) * sizeof *sx);
+    double *sy = malloc((d->n_stations + 1) * sizeof *sy);
+    if (!sx || !sy) {
+        free(sx);
+        free(sy);
+        chart_destroy(c);
+        return NULL;
+    }
+    for (size_t i = 0; i < d->n_stations; i++) {
+        sx[i] = d->station_x_m[i] / 1000;
+        sy[i] = d->station_y_m[i] / 1000;
+    }
+    chart_series *st = chart_markers(p, "station", sx, sy,
+                                     (const char *const *)d->station_name, d->n_stations);
+    chart_series_color(st, (chart_rgba){0.05, 0.05, 0.35, 1});
+    free(sx);
+    free(sy);
+    if (chart_failed(c)) {
+        chart_destroy(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* ---- 4. Units ------------------------------------------------------------------------------- */
+
+/* "station_patrol" -> "station patrol". */
+static void humanise(char *dst, size_t len, const char *src)
+{
+    snprintf(dst, len, "%s", src);
+    for (char *p = dst; *p; p++)
+        if (*p == '_') *p = ' ';
+}
+
+chart *rpt_chart_util(const rpt_set *s, const rdata_util *u)
+{
+    /* One bar per (kind, file): kinds in the order of the first file, then any new ones. */
+    size_t max_rows = 0;
+    for (size_t i = 0; i < s->n; i++) max_rows += u[i].n_kinds;
+    char **kinds = calloc(max_rows + 1, sizeof *kinds);
+    size_t nk = 0;
+    if (!kinds) return NULL;
+    for (size_t i = 0; i < s->n; i++)
+        for (size_t k = 0; k < u[i].n_kinds; k++) {
+            size_t j = 0;
+            while (j < nk && strcmp(kinds[j], u[i].kinds[k]) != 0) j++;
+            if (j == nk) kinds[nk++] = u[i].kinds[k];
+        }
+    /* The states: the union over files, in order of first appearance. */
+    size_t max_states = 0;
+    for (size_t i = 0; i < s->n; i++) max_states += u[i].n_states;
+    char **states = calloc(max_states + 1, sizeof *states);
+    size_t ns = 0;
+    if (!states) {
+        free(kinds);
+        return NULL;
+    }
+    for (size_t i = 0; i < s->n; i++)
+        for (size_t k = 0; k < u[i].n_states; k++) {
+            size_t j = 0;
+            while (j < ns && strcmp(states[j], u[i].states[k]) != 0) j++;
+            if (j == ns) states[ns++] = u[i].states[k];
+        }
+
+    size_t rows = nk * s->n;
+    double height = 170 + 44.0 * (double)(rows ? rows : 1) + 20.0 * (double)(ns / 4);
+    chart *c = chart_create(1000, height, "How units spend their time on duty");
+    char **rlabel = calloc(rows + 1, sizeof *rlabel);
+    double *pos = malloc((rows + 1) * sizeof *pos), *from = malloc((rows + 1) * sizeof *from);
+    double *to = malloc((rows + 1) * sizeof *to), *acc = calloc(rows + 1, sizeof *acc);
+    char **texts = calloc(rows + 1, sizeof *texts);
+    char *textbuf = malloc((rows + 1) * 64);
+    bool ok = c && rlabel && pos && from && to && acc && texts && textbuf;
+    for (size_t r = 0; ok && r < rows; r++) {
+        size_t k = r / (s->n ? s->n : 1), i = r % (s->n ? s->n : 1);
+        char kind[128];
+        humanise(kind, sizeof kind, kinds[k]);
+        size_t len = strlen(kind) + strlen(s->labels[i]) + 8;
+        rlabel[r] = malloc(len);
+        if (!rlabel[r]) {
+            ok = false;
+            break;
+        }
+        if (s->n > 1)
+            snprintf(rlabel[r], len, "%s · %s", kind, s->labels[i]);
+        else
+            snprintf(rlabel[r], len, "%s", kind);
+        pos[r] = (double)r;
+    }
+    if (ok) {
+        char reps[64], buf[600];
+        reps_text(s, reps, sizeof reps);
+        bool by_state = s->n > 0 && u[0].by_state;
+        snprintf(buf, sizeof buf,
+                 "Share of on-duty time by unit kind%s: per replication, all units of a kind "
+                 "together; mean across %s ± 95%% CI half-width on the bars.",
+                 by_state ? " and state" : " (on calls: dispatched, travelling or on scene)",
+                 reps);
+        chart_subtitle(c, buf);
+        if (!by_state)
+            chart_note(c, "These files record only the time on calls (busy_s) per unit; the "
+                          "time patrolling, at posts and so on shows when /unit_reps has a "
+                          "column per state.");
+        chart_panel *p = chart_panel_add(c, NULL);
+        chart_ycategories(p, (const char *const *)rlabel, rows);
+        chart_xrange(p, 0, 100);
+        chart_xstep(p, 10);
+        chart_xlabel(p, "share of on-duty time (%)");
+        chart_legend(p, CHART_LEGEND_BELOW);
+        for (size_t st = 0; st < ns; st++) {
+            for (size_t r = 0; r < rows; r++) {
+                size_t k = r / s->n, i = r % s->n;
+                double v = NAN, hw = NAN;
+                size_t rep_n = 0;
+                size_t ki = 0, si = 0;
+                while (ki < u[i].n_kinds && strcmp(u[i].kinds[ki], kinds[k]) != 0) ki++;
+                while (si < u[i].n_states && strcmp(u[i].states[si], states[st]) != 0) si++;
+                if (ki < u[i].n_kinds && si < u[i].n_states) {
+                    stats_ci ci = u[i].share[ki * u[i].n_states + si];
+                    v = 100 * ci.mean;
+                    hw = 100 * ci.half_width;
+                    rep_n = ci.n;
+                }
+                from[r] = acc[r];
+                to[r] = isfinite(v) ? acc[r] + v : acc[r];
+                if (isfinite(v)) acc[r] = to[r];
+                texts[r] = textbuf + r * 64;
+                if (!isfinite(v))
+                    texts[r] = NULL;
+                else if (isfinite(hw) && rep_n > 1)
+                    snprintf(texts[r], 64, "%.1f ± %.1f%%", v, hw);
+                else
+                    snprintf(texts[r], 64, "%.1f%%", v);
+            }
+            char lab[160];
+            humanise(lab, sizeof lab, states[st]);
+            chart_series *bar = chart_bars(p, lab, pos, from, to, rows, 0.62, true);
+            chart_rgba col = chart_palette(st);
+            if (!by_state) /* on calls in a strong colour, available in a pale one */
+                col = st == 0 ? (chart_rgba){0.84, 0.37, 0.0, 1} : (chart_rgba){0.8, 0.87, 0.93, 1};
+            chart_series_color(bar, col);
+            chart_series_bar_labels(bar, (const char *const *)texts);
+        }
+    }
+    if (rlabel)
+        for (size_t r = 0; r < rows; r++) free(rlabel[r]);
+    free(rlabel);
+    free(pos);
+    free(from);
+    free(to);
+    free(acc);
+    free(texts);
+    free(textbuf);
+    free(kinds);
+    free(states);
+    if (!ok || chart_failed(c)) {
+        chart_destroy(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* ---- 6. Comparison of files ------------------------------------------------------------------ */
+
+/* The value of setting key in a file's overrides, into buf; false if it has none. */
+static bool override_value(const char *ov, const char *key, char *buf, size_t len)
+{
+    size_t kl = strlen(key);
+    for (const char *q = ov; q && *q;) {
+        while (*q == ' ' || *q == '\t') q++;
+        size_t n = strcspn(q, "\n");
+        const char *eq = memchr(q, '=', n);
+        if (eq) {
+            size_t pl = (size_t)(eq - q);
+            while (pl > 0 && (q[pl - 1] == ' ' || q[pl - 1] == '\t')) pl--;
+            if (pl == kl && strncmp(q, key, kl) == 0) {
+                const char *v = eq + 1;
+                size_t vl = n - (size_t)(v - q);
+                while (vl > 0 && (*v == ' ' || *v == '\t')) v++, vl--;
+                while (vl > 0 && (v[vl - 1] == ' ' || v[vl - 1] == '\r' || v[vl - 1] == '\t'))
+                    vl--;
+                snprintf(buf, len, "%.*s", (int)vl, v);
+                return true;
+            }
+        }
+        q += n;
+        if (*q) q++;
+    }
+    return false;
+}
+
+char *rpt_sweep_axis(const rpt_set *s, double *x)
+{
+    if (s->n < 2) return NULL;
+    for (size_t i = 1; i < s->n; i++)
+        if (strcmp(s->files[i].sum.scenario_name, s->files[0].sum.scenario_name) != 0)
+            return NULL;
+    /* Candidate keys: those of the first file. Exactly one must differ; all must be present
+     * in every file and no file may have keys the first lacks. */
+    char *found = NULL;
+    const char *ov0 = s->files[0].overrides;
+    size_t n_keys0 = 0;
+    for (const char *q = ov0; q && *q;) {
+        size_t n = strcspn(q, "\n");
+        const char *eq = memchr(q, '=', n);
+        if (eq) {
+            n_keys0++;
+            char key[256];
+            const char *a = q;
+            while (*a == ' ' || *a == '\t') a++;
+            size_t kl = (size_t)(eq - a);
+            while (kl > 0 && (a[kl - 1] == ' ' || a[kl - 1] == '\t')) kl--;
+            snprintf(key, sizeof key, "%.*s", (int)kl, a);
+            char v0[256], vi[256];
+            override_value(ov0, key, v0, sizeof v0);
+            bool differs = false, everywhere = true;
+            for (size_t i = 1; i < s->n; i++) {
+                if (!override_value(s->files[i].overrides, key, vi, sizeof vi))
+                    everywhere = false;
+                else if (strcmp(vi, v0) != 0)
+                    differs = true;
+            }
+            if (!everywhere) {
+                free(found);
+                return NULL;
+            }
+            if (differs) {
+                if (found) { /* a second varied setting: not a one-parameter sweep */
+                    free(found);
+                    return NULL;
+                }
+                found = strdup(key);
+                if (!found) return NULL;
+            }
+        }
+        q += n;
+        if (*q) q++;
+    }
+    if (!found) return NULL;
+    for (size_t i = 0; i < s->n; i++) {
+        /* Same number of overrides everywhere, so no file varies something else too. */
+        size_t nk = 0;
+        for (const char *q = s->files[i].overrides; q && *q;) {
+            size_t n = strcspn(q, "\n");
+            if (memchr(q, '=', n)) nk++;
+            q += n;
+            if (*q) q++;
+        }
+        char v[256], *end;
+        if (nk != n_keys0 || !override_value(s->files[i].overrides, found, v, sizeof v)) {
+            free(found);
+            return NULL;
+        }
+        x[i] = strtod(v, &end);
+        if (end == v || *end != '\0' || !isfinite(x[i])) {
+            free(found);
+            return NULL;
+        }
+    }
+    return found;
+}
+
+chart *rpt_chart_compare(const rpt_set *s)
+{
+    if (s->n < 2) return NULL;
+    double *x = malloc(s->n * sizeof *x);
+    if (!x) return NULL;
+    char *key = rpt_sweep_axis(s, x);
+    bool sweep = key != NULL;
+    double height = sweep ? 560 : 200 + 40.0 * (double)s->n;
+    chart *c = chart_create(1000, height, sweep ? "Key figures against the varied setting"
+                                                : "Key figures, file by file");
+    if (!c) {
+        free(x);
+        free(key);
+        return NULL;
+    }
+    char reps[64], buf[600];
+    reps_text(s, reps, sizeof reps);
+    snprintf(buf, sizeof buf,
+             "Mean across %s with the 95%% CI (error bars). %s", reps,
+             sweep ? "The files differ only in the setting on the x axis."
+                   : "Each row is one results file: its scenario and --set overrides.");
+    chart_subtitle(c, buf);
+    chart_note(c, "Paired differences (common random numbers) are tighter than these "
+                  "intervals suggest: `patrolsim compare A.h5 B.h5` tests them.");
+    chart_grid(c, sweep ? 1 : 1, 2, NULL);
+    static const char *const cols[2] = {"response_mean_s", "within_target"};
+    static const char *const titles[2] = {"Mean response time", "Calls reached within target"};
+    static const char *const units[2] = {"mean response time (minutes)",
+                                         "within target (% of answered calls)"};
+    double *v = malloc(s->n * sizeof *v), *lo = malloc(s->n * sizeof *lo);
+    double *hi = malloc(s->n * sizeof *hi), *pos = malloc(s->n * sizeof *pos);
+    bool ok = v && lo && hi && pos;
+    for (int f = 0; ok && f < 2; f++) {
+        chart_panel *p = chart_panel_add(c, titles[f]);
+        double scale = f == 0 ? 1 / MIN_S : 100;
+        for (size_t i = 0; i < s->n; i++) {
+            stats_ci ci = rdata_figure(&s->files[i], cols[f]);
+            v[i] = ci.mean * scale;
+            lo[i] = ci.lo * scale;
+            hi[i] = ci.hi * scale;
+            pos[i] = sweep ? x[i] : (double)i;
+        }
+        if (sweep) {
+            chart_xlabel(p, key);
+            chart_ylabel(p, units[f]);
+            chart_legend(p, CHART_LEGEND_NONE);
+            /* Points in the order of the setting, joined by a line. */
+            size_t *ord = malloc(s->n * sizeof *ord);
+            double *lx = malloc(s->n * sizeof *lx), *ly = malloc(s->n * sizeof *ly);
+            if (!ord || !lx || !ly) {
+                ok = false;
+            } else {
+                for (size_t i = 0; i < s->n; i++) ord[i] = i;
+                for (size_t i = 1; i < s->n; i++)
+                    for (size_t j = i; j > 0 && x[ord[j]] < x[ord[j - 1]]; j--) {
+                        size_t t = ord[j];
+                        ord[j] = ord[j - 1];
+                        ord[j - 1] = t;
+                    }
+                for (size_t i = 0; i < s->n; i++) {
+                    lx[i] = x[ord[i]];
+                    ly[i] = v[ord[i]];
+                }
+                chart_series *ln = chart_line(p, NULL, lx, ly, s->n);
+                chart_series_color(ln, (chart_rgba){0.6, 0.6, 0.6, 1});
+                chart_series_width(ln, 1.2);
+                chart_series_color(chart_errbars(p, titles[f], pos, v, lo, hi, s->n, false),
+                                   chart_palette(0));
+            }
+            free(ord);
+            free(lx);
+            free(ly);
+        } else {
+            chart_ycategories(p, (const char *const *)s->labels, s->n);
+            chart_xlabel(p, units[f]);
+            chart_legend(p, CHART_LEGEND_NONE);
+            if (f == 1) chart_xrange(p, NAN, NAN);
+            /* One series per file, so each keeps its colour. */
+            for (size_t i = 0; i < s->n; i++)
+                chart_series_color(
+                    chart_errbars(p, s->labels[i], &pos[i], &v[i], &lo[i], &hi[i], 1, true),
+                    chart_palette(i));
+        }
+    }
+    free(v);
+    free(lo);
+    free(hi);
+    free(pos);
+    free(x);
+    free(key);
+    if (!ok || chart_failed(c)) {
+        chart_destroy(c);
+        return NULL;
+    }
+    return c;
+}
