@@ -11,6 +11,8 @@ int cmd_run(int argc, char **argv);     /* cmd_run.c: Monte Carlo replications -
 int cmd_check(int argc, char **argv);   /* cmd_check.c: validate a scenario and describe it */
 int cmd_summary(int argc, char **argv); /* cmd_summary.c: the summary table of a results file */
 int cmd_report(int argc, char **argv);  /* cmd_report.c: charts and a page for planners */
+int cmd_map(int argc, char **argv);     /* cmd_map.c: networks from OpenStreetMap */
+int cmd_fit(int argc, char **argv);     /* cmd_fit.c: call model parameters from a call history */
 
 /* The command line as one string, recorded in results files (set by main). */
 extern const char *cli_command_line;

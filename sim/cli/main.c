@@ -21,6 +21,8 @@ static void usage(FILE *out)
             "                       print the summary table of a results file\n"
             "  report FILE.h5 [MORE.h5 ...] [-o DIR]\n"
             "                       charts and a page (DIR/index.html) for planners\n"
+            "  map import FILE.osm|FILE.osm.pbf -o NETWORK.txt [--places-out F] [--zones F]\n"
+            "                       make a network file from an OpenStreetMap extract\n"
             "  version              print the program version\n"
             "\n"
             "'patrolsim <command> --help' describes a command. Exit status: 0 success,\n"
@@ -60,6 +62,8 @@ int main(int argc, char **argv)
         rc = cmd_summary(argc - 1, argv + 1);
     else if (strcmp(cmd, "report") == 0)
         rc = cmd_report(argc - 1, argv + 1);
+    else if (strcmp(cmd, "map") == 0)
+        rc = cmd_map(argc - 1, argv + 1);
     else if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("patrolsim %s (%s)\n", PATROLSIM_VERSION, PATROLSIM_GIT_REV);
         rc = 0;
