@@ -51,16 +51,36 @@ static size_t calls_pick(const double *w, size_t n, double total, double u)
     return 0;
 }
 
+/* Sorts order[0..n) by (t_call_s, id): the order calls reach the command
+ * centre. Incidents are generated in time order and report delays are short
+ * beside the gaps between calls, so the ids are nearly sorted already and an
+ * insertion sort does it in close to linear time (qsort would need the calls
+ * through a global, and replications run on several threads). */
+static void calls_sort_report(const call_rec *c, uint32_t *order, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint32_t v = order[i];
+        size_t j = i;
+        while (j > 0 && (c[order[j - 1]].t_call_s > c[v].t_call_s ||
+                         (c[order[j - 1]].t_call_s == c[v].t_call_s && order[j - 1] > v))) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = v;
+    }
+}
+
 int calls_generate(const scenario *s, uint32_t rep, gsl_rng *const streams[CALLS_STREAMS],
-                   rep_result *out, double **handling_s, size_t *handling_cap)
+                   rep_result *out, double **handling_s, uint32_t **order, size_t *cap)
 {
     gsl_rng *arrival = streams[0], *location = streams[1], *type = streams[2],
-            *onscene = streams[3], *handling = streams[4];
+            *onscene = streams[3], *handling = streams[4], *detection = streams[5];
     rng_stream_reset(arrival, s->seed, rep, SRC_ARRIVAL);
     rng_stream_reset(location, s->seed, rep, SRC_LOCATION);
     rng_stream_reset(type, s->seed, rep, SRC_TYPE);
     rng_stream_reset(onscene, s->seed, rep, SRC_ONSCENE);
     rng_stream_reset(handling, s->seed, rep, SRC_HANDLING);
+    rng_stream_reset(detection, s->seed, rep, SRC_DETECTION);
 
     /* Location sources: zones then hotspots, one weight array. */
     size_t n_src = s->n_zones + s->n_hotspots;
@@ -78,9 +98,12 @@ int calls_generate(const scenario *s, uint32_t rep, gsl_rng *const streams[CALLS
         t = calls_next_arrival(s, t, gsl_ran_exponential(arrival, 1.0));
         if (!(t < s->horizon_s)) break;
         size_t i = out->n_calls;
+        size_t cap_h = *cap, cap_o = *cap;
         if (calls_grow((void **)&out->calls, &out->cap_calls, i + 1, sizeof *out->calls) ||
-            calls_grow((void **)handling_s, handling_cap, i + 1, sizeof **handling_s))
+            calls_grow((void **)handling_s, &cap_h, i + 1, sizeof **handling_s) ||
+            calls_grow((void **)order, &cap_o, i + 1, sizeof **order))
             return -1;
+        *cap = cap_h;
 
         double u_src = rng_uniform_pos(location), u_node = rng_uniform_pos(location);
         size_t src = calls_pick(src_w, n_src, src_total, u_src);
@@ -99,20 +122,36 @@ int calls_generate(const scenario *s, uint32_t rep, gsl_rng *const streams[CALLS
         size_t k = calls_pick(type_w, s->n_types, 1.0, rng_uniform_pos(type));
         const scen_itype *it = &s->types[k];
 
+        /* Reported by a citizen after a delay, or sooner by the command centre
+         * when a camera covers the place and an operator notices. */
+        double u_seen = rng_uniform_pos(detection), u_cam = rng_uniform_pos(detection);
+        double delay = scen_dist_quantile(&s->report_delay, rng_uniform_pos(detection));
+        int detected = 0;
+        if (s->node_camera && s->node_camera[node] && u_seen < s->camera_detect_prob) {
+            double cam = scen_dist_quantile(&s->camera_delay, u_cam);
+            if (cam < delay) {
+                delay = cam;
+                detected = 1;
+            }
+        }
+
         call_rec *c = &out->calls[i];
         *c = (call_rec){
             .rep = rep, .id = (uint32_t)i, .type = (int32_t)k, .priority = it->priority,
             .zone = s->node_zone[node], .node = (int32_t)node, .status = CALL_UNANSWERED,
-            .counted = t >= s->warmup_s, .t_call_s = t, .t_dispatch_s = NAN,
+            .counted = t + delay >= s->warmup_s, .t_call_s = t + delay, .t_dispatch_s = NAN,
             .t_arrive_s = NAN, .t_clear_s = NAN, .wait_s = NAN, .travel_s = NAN,
             .travel_m = NAN, .response_s = NAN,
             .onscene_s = scen_dist_quantile(&it->onscene, rng_uniform_pos(onscene)),
             .target_s = scen_target_s(s, s->node_zone[node], it->priority),
             .unit = -1, .units_sent = 0, .officers_short = 0, .runner_up = -1,
-            .runner_up_travel_s = NAN,
+            .runner_up_travel_s = NAN, .t_incident_s = t, .detected = detected,
+            .response_incident_s = NAN,
         };
         (*handling_s)[i] = scen_dist_quantile(&s->handling, rng_uniform_pos(handling));
+        (*order)[i] = (uint32_t)i;
         out->n_calls = i + 1;
     }
+    calls_sort_report(out->calls, *order, out->n_calls);
     return 0;
 }

@@ -22,15 +22,18 @@
 #include "model.h"
 #include "scenario.h"
 
-enum { CALLS_STREAMS = 5 }; /* arrival, location, type, on-scene, handling */
+enum { CALLS_STREAMS = 6 }; /* arrival, location, type, on-scene, handling, detection */
 
-/* Replaces out->calls with the calls of replication rep, arriving in
- * [0, s->horizon_s), in time order, with id, type, priority, zone, node,
- * t_call_s, onscene_s and target_s filled and everything else reset (times NaN,
- * units -1). handling_s (grown as needed, like out->calls) receives each call's
- * call-taking time. streams are CALLS_STREAMS generators made by
- * rng_stream_create, reset here. Returns 0, or -1 when out of memory. */
+/* Replaces out->calls with the incidents of replication rep, happening in
+ * [0, s->horizon_s), in order of occurrence (id), with id, type, priority,
+ * zone, node, t_incident_s, t_call_s (the report: after a camera's or a
+ * citizen's delay), detected, onscene_s and target_s filled and everything else
+ * reset (times NaN, units -1). handling_s receives each call's call-taking
+ * time; order the call ids by (t_call_s, id), the order they reach the command
+ * centre. Both are grown as needed, like out->calls. streams are
+ * CALLS_STREAMS generators made by rng_stream_create, reset here. Returns 0, or
+ * -1 when out of memory. */
 int calls_generate(const scenario *s, uint32_t rep, gsl_rng *const streams[CALLS_STREAMS],
-                   rep_result *out, double **handling_s, size_t *handling_cap);
+                   rep_result *out, double **handling_s, uint32_t **order, size_t *cap);
 
 #endif

@@ -1,6 +1,7 @@
 /* dispatch.c - ranking candidate units for a call. See dispatch.h for the rule. */
 #include "dispatch.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 bool dispatch_may_answer(const scenario *s, uint32_t u, int type, int zone, int *plan_pos)
@@ -17,6 +18,15 @@ bool dispatch_may_answer(const scenario *s, uint32_t u, int type, int zone, int 
             return true;
         }
     return false;
+}
+
+bool dispatch_post_allows(const scenario *s, int post, int away, uint32_t call_node)
+{
+    const scen_post *p = &s->posts[post];
+    if (away >= p->max_away) return false;
+    if (!isfinite(p->radius_m)) return true;
+    const net_node *a = &s->net->nodes[p->node], *b = &s->net->nodes[call_node];
+    return hypot(a->x_m - b->x_m, a->y_m - b->y_m) <= p->radius_m;
 }
 
 static int dispatch_cmp_nearest(const void *a, const void *b)
@@ -59,10 +69,16 @@ static void dispatch_travel(const scenario *s, travel_ws *w, uint32_t call_node,
 }
 
 size_t dispatch_rank(const scenario *s, travel_ws *w, uint32_t call_node, int officers,
-                     dispatch_cand *c, size_t n)
+                     dispatch_cand *c, size_t *n_io)
 {
+    size_t n = *n_io;
     if (n == 0) return 0;
     dispatch_travel(s, w, call_node, c, n);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (c[i].travel_s <= s->units[c[i].unit].max_travel_s) c[kept++] = c[i];
+    *n_io = n = kept;
+    if (n == 0) return 0;
     qsort(c, n, sizeof *c, s->policy == POLICY_PLAN ? dispatch_cmp_plan : dispatch_cmp_nearest);
     size_t take = 0;
     int crew = 0;

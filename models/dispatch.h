@@ -9,6 +9,12 @@
  *   - POLICY_NEAREST (default): by travel time to the call, ties by unit index;
  *   - POLICY_PLAN: in the order of the zone's plan, as dispatch centres do.
  *
+ * Two limits narrow the candidates further: a unit holding a post may leave
+ * only while fewer than the post's max_away of its units are away, and only
+ * for calls within the post's radius ("checkpoint officers radiate around
+ * them"); a unit with a travel limit (foot patrols: "within walking distance")
+ * is dropped when its travel time exceeds it.
+ *
  * Units are taken from the top of the ranking until their crews cover the
  * officers the call requires (at least one unit). The next-ranked unit after
  * them is the runner-up, recorded with each call so that a planner can see why
@@ -36,10 +42,15 @@ typedef struct dispatch_cand {
  * and a plan applies, *plan_pos receives its position in the plan. */
 bool dispatch_may_answer(const scenario *s, uint32_t u, int type, int zone, int *plan_pos);
 
+/* Whether a unit of post p may leave for a call at call_node while `away` of
+ * the post's units are away already. */
+bool dispatch_post_allows(const scenario *s, int post, int away, uint32_t call_node);
+
 /* Fills travel_s of the n candidates for a call at call_node, ranks them in
- * place under the scenario's policy, and returns how many of the first to
- * send (0 when n == 0). */
+ * place under the scenario's policy, drops those beyond their travel limit
+ * (the survivors are c[0..*n) afterwards), and returns how many of the first
+ * to send (0 when none is left). */
 size_t dispatch_rank(const scenario *s, travel_ws *w, uint32_t call_node, int officers,
-                     dispatch_cand *c, size_t n);
+                     dispatch_cand *c, size_t *n);
 
 #endif

@@ -42,6 +42,10 @@ int metrics_init(metrics *m, int n_priorities)
         {"within_target", METRIC_REAL, "1"},    {"wait_mean_s", METRIC_REAL, "s"},
         {"travel_mean_s", METRIC_REAL, "s"},    {"travel_mean_m", METRIC_REAL, "m"},
         {"utilisation", METRIC_REAL, "1"},      {"overtime_s", METRIC_REAL, "s"},
+        {"response_incident_mean_s", METRIC_REAL, "s"},
+        {"camera_detected", METRIC_REAL, "1"},  {"patrol_share", METRIC_REAL, "1"},
+        {"post_gap", METRIC_REAL, "1"},         {"presence_mean", METRIC_REAL, "1"},
+        {"checkin_completion", METRIC_REAL, "1"},
     };
     static const struct { const char *suffix; metric_type type; const char *unit; } per[] = {
         {"calls", METRIC_COUNT, "count"},      {"response_mean_s", METRIC_REAL, "s"},
@@ -124,7 +128,6 @@ static void group_add(group_acc *g, const call_rec *c, double *resp)
 
 int metrics_compute(const metrics *m, const scenario *s, const rep_result *r, double *out)
 {
-    (void)s;
     double *resp = malloc((r->n_calls ? r->n_calls : 1) * sizeof *resp);
     if (!resp) return -1;
     for (size_t i = 0; i < m->n; i++) out[i] = NAN;
@@ -173,6 +176,42 @@ int metrics_compute(const metrics *m, const scenario *s, const rep_result *r, do
     }
     metrics_set(m, out, "utilisation", on_duty > 0 ? busy / on_duty : NAN);
     metrics_set(m, out, "overtime_s", overtime);
+
+    /* The operations model's figures: from the incident, cameras, patrols,
+     * posts, presence and check-ins. NaN where the scenario has none of it. */
+    double inc = 0, det = 0;
+    size_t n_inc = 0, n_cnt = 0;
+    for (size_t i = 0; i < r->n_calls; i++) {
+        const call_rec *c = &r->calls[i];
+        if (!c->counted) continue;
+        n_cnt++;
+        det += c->detected;
+        if (c->status == CALL_ANSWERED) {
+            inc += c->response_incident_s;
+            n_inc++;
+        }
+    }
+    metrics_set(m, out, "response_incident_mean_s", n_inc ? inc / (double)n_inc : NAN);
+    metrics_set(m, out, "camera_detected", s->node_camera && n_cnt ? det / (double)n_cnt : NAN);
+    double patrol = 0;
+    for (size_t u = 0; u < r->n_units; u++) patrol += r->units[u].patrolling_s;
+    metrics_set(m, out, "patrol_share", s->n_lines && on_duty > 0 ? patrol / on_duty : NAN);
+    double staffed = 0, gap = 0;
+    for (size_t p = 0; p < r->n_posts; p++) {
+        staffed += r->posts[p].staffed_s;
+        gap += r->posts[p].gap_s;
+    }
+    metrics_set(m, out, "post_gap", staffed > 0 ? gap / staffed : NAN);
+    double pres = 0, comp = 0;
+    size_t n_comp = 0;
+    for (size_t c = 0; c < r->n_cells; c++) pres += r->cells[c].presence;
+    metrics_set(m, out, "presence_mean", r->n_cells ? pres / (double)r->n_cells : NAN);
+    for (size_t l = 0; l < r->n_lines; l++)
+        if (!isnan(r->lines[l].completion)) {
+            comp += r->lines[l].completion;
+            n_comp++;
+        }
+    metrics_set(m, out, "checkin_completion", n_comp ? comp / (double)n_comp : NAN);
     free(resp);
     return 0;
 }

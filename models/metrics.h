@@ -16,6 +16,12 @@
  *   travel_mean_s, travel_mean_m
  *   utilisation                 busy time / on-duty time over all units
  *   overtime_s                  total over all units
+ *   response_incident_mean_s    from the incident itself (before it was reported)
+ *   camera_detected             fraction of counted calls reported through a camera
+ *   patrol_share                patrolling time / on-duty time over all units
+ *   post_gap                    time posts stood empty / time they were staffed
+ *   presence_mean               mean over grid cells of the presence fraction
+ *   checkin_completion          mean over community lines of check-in completion
  *   then for each priority k = 1..P:
  *   pk_calls, pk_response_mean_s, pk_response_p50_s, pk_response_p90_s,
  *   pk_response_p95_s, pk_within_target, pk_wait_mean_s

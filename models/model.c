@@ -1,23 +1,35 @@
 /* model.c - the event loop of one replication. See model.h for the flow.
  *
- * Units move between five states:
+ * A unit is in one of seven states (enum model_unit_state):
  *
- *     OFF --shift starts--> IDLE --dispatched--> ENROUTE --arrives--> ONSCENE
- *      ^                     ^  \                   ^                   |
- *      |                     |   `--(queued call)---+---- call cleared -'
- *      +--shift over, home---+---- RETURNING <------'
+ *            slot starts                 dispatched               arrives
+ *     OFF ---------------> free ------------------> ENROUTE ------------> ONSCENE
+ *      ^                 (AVAILABLE at its station,    ^                     |
+ *      |                  AT_POST at its post,         |  a queued call      | call cleared
+ *      |                  PATROLLING its line,         +---------------------+
+ *      |                  RETURNING to one of those)   |                     |
+ *      +---- slot over, back at base <-----------------+---- RETURNING <-----+
  *
- * IDLE and RETURNING units are free: they may be sent to a call (a returning
- * unit leaves from wherever it is on its way home). A unit whose shift ends
- * while it is busy finishes the call, drives home and then goes off duty; that
- * time is its overtime. Events that a later decision has overtaken (a unit
- * sent elsewhere before it got home) carry the unit's epoch and are ignored
- * when it no longer matches, so nothing is ever removed from the queue.
+ * Every free unit may be sent to a call (a patrolling or returning unit leaves
+ * from wherever it is); a unit holding a post only within the post's policy.
+ * After a call a unit goes back where its duty is: its patrol line (to the
+ * nearest point of the route), its post or its station; when its slot is over,
+ * to base and off duty. A unit busy at the end of its slot finishes the call
+ * (overtime) or, when its rule says so, hands it over to a free unit of its
+ * kind. Events that a later decision has overtaken (a unit sent elsewhere on
+ * its way back) carry the unit's epoch and are ignored when it no longer
+ * matches, so nothing is ever removed from the queue.
+ *
+ * Time, not ticks: a patrolling unit's position is a function of time along its
+ * route (route.h); nothing happens per street corner. When a patrol stretch
+ * ends (a dispatch, the end of a slot) the nodes it passed are enumerated at
+ * once: check-in points tapped, presence in grid cells. Legs likewise report
+ * the nodes passed when they end, and stays (on scene, at a post) their span.
  *
  * Paths: a unit sent to a call gets its path at once (its distance is
  * recorded, and a unit still on its way when the call clears needs its
- * position). A unit heading home gets its path only when something needs it:
- * its arrival (for the distance) or a dispatch that catches it on the way.
+ * position). A unit heading back gets its path only when something needs it:
+ * its arrival or a dispatch that catches it on the way (or the replay).
  */
 #include "model.h"
 
@@ -26,31 +38,42 @@
 #include <string.h>
 
 #include "calls.h"
+#include "coverage.h"
 #include "dispatch.h"
 #include "evq.h"
 #include "replay.h"
 #include "rng.h"
 
-
-/* Event kinds, and their priorities among equal times: shift changes first (a
+/* Event kinds, and their priorities among equal times: slot changes first (a
  * unit coming on duty at 08:00 can take an 08:00 call), then unit movements,
  * then new calls. */
-enum ev_kind { EV_SHIFT, EV_ARRIVE, EV_CLEAR, EV_HOME, EV_CALL, EV_READY };
+enum ev_kind { EV_SHIFT, EV_ARRIVE, EV_CLEAR, EV_REACH, EV_CALL, EV_READY };
 static const int32_t ev_prio[] = {0, 1, 1, 1, 2, 2};
+
+/* Where a unit heading back is going. */
+enum dest { DEST_BASE, DEST_POST, DEST_ROUTE };
 
 typedef struct unit_st {
     int state;              /* enum model_unit_state; set only through model_set_state */
+    double state_since_s;   /* when it entered that state */
     uint32_t epoch;         /* bumped by every new movement; stale events carry an old one */
     int32_t call;           /* call being served, -1 */
-    int on_shift;           /* inside its shift hours */
-    int going_off;          /* shift over while busy: off duty once home */
-    double next_shift_s;    /* the next shift boundary */
+    int on_shift;           /* inside one of its slots */
+    int going_off;          /* slot over: off duty once back at base */
+    int overtime;           /* ... and the time until then is overtime */
     double work_start_s;    /* start of the current working period */
-    double shift_end_s;     /* end of the last shift (overtime runs from here) */
+    double shift_end_s;     /* end of the last slot (overtime runs from here) */
     double busy_start_s;    /* when it was sent to its current call */
-    uint32_t at_node;       /* where it stands (IDLE, ONSCENE) or where its leg starts */
+    double stay_since_s;    /* start of a stay (on scene, at post) for presence */
+    uint32_t at_node;       /* where it stands, or where its leg starts */
     uint32_t leg_to;        /* where its leg ends (ENROUTE, RETURNING) */
     double leg_t0_s;        /* when its leg starts */
+    int dest;               /* RETURNING: enum dest */
+    size_t rejoin_pos;      /* DEST_ROUTE: the cycle position it rejoins at */
+    double patrol_t0_s;     /* PATROLLING: when this stretch began */
+    double patrol_phase0_s; /* ... and the route phase then */
+    uint64_t checkin_mask;  /* check-in points visited in the current slot */
+    int slot_counted;       /* the current slot began within the statistics window */
     int leg_has_path;       /* path arrays below hold the leg */
     uint32_t *path_node;    /* the leg's path, cumulative time and distance */
     double *path_t, *path_d;
@@ -63,23 +86,41 @@ typedef struct call_fifo {
     size_t n, cap;
 } call_fifo;
 
+/* A post's staffing right now, for its coverage gap and its release policy. */
+typedef struct post_st {
+    int present;            /* units at the post */
+    int away;               /* units of the post away on calls or coming back */
+    int on_duty;            /* units of the post in a slot */
+    int gap;                /* on duty but nobody present */
+    double since_s;         /* when these counts last changed */
+} post_st;
+
 struct model_ws {
     const scenario *s;
     evq *q;
     travel_ws *tw;
     gsl_rng *streams[CALLS_STREAMS];
     unit_st *u;
+    post_st *post;          /* [n_posts] */
+    int **checkin_of;       /* [n_lines][route.n]: check-in index at a cycle position, -1 */
+    coverage *cov;
     dispatch_cand *cand;
     call_fifo wait[SCEN_MAX_PRIORITIES];
-    double *handling_s;
-    size_t handling_cap;
+    double *handling_s;     /* [n_calls] call-taking time */
+    uint32_t *order;        /* [n_calls] call ids in report order */
+    size_t calls_cap;
     rep_result *out;        /* the replication being run */
-    size_t open_calls;      /* generated and not yet cleared or diverted */
-    size_t next_call;       /* the next call whose arrival is not yet scheduled */
+    size_t open_calls;      /* reported and not yet cleared or diverted */
+    size_t next_call;       /* position in order of the next call not yet scheduled */
     replay *rec;            /* the replay being recorded, or NULL */
     uint32_t *rank_unit;    /* scratch for recording a decision's candidates */
     double *rank_travel_s;
+    uint32_t *trail_node;   /* scratch: a patrol stretch's nodes for the replay */
+    double *trail_t;
+    size_t trail_n, trail_cap;
 };
+
+/* ---- workspace ---------------------------------------------------------------- */
 
 model_ws *model_ws_create(const scenario *s)
 {
@@ -88,13 +129,25 @@ model_ws *model_ws_create(const scenario *s)
     w->s = s;
     w->q = evq_create(4 * s->n_units + 64);
     w->tw = travel_ws_create(s->travel);
-    w->u = calloc(s->n_units, sizeof *w->u);
-    w->cand = calloc(s->n_units, sizeof *w->cand);
-    w->rank_unit = calloc(s->n_units, sizeof *w->rank_unit);
-    w->rank_travel_s = calloc(s->n_units, sizeof *w->rank_travel_s);
-    int ok = w->q && w->tw && w->u && w->cand && w->rank_unit && w->rank_travel_s;
+    w->u = calloc(s->n_units ? s->n_units : 1, sizeof *w->u);
+    w->post = calloc(s->n_posts ? s->n_posts : 1, sizeof *w->post);
+    w->checkin_of = calloc(s->n_lines ? s->n_lines : 1, sizeof *w->checkin_of);
+    w->cov = coverage_create(&s->cells, s->presence_window_s);
+    w->cand = calloc(s->n_units ? s->n_units : 1, sizeof *w->cand);
+    w->rank_unit = calloc(s->n_units ? s->n_units : 1, sizeof *w->rank_unit);
+    w->rank_travel_s = calloc(s->n_units ? s->n_units : 1, sizeof *w->rank_travel_s);
+    int ok = w->q && w->tw && w->u && w->post && w->checkin_of && w->cov && w->cand &&
+             w->rank_unit && w->rank_travel_s;
     for (int i = 0; i < CALLS_STREAMS; i++)
         ok = ok && (w->streams[i] = rng_stream_create(s->seed, 0, (uint32_t)i)) != NULL;
+    for (size_t l = 0; ok && l < s->n_lines; l++) {
+        const scen_line *ln = &s->lines[l];
+        ok = (w->checkin_of[l] = malloc((ln->route.n ? ln->route.n : 1) * sizeof(int))) != NULL;
+        if (!ok) break;
+        for (size_t i = 0; i < ln->route.n; i++) w->checkin_of[l][i] = -1;
+        for (size_t k = 0; k < ln->n_checkins && k < 64; k++)
+            w->checkin_of[l][ln->checkin_pos[k]] = (int)k;
+    }
     if (!ok) {
         model_ws_destroy(w);
         return NULL;
@@ -115,12 +168,20 @@ void model_ws_destroy(model_ws *w)
             free(w->u[i].path_t);
             free(w->u[i].path_d);
         }
+    if (w->checkin_of)
+        for (size_t l = 0; l < w->s->n_lines; l++) free(w->checkin_of[l]);
+    free(w->checkin_of);
     free(w->u);
+    free(w->post);
+    coverage_destroy(w->cov);
     free(w->cand);
     free(w->rank_unit);
     free(w->rank_travel_s);
+    free(w->trail_node);
+    free(w->trail_t);
     for (int p = 0; p < SCEN_MAX_PRIORITIES; p++) free(w->wait[p].id);
     free(w->handling_s);
+    free(w->order);
     free(w);
 }
 
@@ -133,6 +194,9 @@ void rep_result_fini(rep_result *r)
 {
     free(r->calls);
     free(r->units);
+    free(r->lines);
+    free(r->posts);
+    free(r->cells);
     memset(r, 0, sizeof *r);
 }
 
@@ -146,19 +210,65 @@ static void model_add_window(const scenario *s, double *acc, double a, double b)
     if (b > a) *acc += b - a;
 }
 
+static double *model_state_acc(unit_rec *r, int state)
+{
+    switch (state) {
+    case UNIT_OFF: return &r->off_s;
+    case UNIT_AVAILABLE: return &r->available_s;
+    case UNIT_ENROUTE: return &r->enroute_s;
+    case UNIT_ONSCENE: return &r->onscene_s;
+    case UNIT_RETURNING: return &r->returning_s;
+    case UNIT_PATROLLING: return &r->patrolling_s;
+    default: return &r->at_post_s;
+    }
+}
+
+/* The post's counts changed (or are about to be recounted): close the period
+ * since the last change, then recount from its units. */
+static void model_post_touch(model_ws *w, int p, double t_s)
+{
+    if (p < 0) return;
+    const scenario *s = w->s;
+    post_st *ps = &w->post[p];
+    post_rec *pr = &w->out->posts[p];
+    if (ps->on_duty > 0) model_add_window(s, &pr->staffed_s, ps->since_s, t_s);
+    if (ps->gap) model_add_window(s, &pr->gap_s, ps->since_s, t_s);
+    ps->present = ps->away = ps->on_duty = 0;
+    for (size_t ui = 0; ui < s->n_units; ui++) {
+        if (s->units[ui].post != p) continue;
+        const unit_st *u = &w->u[ui];
+        ps->present += u->state == UNIT_AT_POST;
+        ps->on_duty += u->on_shift;
+        ps->away += u->state == UNIT_ENROUTE || u->state == UNIT_ONSCENE ||
+                    (u->state == UNIT_RETURNING && !u->going_off);
+    }
+    ps->gap = ps->on_duty > 0 && ps->present == 0;
+    ps->since_s = t_s;
+}
+
+/* Every state change goes through here: time per state, stays for presence,
+ * post counts and the replay all follow from it. */
+static int model_set_state(model_ws *w, uint32_t ui, double t_s, int state)
+{
+    const scenario *s = w->s;
+    unit_st *u = &w->u[ui];
+    unit_rec *ur = &w->out->units[ui];
+    model_add_window(s, model_state_acc(ur, u->state), u->state_since_s, t_s);
+    if ((u->state == UNIT_ONSCENE || u->state == UNIT_AT_POST) && state != u->state &&
+        coverage_stay(w->cov, u->at_node, u->stay_since_s, t_s))
+        return -1;
+    if (state == UNIT_ONSCENE || state == UNIT_AT_POST) u->stay_since_s = t_s;
+    u->state = state;
+    u->state_since_s = t_s;
+    model_post_touch(w, s->units[ui].post, t_s);
+    return w->rec ? replay_unit_state(w->rec, ui, t_s, state, u->call) : 0;
+}
+
 /* ---- movement --------------------------------------------------------------- */
 
 static int model_push(model_ws *w, double t_s, int kind, uint32_t who, uint64_t arg)
 {
     return evq_push(w->q, t_s, ev_prio[kind], (uint32_t)kind, who, arg);
-}
-
-/* Every state change goes through here, so the replay sees each one. */
-static int model_set_state(model_ws *w, uint32_t ui, double t_s, int state)
-{
-    unit_st *u = &w->u[ui];
-    u->state = state;
-    return w->rec ? replay_unit_state(w->rec, ui, t_s, state, u->call) : 0;
 }
 
 /* Makes sure unit u's current leg has its path. -1 when out of memory. */
@@ -170,7 +280,7 @@ static int model_leg_path(model_ws *w, uint32_t ui)
     travel_path p = {0};
     uint32_t one = u->at_node;
     double zero = 0;
-    if (s->travel_enabled) {
+    if (s->travel_enabled && u->at_node != u->leg_to) {
         if (travel_path_find(s->travel, w->tw, s->units[ui].mode, u->at_node, u->leg_to, &p))
             return -1;
     } else {
@@ -195,15 +305,103 @@ static int model_leg_path(model_ws *w, uint32_t ui)
     return 0;
 }
 
-/* Where a moving unit is at time t: the next node of its path it can leave
- * from, the time and distance to get there, and the distance covered so far. */
+/* Presence along a leg that ends (complete or cut) at t_s: the nodes passed. */
+static int model_leg_visits(model_ws *w, uint32_t ui, double t_s)
+{
+    unit_st *u = &w->u[ui];
+    if (model_leg_path(w, ui)) return -1;
+    for (size_t k = 0; k < u->path_n; k++) {
+        double at = u->leg_t0_s + u->path_t[k];
+        if (at > t_s) break;
+        if (coverage_visit(w->cov, u->path_node[k], at)) return -1;
+    }
+    return 0;
+}
+
+/* Check-ins and presence along a patrol stretch: called back for each node
+ * passed; the replay also gets the nodes, as one leg. */
+typedef struct patrol_ctx {
+    model_ws *w;
+    uint32_t ui;
+    int err;
+} patrol_ctx;
+
+static int model_trail_add(model_ws *w, uint32_t node, double t_s)
+{
+    if (w->trail_n == w->trail_cap) {
+        size_t cap = w->trail_cap ? 2 * w->trail_cap : 256;
+        uint32_t *n = realloc(w->trail_node, cap * sizeof *n);
+        if (n) w->trail_node = n;
+        double *t = realloc(w->trail_t, cap * sizeof *t);
+        if (t) w->trail_t = t;
+        if (!n || !t) return -1;
+        w->trail_cap = cap;
+    }
+    w->trail_node[w->trail_n] = node;
+    w->trail_t[w->trail_n++] = t_s;
+    return 0;
+}
+
+static void model_patrol_pass(void *ctx, size_t i, uint32_t node, double t_s)
+{
+    patrol_ctx *pc = ctx;
+    model_ws *w = pc->w;
+    const scen_unit *su = &w->s->units[pc->ui];
+    unit_st *u = &w->u[pc->ui];
+    if (coverage_visit(w->cov, node, t_s)) pc->err = 1;
+    if (w->rec && model_trail_add(w, node, t_s)) pc->err = 1;
+    int k = w->checkin_of[su->line][i];
+    if (k < 0) return;
+    u->checkin_mask |= 1ull << k;
+    if (t_s >= w->s->warmup_s && t_s < w->s->horizon_s) w->out->lines[su->line].checkins++;
+}
+
+/* Ends a patrol stretch at t_s: enumerates what it passed and, for the replay,
+ * records the stretch as a leg (the nodes passed, then the next node at the
+ * time it would have been reached, which the unit's next leg overrides). */
+static int model_patrol_end(model_ws *w, uint32_t ui, double t_s)
+{
+    const scen_unit *su = &w->s->units[ui];
+    unit_st *u = &w->u[ui];
+    const route *r = &w->s->lines[su->line].route;
+    double ph_end = u->patrol_phase0_s + (t_s - u->patrol_t0_s);
+    patrol_ctx pc = {w, ui, 0};
+    w->trail_n = 0;
+    route_passes(r, u->patrol_phase0_s, ph_end, u->patrol_t0_s, model_patrol_pass, &pc);
+    if (pc.err) return -1;
+    if (!w->rec) return 0;
+    size_t i;
+    double frac, to_next;
+    uint32_t next;
+    route_locate(r, ph_end, &i, &frac, &next, &to_next);
+    if (model_trail_add(w, next, t_s + to_next)) return -1;
+    double t0 = w->trail_t[0];
+    for (size_t k = 0; k < w->trail_n; k++) w->trail_t[k] -= t0;
+    return replay_leg(w->rec, ui, t0, w->trail_node, w->trail_t, w->trail_n);
+}
+
+/* Where a unit is at time t: the node it can leave from (where it stands, or
+ * the next node of its path or route), the time and distance to get there at
+ * travel speed, and the distance covered on its current leg so far. */
 static int model_position(model_ws *w, uint32_t ui, double t_s, dispatch_cand *c,
                           double *covered_m)
 {
+    const scenario *s = w->s;
     unit_st *u = &w->u[ui];
     c->unit = ui;
     c->offset_s = c->offset_m = 0;
     *covered_m = 0;
+    if (u->state == UNIT_PATROLLING) {
+        const route *r = &s->lines[s->units[ui].line].route;
+        size_t i;
+        double frac, to_next;
+        route_locate(r, u->patrol_phase0_s + (t_s - u->patrol_t0_s), &i, &frac, &c->node,
+                     &to_next);
+        /* Answering a call, it covers the rest of the block at full speed. */
+        c->offset_s = to_next * r->speed_factor;
+        c->offset_m = (1.0 - frac) * (r->d_m[i + 1] - r->d_m[i]);
+        return 0;
+    }
     if (u->state != UNIT_ENROUTE && u->state != UNIT_RETURNING) {
         c->node = u->at_node;
         return 0;
@@ -246,30 +444,106 @@ static int model_leg_start(model_ws *w, uint32_t ui, uint32_t from, uint32_t to,
     return replay_leg(w->rec, ui, t0_s, u->path_node, u->path_t, u->path_n);
 }
 
-/* Sends unit ui home from where it is at time t. */
-static int model_head_home(model_ws *w, uint32_t ui, double t_s)
+/* Stops whatever movement unit ui is in at t_s (a patrol stretch, a leg) and
+ * returns where it can leave from; adds the distance covered. */
+static int model_stop(model_ws *w, uint32_t ui, double t_s, dispatch_cand *here)
+{
+    unit_st *u = &w->u[ui];
+    double covered;
+    if (model_position(w, ui, t_s, here, &covered)) return -1;
+    if (u->state == UNIT_PATROLLING) return model_patrol_end(w, ui, t_s);
+    if (u->state == UNIT_ENROUTE || u->state == UNIT_RETURNING) {
+        w->out->units[ui].travel_m += covered + here->offset_m;
+        return model_leg_visits(w, ui, t_s);
+    }
+    return 0;
+}
+
+/* Sends unit ui back to its duty from where it is at t_s: to its route (the
+ * nearest point of it), its post or its station; to base when going off. */
+static int model_head_back(model_ws *w, uint32_t ui, double t_s)
 {
     const scenario *s = w->s;
+    const scen_unit *su = &s->units[ui];
     unit_st *u = &w->u[ui];
-    uint32_t home = s->stations[s->units[ui].station].node;
     dispatch_cand here;
-    double covered;
-    if (model_position(w, ui, t_s, &here, &covered)) return -1;
-    w->out->units[ui].travel_m += covered + here.offset_m;
+    if (model_stop(w, ui, t_s, &here)) return -1;
+    uint32_t to = su->base_node;
     double tt = 0;
-    if (s->travel_enabled && here.node != home)
-        tt = travel_time_s(s->travel, w->tw, s->units[ui].mode, here.node, home);
-    if (model_leg_start(w, ui, here.node, home, t_s + here.offset_s) ||
+    u->dest = su->post >= 0 ? DEST_POST : DEST_BASE;
+    if (su->line >= 0 && !u->going_off) {
+        const route *r = &s->lines[su->line].route;
+        u->dest = DEST_ROUTE;
+        u->rejoin_pos = route_rejoin(r, s->travel, w->tw, here.node, &tt);
+        to = r->node[u->rejoin_pos];
+        if (!s->travel_enabled) tt = 0;
+    } else if (s->travel_enabled && here.node != to) {
+        tt = travel_time_s(s->travel, w->tw, su->mode, here.node, to);
+    }
+    if (model_leg_start(w, ui, here.node, to, t_s + here.offset_s) ||
         model_set_state(w, ui, t_s, UNIT_RETURNING))
         return -1;
-    return model_push(w, t_s + here.offset_s + tt, EV_HOME, ui, u->epoch);
+    return model_push(w, t_s + here.offset_s + tt, EV_REACH, ui, u->epoch);
 }
 
 /* ---- dispatch ---------------------------------------------------------------- */
 
 static int model_unit_is_free(const unit_st *u)
 {
-    return (u->state == UNIT_AVAILABLE || u->state == UNIT_RETURNING) && u->on_shift && !u->going_off;
+    return (u->state == UNIT_AVAILABLE || u->state == UNIT_RETURNING ||
+            u->state == UNIT_PATROLLING || u->state == UNIT_AT_POST) &&
+           u->on_shift && !u->going_off;
+}
+
+/* Free units that may answer call ci, as candidates with their positions.
+ * When only_kind >= 0, units of that kind only (a hand-over). */
+static int model_candidates(model_ws *w, uint32_t ci, double t_s, int only_kind, size_t *n_out)
+{
+    const scenario *s = w->s;
+    const call_rec *c = &w->out->calls[ci];
+    size_t n = 0;
+    for (uint32_t ui = 0; ui < s->n_units; ui++) {
+        const scen_unit *su = &s->units[ui];
+        int pos;
+        if (!model_unit_is_free(&w->u[ui])) continue;
+        if (only_kind >= 0 && su->kind != only_kind) continue;
+        if (!dispatch_may_answer(s, ui, c->type, c->zone, &pos)) continue;
+        if (su->post >= 0 && w->u[ui].state != UNIT_RETURNING &&
+            !dispatch_post_allows(s, su->post, w->post[su->post].away, (uint32_t)c->node))
+            continue;
+        if (su->post >= 0 && w->u[ui].state == UNIT_RETURNING &&
+            !dispatch_post_allows(s, su->post, w->post[su->post].away - 1, (uint32_t)c->node))
+            continue;
+        double covered;
+        if (model_position(w, ui, t_s, &w->cand[n], &covered)) return -1;
+        w->cand[n++].plan_pos = pos;
+    }
+    *n_out = n;
+    return 0;
+}
+
+/* Sends candidate d to call ci at t_s. */
+static int model_send(model_ws *w, uint32_t ci, const dispatch_cand *d, double t_s)
+{
+    const scenario *s = w->s;
+    call_rec *c = &w->out->calls[ci];
+    uint32_t ui = d->unit;
+    unit_st *u = &w->u[ui];
+    unit_rec *ur = &w->out->units[ui];
+    dispatch_cand here;
+    if (model_stop(w, ui, t_s, &here)) return -1;
+    ur->calls++;
+    if (s->units[ui].post >= 0) w->out->posts[s->units[ui].post].calls++;
+    c->kinds_sent |= 1u << s->units[ui].kind;
+    u->busy_start_s = t_s;
+    u->call = (int32_t)ci;
+    if (model_set_state(w, ui, t_s, UNIT_ENROUTE) ||
+        model_leg_start(w, ui, d->node, (uint32_t)c->node, t_s + d->offset_s) ||
+        model_leg_path(w, ui))
+        return -1;
+    if (w->rec && replay_call_event(w->rec, ci, t_s, REPLAY_CALL_DISPATCHED, (int32_t)ui))
+        return -1;
+    return model_push(w, t_s + d->travel_s, EV_ARRIVE, ui, u->epoch);
 }
 
 /* Tries to send units to call ci at time t. 1 when sent, 0 when no unit may
@@ -278,17 +552,10 @@ static int model_dispatch(model_ws *w, uint32_t ci, double t_s)
 {
     const scenario *s = w->s;
     call_rec *c = &w->out->calls[ci];
-    size_t n = 0;
-    for (uint32_t ui = 0; ui < s->n_units; ui++) {
-        int pos;
-        if (!model_unit_is_free(&w->u[ui])) continue;
-        if (!dispatch_may_answer(s, ui, c->type, c->zone, &pos)) continue;
-        double covered;
-        if (model_position(w, ui, t_s, &w->cand[n], &covered)) return -1;
-        w->cand[n++].plan_pos = pos;
-    }
+    size_t n;
+    if (model_candidates(w, ci, t_s, -1, &n)) return -1;
     int officers = s->types[c->type].officers;
-    size_t take = dispatch_rank(s, w->tw, (uint32_t)c->node, officers, w->cand, n);
+    size_t take = dispatch_rank(s, w->tw, (uint32_t)c->node, officers, w->cand, &n);
     if (take == 0) return 0;
     if (w->rec) {
         for (size_t k = 0; k < n; k++) {
@@ -298,7 +565,6 @@ static int model_dispatch(model_ws *w, uint32_t ci, double t_s)
         if (replay_candidates(w->rec, ci, t_s, w->rank_unit, w->rank_travel_s, n, take))
             return -1;
     }
-
     c->t_dispatch_s = t_s;
     c->wait_s = t_s - (c->t_call_s + w->handling_s[ci]); /* exactly 0 when not queued */
     c->unit = (int32_t)w->cand[0].unit;
@@ -312,26 +578,11 @@ static int model_dispatch(model_ws *w, uint32_t ci, double t_s)
         c->runner_up_travel_s = w->cand[take].travel_s;
     }
     for (size_t k = 0; k < take; k++) {
-        const dispatch_cand *d = &w->cand[k];
-        uint32_t ui = d->unit;
-        unit_st *u = &w->u[ui];
-        unit_rec *ur = &w->out->units[ui];
-        /* A unit caught on its way home ends that leg where it is. */
-        double covered;
-        dispatch_cand here;
-        if (model_position(w, ui, t_s, &here, &covered)) return -1;
-        ur->travel_m += covered + d->offset_m;
-        ur->calls++;
-        u->busy_start_s = t_s;
-        u->call = (int32_t)ci;
-        if (model_set_state(w, ui, t_s, UNIT_ENROUTE) ||
-            model_leg_start(w, ui, d->node, (uint32_t)c->node, t_s + d->offset_s) ||
-            model_leg_path(w, ui))
-            return -1;
-        if (w->rec && replay_call_event(w->rec, ci, t_s, REPLAY_CALL_DISPATCHED, (int32_t)ui))
-            return -1;
-        if (k == 0) c->travel_m = d->offset_m + u->path_d[u->path_n - 1];
-        if (model_push(w, t_s + d->travel_s, EV_ARRIVE, ui, u->epoch)) return -1;
+        if (model_send(w, ci, &w->cand[k], t_s)) return -1;
+        if (k == 0) {
+            const unit_st *u = &w->u[w->cand[0].unit];
+            c->travel_m = w->cand[0].offset_m + u->path_d[u->path_n - 1];
+        }
     }
     return 1;
 }
@@ -386,18 +637,29 @@ static int model_on_arrive(model_ws *w, uint32_t ui, double t_s)
 {
     unit_st *u = &w->u[ui];
     call_rec *c = &w->out->calls[u->call];
+    w->out->units[ui].travel_m += u->path_d[u->path_n - 1]; /* the leg ends complete */
+    if (model_leg_visits(w, ui, t_s)) return -1;
     u->at_node = (uint32_t)c->node;
     if (model_set_state(w, ui, t_s, UNIT_ONSCENE)) return -1;
     if (w->rec && replay_call_event(w->rec, (uint32_t)u->call, t_s, REPLAY_CALL_ARRIVED, (int32_t)ui))
         return -1;
-    w->out->units[ui].travel_m += u->path_d[u->path_n - 1]; /* the leg ends complete */
     if (isnan(c->t_arrive_s)) {
         c->t_arrive_s = t_s;
         c->response_s = t_s - c->t_call_s;
+        c->response_incident_s = t_s - c->t_incident_s;
         c->status = CALL_ANSWERED;
         return model_push(w, t_s + c->onscene_s, EV_CLEAR, (uint32_t)u->call, 0);
     }
     return 0;
+}
+
+/* Unit ui is done with its call at t_s: back to duty (or base). */
+static int model_release(model_ws *w, uint32_t ui, double t_s)
+{
+    unit_st *u = &w->u[ui];
+    model_add_window(w->s, &w->out->units[ui].busy_s, u->busy_start_s, t_s);
+    u->call = -1;
+    return model_head_back(w, ui, t_s);
 }
 
 static int model_on_clear(model_ws *w, uint32_t ci, double t_s)
@@ -406,13 +668,8 @@ static int model_on_clear(model_ws *w, uint32_t ci, double t_s)
     w->out->calls[ci].t_clear_s = t_s;
     w->open_calls--;
     if (w->rec && replay_call_event(w->rec, ci, t_s, REPLAY_CALL_CLEARED, -1)) return -1;
-    for (uint32_t ui = 0; ui < s->n_units; ui++) {
-        unit_st *u = &w->u[ui];
-        if (u->call != (int32_t)ci) continue;
-        model_add_window(s, &w->out->units[ui].busy_s, u->busy_start_s, t_s);
-        u->call = -1;
-        if (model_head_home(w, ui, t_s)) return -1;
-    }
+    for (uint32_t ui = 0; ui < s->n_units; ui++)
+        if (w->u[ui].call == (int32_t)ci && model_release(w, ui, t_s)) return -1;
     return model_serve_queue(w, t_s);
 }
 
@@ -421,49 +678,119 @@ static int model_go_off(model_ws *w, uint32_t ui, double t_s)
     unit_st *u = &w->u[ui];
     unit_rec *ur = &w->out->units[ui];
     model_add_window(w->s, &ur->on_duty_s, u->work_start_s, t_s);
-    if (u->going_off) model_add_window(w->s, &ur->overtime_s, u->shift_end_s, t_s);
-    u->going_off = 0;
+    if (u->overtime) model_add_window(w->s, &ur->overtime_s, u->shift_end_s, t_s);
+    u->going_off = u->overtime = 0;
     return model_set_state(w, ui, t_s, UNIT_OFF);
 }
 
-static int model_on_home(model_ws *w, uint32_t ui, double t_s)
+/* A unit heading back arrived: on its route, at its post or at its station. */
+static int model_on_reach(model_ws *w, uint32_t ui, double t_s)
 {
+    const scenario *s = w->s;
     unit_st *u = &w->u[ui];
     dispatch_cand here;
     double covered;
     if (model_position(w, ui, t_s, &here, &covered)) return -1;
     w->out->units[ui].travel_m += covered + here.offset_m;
+    if (model_leg_visits(w, ui, t_s)) return -1;
     u->at_node = u->leg_to;
     u->epoch++;
     if (u->going_off) return model_go_off(w, ui, t_s);
-    return model_set_state(w, ui, t_s, UNIT_AVAILABLE);
+    if (u->dest == DEST_ROUTE) {
+        const route *r = &s->lines[s->units[ui].line].route;
+        u->patrol_t0_s = t_s;
+        u->patrol_phase0_s = route_phase_at(r, u->rejoin_pos);
+        return model_set_state(w, ui, t_s, UNIT_PATROLLING);
+    }
+    return model_set_state(w, ui, t_s, u->dest == DEST_POST ? UNIT_AT_POST : UNIT_AVAILABLE);
+}
+
+/* A community line's slot ends: how much of its check-in round was done. */
+static void model_slot_done(model_ws *w, uint32_t ui)
+{
+    const scen_unit *su = &w->s->units[ui];
+    unit_st *u = &w->u[ui];
+    if (su->line < 0 || !u->slot_counted) return;
+    const scen_line *ln = &w->s->lines[su->line];
+    line_rec *lr = &w->out->lines[su->line];
+    size_t n = ln->n_checkins < 64 ? ln->n_checkins : 64;
+    if (n == 0) return;
+    double done = (double)__builtin_popcountll(u->checkin_mask) / (double)n;
+    /* A running mean over the counted slots of all the line's units. */
+    lr->completion = (isnan(lr->completion) ? 0 : lr->completion * (lr->slots - 1)) + done;
+    lr->completion /= lr->slots;
+}
+
+/* At the end of its slot a busy unit with the hand-over rule passes its call
+ * to a free unit of its own kind, if there is one; 1 when it did. */
+static int model_hand_over(model_ws *w, uint32_t ui, double t_s)
+{
+    const scenario *s = w->s;
+    uint32_t ci = (uint32_t)w->u[ui].call;
+    size_t n;
+    if (model_candidates(w, ci, t_s, s->units[ui].kind, &n)) return -1;
+    if (dispatch_rank(s, w->tw, (uint32_t)w->out->calls[ci].node, 1, w->cand, &n) == 0) return 0;
+    if (model_send(w, ci, &w->cand[0], t_s)) return -1;
+    return 1;
 }
 
 static int model_on_shift(model_ws *w, uint32_t ui, double t_s)
 {
-    const scen_unit *su = &w->s->units[ui];
+    const scenario *s = w->s;
+    const scen_unit *su = &s->units[ui];
     unit_st *u = &w->u[ui];
-    u->on_shift = !u->on_shift;
-    /* Boundaries alternate exactly; recomputing them from t would let rounding
-     * put an event a hair before its own boundary. */
-    u->next_shift_s = t_s + (u->on_shift ? su->shift_len_s : 86400.0 - su->shift_len_s);
-    if (model_push(w, u->next_shift_s, EV_SHIFT, ui, 0)) return -1;
-    if (u->on_shift) {
+    int on = scen_unit_on_shift(s, su, t_s);
+    double next = scen_unit_next_change_s(s, su, t_s);
+    if (isfinite(next) && model_push(w, next, EV_SHIFT, ui, 0)) return -1;
+    if (on == u->on_shift) return 0;
+    u->on_shift = on;
+    model_post_touch(w, su->post, t_s);
+    if (on) {
+        if (su->line >= 0) {
+            u->checkin_mask = 0;
+            u->slot_counted = t_s >= s->warmup_s && t_s < s->horizon_s;
+            if (u->slot_counted) w->out->lines[su->line].slots++;
+        }
         if (u->state == UNIT_OFF) {
-            u->at_node = w->s->stations[su->station].node;
+            u->at_node = su->base_node;
             u->work_start_s = t_s;
-            if (model_set_state(w, ui, t_s, UNIT_AVAILABLE)) return -1;
+            if (su->line >= 0) {
+                if (model_head_back(w, ui, t_s)) return -1; /* out to its route */
+            } else if (model_set_state(w, ui, t_s, su->post >= 0 ? UNIT_AT_POST : UNIT_AVAILABLE)) {
+                return -1;
+            }
         } else if (u->going_off) {
-            /* Still finishing the last shift's call: the overtime ends here. */
-            model_add_window(w->s, &w->out->units[ui].overtime_s, u->shift_end_s, t_s);
-            u->going_off = 0;
+            /* Still finishing the last slot's work: the overtime ends here, and a
+             * unit on its way to base turns back to its duty. */
+            if (u->overtime) model_add_window(s, &w->out->units[ui].overtime_s, u->shift_end_s, t_s);
+            u->going_off = u->overtime = 0;
+            if (u->state == UNIT_RETURNING && model_head_back(w, ui, t_s)) return -1;
         }
         return model_serve_queue(w, t_s);
     }
     u->shift_end_s = t_s;
-    if (u->state == UNIT_AVAILABLE) return model_go_off(w, ui, t_s);
-    u->going_off = 1;
-    return 0;
+    model_slot_done(w, ui);
+    switch (u->state) {
+    case UNIT_AVAILABLE:
+    case UNIT_AT_POST:
+        return model_go_off(w, ui, t_s);
+    case UNIT_PATROLLING:
+    case UNIT_RETURNING:
+        /* Time out past the slot's end, back to base, is overtime too. */
+        u->going_off = u->overtime = 1;
+        return model_head_back(w, ui, t_s);
+    default: /* ENROUTE, ONSCENE */
+        if (su->hand_over) {
+            int r = model_hand_over(w, ui, t_s);
+            if (r < 0) return -1;
+            if (r == 1) {
+                u->going_off = u->overtime = 1;
+                return model_release(w, ui, t_s);
+            }
+        }
+        u->going_off = u->overtime = 1;
+        return 0;
+    }
 }
 
 static int model_on_ready(model_ws *w, uint32_t ci, double t_s)
@@ -484,46 +811,85 @@ static int model_on_call(model_ws *w, uint32_t ci, double t_s)
     w->open_calls++;
     if (w->rec && replay_call_event(w->rec, ci, t_s, REPLAY_CALL_RECEIVED, -1)) return -1;
     if (model_push(w, t_s + w->handling_s[ci], EV_READY, ci, 0)) return -1;
-    w->next_call = ci + 1;
-    if (w->next_call < w->out->n_calls)
-        return model_push(w, w->out->calls[w->next_call].t_call_s, EV_CALL,
-                          (uint32_t)w->next_call, 0);
+    w->next_call++;
+    if (w->next_call < w->out->n_calls) {
+        uint32_t nx = w->order[w->next_call];
+        return model_push(w, w->out->calls[nx].t_call_s, EV_CALL, nx, 0);
+    }
     return 0;
 }
 
 /* ---- one replication ------------------------------------------------------- */
 
+/* Sizes the per-replication tables and resets every unit to day 0, 00:00. */
 static int model_start(model_ws *w, rep_result *out)
 {
     const scenario *s = w->s;
-    if (!out->units) {
-        out->units = calloc(s->n_units, sizeof *out->units);
-        if (!out->units) return -1;
+#define MODEL_TABLE(field, count)                                                          \
+    if (!out->field && count) {                                                            \
+        out->field = calloc(count, sizeof *out->field);                                    \
+        if (!out->field) return -1;                                                        \
+    }                                                                                      \
+    out->n_##field = count;
+    MODEL_TABLE(units, s->n_units)
+    MODEL_TABLE(lines, s->n_lines)
+    MODEL_TABLE(posts, s->n_posts)
+    MODEL_TABLE(cells, s->cells.n_cells)
+#undef MODEL_TABLE
+    for (size_t l = 0; l < s->n_lines; l++)
+        out->lines[l] = (line_rec){.rep = out->rep, .line = (int32_t)l, .completion = NAN};
+    for (size_t p = 0; p < s->n_posts; p++) {
+        out->posts[p] = (post_rec){.rep = out->rep, .post = (int32_t)p};
+        w->post[p] = (post_st){0};
     }
-    out->n_units = s->n_units;
+    coverage_reset(w->cov);
     for (uint32_t ui = 0; ui < s->n_units; ui++) {
         const scen_unit *su = &s->units[ui];
         out->units[ui] = (unit_rec){.rep = out->rep, .unit = (int32_t)ui};
         unit_st *u = &w->u[ui];
+        u->state = UNIT_OFF;
+        u->state_since_s = 0;
         u->epoch = 0;
         u->call = -1;
-        u->going_off = 0;
-        u->on_shift = scen_unit_on_shift(s, su, 0.0);
-        u->at_node = s->stations[su->station].node;
+        u->going_off = u->overtime = 0;
+        u->on_shift = 0;
+        u->at_node = su->base_node;
+        u->leg_has_path = 0;
         u->work_start_s = 0;
-        if (model_set_state(w, ui, 0.0, u->on_shift ? UNIT_AVAILABLE : UNIT_OFF) ||
-            model_leg_start(w, ui, u->at_node, u->at_node, 0.0))
-            return -1;
-        if (su->shift_len_s < 86400.0) {
-            u->next_shift_s = scen_unit_next_change_s(s, su, 0.0);
-            if (model_push(w, u->next_shift_s, EV_SHIFT, ui, 0)) return -1;
-        }
+        if (model_leg_start(w, ui, u->at_node, u->at_node, 0.0)) return -1;
+        /* The first slot change at or after 0 (a slot running at 00:00 starts now). */
+        double first = scen_unit_on_shift(s, su, 0.0) ? 0.0 : scen_unit_next_change_s(s, su, 0.0);
+        if (isfinite(first) && model_push(w, first, EV_SHIFT, ui, 0)) return -1;
     }
     for (int p = 0; p < SCEN_MAX_PRIORITIES; p++) w->wait[p].n = 0;
     w->open_calls = 0;
     w->next_call = 0;
-    if (out->n_calls) return model_push(w, out->calls[0].t_call_s, EV_CALL, 0, 0);
+    if (out->n_calls) return model_push(w, out->calls[w->order[0]].t_call_s, EV_CALL, w->order[0], 0);
     return 0;
+}
+
+/* Per cell: calls and their mean response, and the presence fraction. */
+static void model_cells(model_ws *w, rep_result *out)
+{
+    const scenario *s = w->s;
+    if (!out->n_cells) return;
+    double *frac = malloc(out->n_cells * sizeof *frac);
+    if (frac) coverage_fractions(w->cov, s->warmup_s, s->horizon_s, frac);
+    for (size_t c = 0; c < out->n_cells; c++)
+        out->cells[c] = (cell_rec){.rep = out->rep, .cell = (int32_t)c, .response_mean_s = 0,
+                                   .presence = frac ? frac[c] : NAN};
+    for (size_t i = 0; i < out->n_calls; i++) {
+        const call_rec *c = &out->calls[i];
+        int32_t cell = s->cells.node_cell[c->node];
+        if (cell < 0 || !c->counted || c->status != CALL_ANSWERED) continue;
+        out->cells[cell].calls++;
+        out->cells[cell].response_mean_s += c->response_s;
+    }
+    for (size_t c = 0; c < out->n_cells; c++)
+        out->cells[c].response_mean_s = out->cells[c].calls
+                                            ? out->cells[c].response_mean_s / out->cells[c].calls
+                                            : NAN;
+    free(frac);
 }
 
 int model_run_rep(model_ws *w, uint32_t rep, rep_result *out)
@@ -534,15 +900,16 @@ int model_run_rep(model_ws *w, uint32_t rep, rep_result *out)
     w->out = out;
     evq_clear(w->q);
     if (w->rec) replay_reset(w->rec, rep);
-    if (calls_generate(s, rep, w->streams, out, &w->handling_s, &w->handling_cap)) return -1;
+    if (calls_generate(s, rep, w->streams, out, &w->handling_s, &w->order, &w->calls_cap))
+        return -1;
     if (model_start(w, out)) return -1;
 
     double t_end = s->horizon_s + s->drain_s, t_now = 0;
     evq_event e;
     while (evq_pop(w->q, &e)) {
-        t_now = e.t_s;
         int done = w->open_calls == 0 && w->next_call >= out->n_calls;
-        if (t_now > t_end || (t_now >= s->horizon_s && done)) break;
+        if (e.t_s > t_end || (e.t_s >= s->horizon_s && done)) break;
+        t_now = e.t_s;
         out->events++;
         int rc = 0;
         switch (e.kind) {
@@ -553,23 +920,31 @@ int model_run_rep(model_ws *w, uint32_t rep, rep_result *out)
         case EV_ARRIVE:
             if (e.arg == w->u[e.who].epoch) rc = model_on_arrive(w, e.who, t_now);
             break;
-        case EV_HOME:
-            if (e.arg == w->u[e.who].epoch) rc = model_on_home(w, e.who, t_now);
+        case EV_REACH:
+            if (e.arg == w->u[e.who].epoch) rc = model_on_reach(w, e.who, t_now);
             break;
         }
         if (rc) return -1;
     }
 
-    /* Close the books: working periods and calls still in progress. When every
-     * call was done early the units were still on duty up to the horizon; the
-     * window clips everything there. */
+    /* Close the books: working periods, states, stays and patrols still going.
+     * When every call was done early the units were still on duty up to the
+     * horizon; the window clips everything there. */
     t_now = fmax(t_now, s->horizon_s);
     for (uint32_t ui = 0; ui < s->n_units; ui++) {
         unit_st *u = &w->u[ui];
         unit_rec *ur = &out->units[ui];
         if (u->state != UNIT_OFF) model_add_window(s, &ur->on_duty_s, u->work_start_s, t_now);
-        if (u->going_off) model_add_window(s, &ur->overtime_s, u->shift_end_s, t_now);
+        if (u->overtime) model_add_window(s, &ur->overtime_s, u->shift_end_s, t_now);
         if (u->call >= 0) model_add_window(s, &ur->busy_s, u->busy_start_s, t_now);
+        if (u->state == UNIT_PATROLLING && model_patrol_end(w, ui, t_now)) return -1;
+        if ((u->state == UNIT_ONSCENE || u->state == UNIT_AT_POST) &&
+            coverage_stay(w->cov, u->at_node, u->stay_since_s, t_now))
+            return -1;
+        if (u->on_shift) model_slot_done(w, ui);
+        if (model_set_state(w, ui, t_now, u->state)) return -1;
     }
+    for (size_t p = 0; p < s->n_posts; p++) model_post_touch(w, (int)p, t_now);
+    model_cells(w, out);
     return 0;
 }

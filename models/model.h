@@ -32,6 +32,7 @@ enum model_source {
     SRC_TYPE = 3,     /* incident types */
     SRC_ONSCENE = 4,  /* time on scene */
     SRC_HANDLING = 5, /* call-taking time */
+    SRC_DETECTION = 6, /* camera detection and report delays */
 };
 
 /* What a unit is doing; /unit_reps keeps the time spent in each state, and the
@@ -41,8 +42,10 @@ enum model_unit_state {
     UNIT_AVAILABLE = 1,  /* on duty, free, at its base */
     UNIT_ENROUTE = 2,    /* travelling to a call */
     UNIT_ONSCENE = 3,    /* working at a call */
-    UNIT_RETURNING = 4,  /* heading back to its base or route; free */
-    UNIT_STATES = 5
+    UNIT_RETURNING = 4,  /* heading back to its base, post or route; free */
+    UNIT_PATROLLING = 5, /* walking or driving its patrol line; free */
+    UNIT_AT_POST = 6,    /* holding its post; free within the post's policy */
+    UNIT_STATES = 7
 };
 
 enum call_status {
@@ -77,6 +80,10 @@ typedef struct call_rec {
     int32_t officers_short; /* officers required but not available at dispatch */
     int32_t runner_up;      /* the next-best free unit at dispatch, -1 none */
     double runner_up_travel_s; /* its travel time, NaN when none */
+    double t_incident_s;    /* when it happened; t_call_s is when it was reported */
+    int32_t detected;       /* 1 when a camera and the command centre reported it */
+    uint32_t kinds_sent;    /* bit k set: a unit of kind k was sent */
+    double response_incident_s; /* t_arrive - t_incident: the victim's wait */
 } call_rec;
 
 /* One unit over one replication, as written to /unit_reps. */
@@ -88,12 +95,45 @@ typedef struct unit_rec {
     double busy_s;          /* time assigned to calls within [warmup, horizon) */
     double overtime_s;      /* time past the end of shift spent finishing calls */
     double travel_m;        /* distance driven or walked to and from calls */
+    /* Time in each state within [warmup, horizon) (enum model_unit_state). */
+    double off_s, available_s, enroute_s, onscene_s, returning_s, patrolling_s, at_post_s;
 } unit_rec;
+
+/* One patrol line over one replication (/line_reps). */
+typedef struct line_rec {
+    uint32_t rep;
+    int32_t line;           /* index into scenario lines */
+    int32_t slots;          /* slots begun within [warmup, horizon) */
+    int32_t checkins;       /* check-in points tapped within [warmup, horizon) */
+    double completion;      /* community lines: mean over those slots of the share of
+                             * check-in points visited; NaN for street lines */
+} line_rec;
+
+/* One post over one replication (/post_reps). */
+typedef struct post_rec {
+    uint32_t rep;
+    int32_t post;           /* index into scenario posts */
+    int32_t calls;          /* calls its units were sent to */
+    double staffed_s;       /* time some unit of the post was on duty */
+    double gap_s;           /* of which time no unit of the post was at the post */
+} post_rec;
+
+/* One grid cell over one replication (/cell_reps). */
+typedef struct cell_rec {
+    uint32_t rep;
+    int32_t cell;           /* index into the scenario's cells */
+    int32_t calls;          /* answered counted calls in the cell */
+    double response_mean_s; /* their mean response, NaN without calls */
+    double presence;        /* fraction of the time with police presence in the last hour */
+} cell_rec;
 
 typedef struct rep_result {
     uint32_t rep;
     call_rec *calls; size_t n_calls, cap_calls;
     unit_rec *units; size_t n_units;
+    line_rec *lines; size_t n_lines;
+    post_rec *posts; size_t n_posts;
+    cell_rec *cells; size_t n_cells;
     uint64_t events;        /* events processed, for speed figures */
 } rep_result;
 

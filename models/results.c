@@ -15,6 +15,7 @@
  */
 #include "results.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -25,6 +26,7 @@
 #include <time.h>
 
 #include "h5.h"
+#include "results_ops.h"
 
 /* ---- Record layouts ------------------------------------------------------------------------- */
 
@@ -50,9 +52,13 @@ CALL_IS(wait_s, double); CALL_IS(travel_s, double); CALL_IS(travel_m, double);
 CALL_IS(response_s, double); CALL_IS(onscene_s, double); CALL_IS(target_s, double);
 CALL_IS(unit, int32_t); CALL_IS(units_sent, int32_t); CALL_IS(officers_short, int32_t);
 CALL_IS(runner_up, int32_t); CALL_IS(runner_up_travel_s, double);
+CALL_IS(t_incident_s, double); CALL_IS(detected, int32_t); CALL_IS(kinds_sent, uint32_t);
+CALL_IS(response_incident_s, double);
 UNIT_IS(rep, uint32_t); UNIT_IS(unit, int32_t); UNIT_IS(calls, int32_t);
 UNIT_IS(on_duty_s, double); UNIT_IS(busy_s, double); UNIT_IS(overtime_s, double);
-UNIT_IS(travel_m, double);
+UNIT_IS(travel_m, double); UNIT_IS(off_s, double); UNIT_IS(available_s, double);
+UNIT_IS(enroute_s, double); UNIT_IS(onscene_s, double); UNIT_IS(returning_s, double);
+UNIT_IS(patrolling_s, double); UNIT_IS(at_post_s, double);
 
 #define INC(m, t, unit) {#m, t, offsetof(incident_row, c.m), 0, unit}
 static const h5_field incident_fields[] = {
@@ -80,6 +86,10 @@ static const h5_field incident_fields[] = {
     INC(officers_short, H5X_I32, "count"),
     INC(runner_up, H5X_I32, "index"),
     INC(runner_up_travel_s, H5X_F64, "s"),
+    INC(t_incident_s, H5X_F64, "s"),
+    INC(detected, H5X_I32, "flag"),
+    INC(kinds_sent, H5X_U32, "mask"),
+    INC(response_incident_s, H5X_F64, "s"),
 };
 #undef INC
 
@@ -88,7 +98,10 @@ static const h5_field unit_rep_fields[] = {
     UR(rep, H5X_U32, "index"),      UR(unit, H5X_I32, "index"),
     UR(calls, H5X_I32, "count"),    UR(on_duty_s, H5X_F64, "s"),
     UR(busy_s, H5X_F64, "s"),       UR(overtime_s, H5X_F64, "s"),
-    UR(travel_m, H5X_F64, "m"),
+    UR(travel_m, H5X_F64, "m"),      UR(off_s, H5X_F64, "s"),
+    UR(available_s, H5X_F64, "s"),   UR(enroute_s, H5X_F64, "s"),
+    UR(onscene_s, H5X_F64, "s"),     UR(returning_s, H5X_F64, "s"),
+    UR(patrolling_s, H5X_F64, "s"),  UR(at_post_s, H5X_F64, "s"),
 };
 #undef UR
 
@@ -99,7 +112,7 @@ static const char *const status_names[] = {"answered", "diverted", "unanswered"}
 
 /* ---- Row builder for tables whose columns are known at run time ------------------------------ */
 
-#define ROWB_MAX 48
+#define ROWB_MAX 96
 
 typedef struct rowb {
     h5_field f[ROWB_MAX];
@@ -182,11 +195,13 @@ struct results_writer {
     const scenario *s;          /* borrowed */
     const metrics *m;           /* borrowed */
     h5_table *summary, *incidents, *unit_reps;
+    results_ops *ops;           /* the operations model's tables (results_ops.c) */
     rowb sum;                   /* the /summary columns */
     unsigned char *sum_row;     /* staging for one /summary row */
     incident_row *inc;          /* staging for one replication's /incidents rows */
     size_t inc_cap;
-    size_t reps_done;
+    size_t reps_done;           /* replications in the file */
+    uint32_t rep_first;         /* the first replication of the file (a shard's start) */
     bool failed;                /* a failed append leaves the tables in an unknown state */
 };
 
@@ -528,6 +543,7 @@ static void writer_free(results_writer *w)
     h5_table_close(w->summary);
     h5_table_close(w->incidents);
     h5_table_close(w->unit_reps);
+    results_ops_close(w->ops);
     h5_file_close(w->f);
     free(w->sum_row);
     free(w->inc);
@@ -543,9 +559,23 @@ static void copy_err(char *err, size_t errlen, const char *msg)
 results_writer *results_create(const char *path, const scenario *s, const metrics *m,
                                const results_meta *meta, char *err, size_t errlen)
 {
+    return results_create_range(path, s, m, meta, 0, s ? (uint32_t)s->replications : 0, err,
+                                errlen);
+}
+
+results_writer *results_create_range(const char *path, const scenario *s, const metrics *m,
+                                     const results_meta *meta, uint32_t rep_first,
+                                     uint32_t rep_end, char *err, size_t errlen)
+{
     if (err && errlen) err[0] = '\0';
     if (!path || !s || !m) {
         copy_err(err, errlen, "results_create: no path, scenario or metrics");
+        return NULL;
+    }
+    if (rep_first >= rep_end || rep_end > (uint32_t)INT32_MAX) {
+        if (err && errlen)
+            snprintf(err, errlen, "%s: replications %u:%u: an empty or impossible range", path,
+                     rep_first, rep_end);
         return NULL;
     }
     results_writer *w = calloc(1, sizeof *w);
@@ -555,6 +585,7 @@ results_writer *results_create(const char *path, const scenario *s, const metric
     }
     w->s = s;
     w->m = m;
+    w->rep_first = rep_first;
     w->f = h5_file_create(path, err, errlen);
     if (!w->f) {
         free(w);
@@ -563,6 +594,8 @@ results_writer *results_create(const char *path, const scenario *s, const metric
     h5_file *f = w->f;
     int rc = writer_prepare(w);
     rc = rc ? rc : write_root_attrs(f, s, meta);
+    rc = rc ? rc : h5_attr_set_int(f, "/", "rep_first", (int)rep_first);
+    rc = rc ? rc : h5_attr_set_int(f, "/", "rep_end", (int)rep_end);
     rc = rc ? rc : write_inputs(f, s);
     rc = rc ? rc : write_types(f, s);
     rc = rc ? rc : write_zones(f, s);
@@ -579,7 +612,9 @@ results_writer *results_create(const char *path, const scenario *s, const metric
         goto err;
     w->unit_reps = h5_table_create(f, "/unit_reps", unit_rep_fields, NFIELDS(unit_rep_fields),
                                    sizeof(unit_rec), 0);
-    if (!w->unit_reps || h5_file_flush(f)) goto err;
+    if (!w->unit_reps) goto err;
+    w->ops = results_ops_create(f, s);
+    if (!w->ops || h5_file_flush(f)) goto err;
     return w;
 err:
     copy_err(err, errlen, h5_file_error(f));
@@ -591,9 +626,9 @@ int results_append_rep(results_writer *w, const rep_result *r, const double *sum
 {
     if (!w || !r || !summary_row) return RESULTS_EINVAL;
     if (w->failed) return fail(w, RESULTS_EINVAL, "writer unusable after an earlier failure");
-    if (r->rep != w->reps_done)
+    if (r->rep != w->rep_first + w->reps_done)
         return fail(w, RESULTS_EINVAL, "replication %u appended when %zu was next (append in "
-                    "rep order)", r->rep, w->reps_done);
+                    "rep order)", r->rep, w->rep_first + w->reps_done);
     if (!(summary_row[0] == (double)r->rep))
         return fail(w, RESULTS_EINVAL, "summary row of replication %u says rep %g", r->rep,
                     summary_row[0]);
@@ -611,6 +646,7 @@ int results_append_rep(results_writer *w, const rep_result *r, const double *sum
     /* Summary last: its row count is what says a replication is complete. */
     int rc = h5_table_append(w->incidents, w->inc, r->n_calls);
     rc = rc ? rc : h5_table_append(w->unit_reps, r->units, r->n_units);
+    rc = rc ? rc : results_ops_append(w->ops, r);
     if (!rc) {
         memset(w->sum_row, 0, rowb_stride(&w->sum));
         for (size_t i = 0; i < w->sum.n; i++) {
@@ -670,7 +706,9 @@ int results_commit(results_writer *w, char *err, size_t errlen)
     h5_table_close(w->summary);
     h5_table_close(w->incidents);
     h5_table_close(w->unit_reps);
+    results_ops_close(w->ops);
     w->summary = w->incidents = w->unit_reps = NULL;
+    w->ops = NULL;
     rc = rc ? rc : h5_file_commit(f);
     rc = from_h5(rc);
 out:
@@ -682,6 +720,20 @@ out:
 void results_abort(results_writer *w)
 {
     if (w) writer_free(w);
+}
+
+int results_end_early(results_writer *w, const char *rule)
+{
+    if (!w) return RESULTS_EINVAL;
+    if (w->failed) return fail(w, RESULTS_EINVAL, "writer unusable after an earlier failure");
+    int end = (int)(w->rep_first + w->reps_done);
+    int rc = h5_attr_set_int(w->f, "/", "replications_max", w->s->replications);
+    rc = rc ? rc : h5_attr_set_int(w->f, "/", "replications_planned", end);
+    rc = rc ? rc : h5_attr_set_int(w->f, "/", "rep_end", end);
+    rc = rc ? rc : h5_attr_set_str(w->f, "/", "stopping_rule", nz(rule));
+    rc = rc ? rc : h5_file_flush(w->f);
+    if (rc) w->failed = true;
+    return from_h5(rc);
 }
 
 /* ---- Reading -------------------------------------------------------------------------------- */
@@ -766,9 +818,16 @@ int results_read_summary(const char *path, results_summary *out, char *err, size
     rc = rc ? rc : get_str_opt(f, "program_version", &out->program_version);
     rc = rc ? rc : get_str_opt(f, "git_revision", &out->git_revision);
     rc = rc ? rc : get_str_opt(f, "status", &out->status);
+    rc = rc ? rc : get_str_opt(f, "overrides", &out->overrides);
+    rc = rc ? rc : get_str_opt(f, "scenario_text", &out->scenario_text);
     if (rc) goto out;
     if (h5_attr_get_int(f, "/", "replications_planned", &out->replications_planned))
         out->replications_planned = 0;
+    if (h5_attr_get_f64(f, "/", "horizon_s", &out->horizon_s)) out->horizon_s = NAN;
+    if (h5_attr_get_f64(f, "/", "warmup_s", &out->warmup_s)) out->warmup_s = NAN;
+    /* Files written before shards existed hold the whole run. */
+    if (h5_attr_get_int(f, "/", "rep_first", &out->rep_first)) out->rep_first = 0;
+    if (h5_attr_get_int(f, "/", "rep_end", &out->rep_end)) out->rep_end = out->replications_planned;
 
     /* Every column at once, each converted to a double in its slot of a row. */
     size_t nc = out->m.n;
@@ -800,57 +859,197 @@ void results_summary_fini(results_summary *s)
     free(s->program_version);
     free(s->git_revision);
     free(s->status);
+    free(s->overrides);
+    free(s->scenario_text);
     memset(s, 0, sizeof *s);
 }
 
-/* ---- Resuming ------------------------------------------------------------------------------- */
+/* ---- The identity of a run ------------------------------------------------------------------ */
 
-/* Whether the string attribute name equals want. */
-static bool attr_str_is(h5_file *f, const char *name, const char *want)
+/* The path of a "path=value" override, trimmed, into buf. */
+static void override_path(const char *line, char *buf, size_t len)
 {
-    char *v;
-    if (h5_attr_get_str(f, "/", name, &v)) return false;
-    bool same = strcmp(v, nz(want)) == 0;
-    free(v);
-    return same;
+    while (*line == ' ' || *line == '\t') line++;
+    size_t n = strcspn(line, "=");
+    while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t')) n--;
+    if (n >= len) n = len - 1;
+    memcpy(buf, line, n);
+    buf[n] = '\0';
 }
 
-/* Cuts the rows of a table whose rep field is >= done (rows are in rep order). */
-static int cut_to_reps(h5_file *f, h5_table *t, const char *path, size_t done)
+static int cmp_override(const void *a, const void *b)
 {
-    int64_t *rep;
-    size_t n;
-    int rc = h5_table_read_i64(f, path, "rep", &rep, &n);
-    if (rc) return rc;
-    size_t keep = 0;
-    while (keep < n && rep[keep] >= 0 && (size_t)rep[keep] < done) keep++;
-    free(rep);
-    return h5_table_truncate(t, keep);
+    char pa[256], pb[256];
+    override_path(*(char *const *)a, pa, sizeof pa);
+    override_path(*(char *const *)b, pb, sizeof pb);
+    return strcmp(pa, pb);
 }
 
-/* Compares the kept file with the scenario: the same run or RESULTS_EMISMATCH. */
+/* Whether an override changes nothing a file holds beyond its length: run.replications (a
+ * resumed run may ask for more; a shard is part of a longer run) and run.threads. */
+static bool override_is_length(const char *path)
+{
+    return strcmp(path, "run.replications") == 0 || strcmp(path, "run.threads") == 0;
+}
+
+char *results_overrides_key(const char *overrides)
+{
+    const char *text = overrides ? overrides : "";
+    size_t len = strlen(text);
+    char *copy = malloc(len + 1), *out = malloc(len + 2);
+    size_t n_lines = 1;
+    for (const char *p = text; *p; p++) n_lines += *p == '\n';
+    char **lines = calloc(n_lines, sizeof *lines);
+    if (!copy || !out || !lines) {
+        free(copy);
+        free(out);
+        free(lines);
+        return NULL;
+    }
+    memcpy(copy, text, len + 1);
+    size_t n = 0;
+    for (char *save = NULL, *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+        lines[n++] = l;
+    /* A later --set of the same path wins: keep each path's last line. */
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        char pi[256], pj[256];
+        override_path(lines[i], pi, sizeof pi);
+        if (!pi[0] || override_is_length(pi)) continue;
+        bool later = false;
+        for (size_t j = i + 1; j < n && !later; j++) {
+            override_path(lines[j], pj, sizeof pj);
+            later = strcmp(pi, pj) == 0;
+        }
+        if (!later) lines[kept++] = lines[i];
+    }
+    qsort(lines, kept, sizeof *lines, cmp_override);
+    out[0] = '\0';
+    for (size_t i = 0; i < kept; i++) strcat(strcat(out, lines[i]), "\n");
+    free(lines);
+    free(copy);
+    return out;
+}
+
+/* Whether two override texts are the same run's (results_overrides_key equal). */
+static int same_overrides(const char *a, const char *b, bool *same)
+{
+    char *ka = results_overrides_key(a), *kb = results_overrides_key(b);
+    int rc = ka && kb ? RESULTS_OK : RESULTS_ENOMEM;
+    *same = ka && kb && strcmp(ka, kb) == 0;
+    free(ka);
+    free(kb);
+    return rc;
+}
+
+/* Compares the file with the scenario: the same run (seed, scenario text, overrides as
+ * results_overrides_key sees them, input hashes), or RESULTS_EMISMATCH saying what differs. */
 static int check_same_run(h5_file *f, const scenario *s)
 {
     uint64_t seed;
     if (h5_attr_get_u64(f, "/", "seed", &seed) || seed != s->seed)
         return h5_file_fail(f, RESULTS_EMISMATCH, "was written with another seed");
-    if (!attr_str_is(f, "scenario_text", s->text))
-        return h5_file_fail(f, RESULTS_EMISMATCH, "was written from another scenario text");
-    if (!attr_str_is(f, "overrides", s->overrides))
-        return h5_file_fail(f, RESULTS_EMISMATCH, "was written with other --set overrides");
+    char *text;
+    if (h5_attr_get_str(f, "/", "scenario_text", &text)) return RESULTS_EFORMAT;
+    bool same = strcmp(text, nz(s->text)) == 0;
+    free(text);
+    if (!same) return h5_file_fail(f, RESULTS_EMISMATCH, "was written from another scenario text");
+    char *ov;
+    if (get_str_opt(f, "overrides", &ov)) return RESULTS_ENOMEM;
+    int rc = same_overrides(ov, s->overrides, &same);
+    free(ov);
+    if (rc) return h5_file_fail(f, rc, "out of memory");
+    if (!same) return h5_file_fail(f, RESULTS_EMISMATCH, "was written with other --set overrides");
     uint64_t *hash;
     size_t n;
     if (h5_table_read_u64(f, "/inputs", "fnv1a64", &hash, &n)) return RESULTS_EFORMAT;
-    bool same = n == s->n_inputs;
+    same = n == s->n_inputs;
     for (size_t i = 0; same && i < n; i++) same = hash[i] == s->input_hashes[i];
     free(hash);
     if (!same) return h5_file_fail(f, RESULTS_EMISMATCH, "was written from other input files");
     return RESULTS_OK;
 }
 
+/* The replications a file is meant to hold: [rep_first, rep_end); files written before
+ * shards existed hold [0, replications_planned). */
+static void file_range(h5_file *f, int *first, int *end)
+{
+    if (h5_attr_get_int(f, "/", "rep_first", first)) *first = 0;
+    if (h5_attr_get_int(f, "/", "rep_end", end) &&
+        h5_attr_get_int(f, "/", "replications_planned", end))
+        *end = 0;
+}
+
+/* Whether the file's status says it was committed. */
+static bool attr_is_complete(h5_file *f)
+{
+    char *v;
+    if (h5_attr_get_str(f, "/", "status", &v)) return false;
+    bool done = strcmp(v, "complete") == 0;
+    free(v);
+    return done;
+}
+
+int results_check_run(const char *path, const scenario *s, uint32_t rep_first,
+                      size_t *n_reps, bool *complete, char *err, size_t errlen)
+{
+    *n_reps = 0;
+    *complete = false;
+    if (err && errlen) err[0] = '\0';
+    int code;
+    h5_file *f = h5_file_open(path, false, &code, err, errlen);
+    if (!f) return code == H5X_ENOMEM ? RESULTS_ENOMEM : code == H5X_ENOTHDF5 ? RESULTS_EFORMAT
+                                                                              : RESULTS_EIO;
+    int version, first, end;
+    metrics fm = {0};
+    int rc = check_layout(f, &version, &fm);
+    if (!rc && fm.n_priorities != s->n_priorities)
+        rc = h5_file_fail(f, RESULTS_EMISMATCH, "has %d priorities, the scenario %d",
+                          fm.n_priorities, s->n_priorities);
+    metrics_fini(&fm);
+    rc = rc ? rc : check_same_run(f, s);
+    if (!rc) {
+        /* Only the start must agree: a run may end early (a stopping rule) or be extended. */
+        file_range(f, &first, &end);
+        if (first != (int)rep_first)
+            rc = h5_file_fail(f, RESULTS_EMISMATCH, "holds replications from %d on, not from %u",
+                              first, rep_first);
+    }
+    if (!rc) rc = from_h5(h5_table_nrows(f, "/summary", n_reps));
+    if (!rc) *complete = attr_is_complete(f);
+    if (rc) copy_err(err, errlen, h5_file_error(f));
+    h5_file_close(f);
+    return rc;
+}
+
+/* ---- Resuming ------------------------------------------------------------------------------- */
+
+/* Cuts the rows of a table whose rep field is not in [first, end) (rows are in rep order, so
+ * these can only be the last rows: those of a replication whose append was cut short). */
+static int cut_to_reps(h5_file *f, h5_table *t, const char *path, size_t first, size_t end)
+{
+    int64_t *rep;
+    size_t n;
+    int rc = h5_table_read_i64(f, path, "rep", &rep, &n);
+    if (rc) return rc;
+    size_t keep = 0;
+    while (keep < n && rep[keep] >= (int64_t)first && (size_t)rep[keep] < end) keep++;
+    free(rep);
+    return h5_table_truncate(t, keep);
+}
+
 results_writer *results_resume(const char *path, const scenario *s, const metrics *m,
                                const results_meta *meta, size_t *reps_done, int *code,
                                char *err, size_t errlen)
+{
+    return results_resume_range(path, s, m, meta, 0, s ? (uint32_t)s->replications : 0,
+                                reps_done, code, err, errlen);
+}
+
+results_writer *results_resume_range(const char *path, const scenario *s, const metrics *m,
+                                     const results_meta *meta, uint32_t rep_first,
+                                     uint32_t rep_end, size_t *reps_done, int *code, char *err,
+                                     size_t errlen)
 {
     int dummy;
     if (!code) code = &dummy;
@@ -864,6 +1063,7 @@ results_writer *results_resume(const char *path, const scenario *s, const metric
     }
     w->s = s;
     w->m = m;
+    w->rep_first = rep_first;
     int hcode;
     w->f = h5_file_reopen_tmp(path, &hcode, err, errlen);
     if (!w->f) {
@@ -872,7 +1072,7 @@ results_writer *results_resume(const char *path, const scenario *s, const metric
         return NULL;
     }
     h5_file *f = w->f;
-    int version, rc = writer_prepare(w);
+    int version, first, end, rc = writer_prepare(w);
     metrics fm = {0};
     if (!rc) rc = check_layout(f, &version, &fm);
     if (!rc && fm.n_priorities != m->n_priorities)
@@ -881,6 +1081,12 @@ results_writer *results_resume(const char *path, const scenario *s, const metric
     metrics_fini(&fm);
     rc = rc ? rc : check_same_run(f, s);
     if (rc) goto err;
+    file_range(f, &first, &end);
+    if (first != (int)rep_first) {
+        rc = h5_file_fail(f, RESULTS_EMISMATCH, "holds replications from %d on, not from %u",
+                          first, rep_first);
+        goto err;
+    }
     w->summary = h5_table_open(f, "/summary", w->sum.f, w->sum.n, rowb_stride(&w->sum));
     w->incidents = h5_table_open(f, "/incidents", incident_fields, NFIELDS(incident_fields),
                                  sizeof(incident_row));
@@ -891,10 +1097,21 @@ results_writer *results_resume(const char *path, const scenario *s, const metric
         goto err;
     }
     w->reps_done = h5_table_rows(w->summary);
-    rc = cut_to_reps(f, w->incidents, "/incidents", w->reps_done);
-    rc = rc ? rc : cut_to_reps(f, w->unit_reps, "/unit_reps", w->reps_done);
+    if (w->reps_done > rep_end - rep_first) {
+        rc = h5_file_fail(f, RESULTS_EMISMATCH, "already holds %zu replications, more than the "
+                          "%u asked for", w->reps_done, rep_end - rep_first);
+        goto err;
+    }
+    rc = cut_to_reps(f, w->incidents, "/incidents", rep_first, rep_first + w->reps_done);
+    rc = rc ? rc : cut_to_reps(f, w->unit_reps, "/unit_reps", rep_first, rep_first + w->reps_done);
+    if (!rc && !(w->ops = results_ops_open(f, rep_first, rep_first + w->reps_done)))
+        rc = RESULTS_EFORMAT;
     rc = rc ? rc : h5_attr_set_int(f, "/", "replications_done", (int)w->reps_done);
     rc = rc ? rc : h5_attr_set_int(f, "/", "replications_planned", s->replications);
+    rc = rc ? rc : h5_attr_set_int(f, "/", "rep_end", (int)rep_end);
+    rc = rc ? rc : h5_attr_set_str(f, "/", "status", "incomplete");
+    /* The overrides may differ in run.replications only; record the ones that finish it. */
+    rc = rc ? rc : h5_attr_set_str(f, "/", "overrides", nz(s->overrides));
     rc = rc ? rc : h5_attr_set_str(f, "/", "resumed_command_line",
                                    nz(meta ? meta->command_line : NULL));
     rc = rc ? rc : h5_file_flush(f);
@@ -910,4 +1127,442 @@ err:
     copy_err(err, errlen, h5_file_error(f));
     writer_free(w);
     return NULL;
+}
+
+/* ---- Whether two files faced the same calls ------------------------------------------------- */
+
+/* What identifies a call, as read back from /incidents. */
+typedef struct call_key {
+    uint32_t rep;
+    uint32_t id;
+    int32_t type;
+    int32_t priority;
+    int64_t node_id;
+    double t_call_s;
+    double onscene_s;
+} call_key;
+
+static const h5_field call_key_fields[] = {
+    {"rep", H5X_U32, offsetof(call_key, rep), 0, NULL},
+    {"id", H5X_U32, offsetof(call_key, id), 0, NULL},
+    {"type", H5X_I32, offsetof(call_key, type), 0, NULL},
+    {"priority", H5X_I32, offsetof(call_key, priority), 0, NULL},
+    {"node_id", H5X_I64, offsetof(call_key, node_id), 0, NULL},
+    {"t_call_s", H5X_F64, offsetof(call_key, t_call_s), 0, NULL},
+    {"onscene_s", H5X_F64, offsetof(call_key, onscene_s), 0, NULL},
+};
+
+typedef struct type_name {
+    char name[64];
+} type_name;
+
+/* The calls of a file and the names of its incident types. */
+typedef struct call_set {
+    call_key *calls;
+    size_t n_calls;
+    type_name *types;
+    size_t n_types;
+} call_set;
+
+static void call_set_fini(call_set *c)
+{
+    free(c->calls);
+    free(c->types);
+}
+
+static int call_set_read(const char *path, call_set *c, char *err, size_t errlen)
+{
+    memset(c, 0, sizeof *c);
+    int code;
+    h5_file *f = h5_file_open(path, false, &code, err, errlen);
+    if (!f) return code == H5X_ENOMEM ? RESULTS_ENOMEM : code == H5X_ENOTHDF5 ? RESULTS_EFORMAT
+                                                                              : RESULTS_EIO;
+    void *rows = NULL;
+    int rc = from_h5(h5_table_read(f, "/incidents", call_key_fields, NFIELDS(call_key_fields),
+                                   sizeof(call_key), &rows, &c->n_calls));
+    c->calls = rows;
+    h5_field tn = {"name", H5X_STR, offsetof(type_name, name), sizeof(type_name), NULL};
+    rows = NULL;
+    if (!rc) rc = from_h5(h5_table_read(f, "/types", &tn, 1, sizeof(type_name), &rows,
+                                        &c->n_types));
+    c->types = rows;
+    if (rc) copy_err(err, errlen, h5_file_error(f));
+    h5_file_close(f);
+    return rc;
+}
+
+static const char *type_name_of(const call_set *c, int32_t t)
+{
+    return t >= 0 && (size_t)t < c->n_types ? c->types[t].name : "?";
+}
+
+int results_same_calls(const char *path_a, const char *path_b, size_t n_reps, char *why,
+                       size_t whylen, char *err, size_t errlen)
+{
+    if (why && whylen) why[0] = '\0';
+    call_set a, b;
+    int rc = call_set_read(path_a, &a, err, errlen);
+    if (!rc) rc = call_set_read(path_b, &b, err, errlen);
+    else memset(&b, 0, sizeof b);
+    if (rc) {
+        call_set_fini(&a);
+        call_set_fini(&b);
+        return rc;
+    }
+    /* Rows are in replication order, and within one in arrival order. */
+    size_t i = 0, j = 0;
+    int same = 1;
+    for (uint32_t r = 0; r < n_reps && same; r++) {
+        while (i < a.n_calls && a.calls[i].rep < r) i++;
+        while (j < b.n_calls && b.calls[j].rep < r) j++;
+        size_t i0 = i, j0 = j;
+        while (i < a.n_calls && a.calls[i].rep == r) i++;
+        while (j < b.n_calls && b.calls[j].rep == r) j++;
+        size_t na = i - i0, nb = j - j0;
+        for (size_t k = 0; k < na && k < nb && same; k++) {
+            const call_key *x = &a.calls[i0 + k], *y = &b.calls[j0 + k];
+            const char *what = NULL;
+            char va[96], vb[96];
+            if (x->t_call_s != y->t_call_s) {
+                what = "time";
+                snprintf(va, sizeof va, "%.3f s", x->t_call_s);
+                snprintf(vb, sizeof vb, "%.3f s", y->t_call_s);
+            } else if (x->node_id != y->node_id) {
+                what = "place";
+                snprintf(va, sizeof va, "node %lld", (long long)x->node_id);
+                snprintf(vb, sizeof vb, "node %lld", (long long)y->node_id);
+            } else if (x->priority != y->priority ||
+                       strcmp(type_name_of(&a, x->type), type_name_of(&b, y->type)) != 0) {
+                what = "type";
+                snprintf(va, sizeof va, "%s (priority %d)", type_name_of(&a, x->type), x->priority);
+                snprintf(vb, sizeof vb, "%s (priority %d)", type_name_of(&b, y->type), y->priority);
+            } else if (x->onscene_s != y->onscene_s) {
+                what = "time on scene";
+                snprintf(va, sizeof va, "%.1f s", x->onscene_s);
+                snprintf(vb, sizeof vb, "%.1f s", y->onscene_s);
+            }
+            if (what) {
+                same = 0;
+                if (why && whylen)
+                    snprintf(why, whylen, "replication %u, call %zu: %s %s in A, %s in B", r, k,
+                             what, va, vb);
+            }
+        }
+        if (same && na != nb) {
+            same = 0;
+            if (why && whylen)
+                snprintf(why, whylen, "replication %u: %zu calls in A, %zu in B", r, na, nb);
+        }
+    }
+    call_set_fini(&a);
+    call_set_fini(&b);
+    return same;
+}
+
+/* ---- Merging shards ------------------------------------------------------------------------- */
+
+/* What merge needs to know of a shard. */
+typedef struct shard_info {
+    const char *path;
+    uint64_t seed;
+    char *text, *overrides_key, *status;
+    uint64_t *hashes;
+    size_t n_hashes;
+    int n_priorities, planned;
+    size_t first, n;            /* the /summary rows: replications first .. first + n - 1 */
+} shard_info;
+
+static void shard_info_fini(shard_info *s)
+{
+    free(s->text);
+    free(s->overrides_key);
+    free(s->status);
+    free(s->hashes);
+}
+
+/* Appends a line to the message buffer (messages are collected, one per problem). */
+static void msg_add(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void msg_add(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen) return;
+    size_t used = strlen(err);
+    if (used + 2 >= errlen) return;
+    if (used) {
+        err[used++] = '\n';
+        err[used] = '\0';
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err + used, errlen - used, fmt, ap);
+    va_end(ap);
+}
+
+static int shard_read(shard_info *si, char *err, size_t errlen)
+{
+    char e[1024];
+    int code;
+    h5_file *f = h5_file_open(si->path, false, &code, e, sizeof e);
+    if (!f) {
+        msg_add(err, errlen, "%s", e);
+        return code == H5X_ENOMEM ? RESULTS_ENOMEM : RESULTS_EFORMAT;
+    }
+    int version, first, end;
+    metrics fm = {0};
+    int rc = check_layout(f, &version, &fm);
+    si->n_priorities = fm.n_priorities;
+    metrics_fini(&fm);
+    char *ov = NULL;
+    int64_t *rep = NULL;
+    rc = rc ? rc : from_h5(h5_attr_get_u64(f, "/", "seed", &si->seed));
+    rc = rc ? rc : from_h5(h5_attr_get_str(f, "/", "scenario_text", &si->text));
+    rc = rc ? rc : get_str_opt(f, "overrides", &ov);
+    rc = rc ? rc : get_str_opt(f, "status", &si->status);
+    rc = rc ? rc : from_h5(h5_attr_get_int(f, "/", "replications_planned", &si->planned));
+    rc = rc ? rc : from_h5(h5_table_read_u64(f, "/inputs", "fnv1a64", &si->hashes,
+                                             &si->n_hashes));
+    rc = rc ? rc : from_h5(h5_table_read_i64(f, "/summary", "rep", &rep, &si->n));
+    if (!rc && !(si->overrides_key = results_overrides_key(ov))) rc = RESULTS_ENOMEM;
+    if (!rc) {
+        file_range(f, &first, &end);
+        si->first = si->n ? (size_t)rep[0] : (size_t)first;
+        for (size_t i = 0; i < si->n && !rc; i++)
+            if (rep[i] != (int64_t)(si->first + i))
+                rc = h5_file_fail(f, RESULTS_EFORMAT, "/summary: row %zu is replication %lld "
+                                  "where %zu was expected", i, (long long)rep[i], si->first + i);
+    }
+    if (rc) msg_add(err, errlen, "%s", h5_file_error(f));
+    free(ov);
+    free(rep);
+    h5_file_close(f);
+    return rc;
+}
+
+static int cmp_shard_first(const void *a, const void *b)
+{
+    const shard_info *x = a, *y = b;
+    return x->first < y->first ? -1 : x->first > y->first ? 1 : 0;
+}
+
+/* The identity checks of a merge: every shard is complete and of the same run as the first. */
+static int shards_check(shard_info *sh, size_t n, char *err, size_t errlen)
+{
+    int rc = RESULTS_OK;
+    const shard_info *a = &sh[0];
+    for (size_t i = 0; i < n; i++) {
+        const shard_info *b = &sh[i];
+        if (strcmp(b->status, "complete") != 0) {
+            msg_add(err, errlen, "%s: incomplete (%zu replications from %zu): finish it with "
+                    "'patrolsim run ... --rep-range ... --resume' first", b->path, b->n, b->first);
+            rc = RESULTS_EMISMATCH;
+        }
+        if (i == 0) continue;
+        const char *what = NULL;
+        if (b->seed != a->seed)
+            what = "another seed";
+        else if (strcmp(b->text, a->text) != 0)
+            what = "another scenario text";
+        else if (strcmp(b->overrides_key, a->overrides_key) != 0)
+            what = "other --set overrides";
+        else if (b->n_priorities != a->n_priorities)
+            what = "another number of priorities";
+        else if (b->planned != a->planned)
+            what = "another replication count (-r)";
+        else if (b->n_hashes != a->n_hashes ||
+                 memcmp(b->hashes, a->hashes, a->n_hashes * sizeof *a->hashes) != 0)
+            what = "other input files";
+        if (what) {
+            msg_add(err, errlen, "%s: not a shard of the same run as %s: %s", b->path, a->path,
+                    what);
+            rc = RESULTS_EMISMATCH;
+        }
+    }
+    if (rc) return rc;
+    /* Coverage: sorted by first replication, each must start where the previous ended. */
+    qsort(sh, n, sizeof *sh, cmp_shard_first);
+    size_t next = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (sh[i].n == 0) continue;
+        if (sh[i].first > next)
+            msg_add(err, errlen, "replications %zu..%zu are missing (in no shard)", next,
+                    sh[i].first - 1);
+        else if (sh[i].first < next) {
+            const shard_info *prev = NULL;
+            for (size_t j = 0; j < i; j++)
+                if (sh[j].n && sh[j].first + sh[j].n > sh[i].first) prev = &sh[j];
+            size_t hi = next < sh[i].first + sh[i].n ? next : sh[i].first + sh[i].n;
+            msg_add(err, errlen, "%s and %s both hold replications %zu..%zu",
+                    prev ? prev->path : "?", sh[i].path, sh[i].first, hi - 1);
+        }
+        if (sh[i].first != next) rc = RESULTS_EMISMATCH;
+        if (sh[i].first + sh[i].n > next) next = sh[i].first + sh[i].n;
+    }
+    if (next < (size_t)a->planned) {
+        msg_add(err, errlen, "replications %zu..%d are missing (in no shard)", next,
+                a->planned - 1);
+        rc = RESULTS_EMISMATCH;
+    }
+    if (next > (size_t)a->planned) {
+        msg_add(err, errlen, "the shards hold %zu replications, the run asked for %d", next,
+                a->planned);
+        rc = RESULTS_EMISMATCH;
+    }
+    return rc;
+}
+
+/* Copies a file byte for byte. */
+static int copy_file(const char *from, const char *to, char *err, size_t errlen)
+{
+    FILE *in = fopen(from, "rb");
+    if (!in) {
+        msg_add(err, errlen, "%s: cannot read: %s", from, strerror(errno));
+        return RESULTS_EIO;
+    }
+    FILE *out = fopen(to, "wb");
+    if (!out) {
+        msg_add(err, errlen, "%s: cannot create: %s", to, strerror(errno));
+        fclose(in);
+        return RESULTS_EIO;
+    }
+    char buf[65536];
+    size_t n;
+    int rc = RESULTS_OK;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n) {
+            rc = RESULTS_EIO;
+            break;
+        }
+    if (ferror(in)) rc = RESULTS_EIO;
+    if (fclose(out) != 0) rc = RESULTS_EIO;
+    fclose(in);
+    if (rc) msg_add(err, errlen, "%s: cannot copy %s into it", to, from);
+    return rc;
+}
+
+/* Appends every row of one table of a shard to the open table t. */
+static int append_table(h5_file *out, h5_table *t, const char *shard, const char *path,
+                        const h5_field *fields, size_t n_fields, size_t row_size, char *err,
+                        size_t errlen)
+{
+    char e[1024];
+    int code;
+    h5_file *f = h5_file_open(shard, false, &code, e, sizeof e);
+    if (!f) {
+        msg_add(err, errlen, "%s", e);
+        return RESULTS_EIO;
+    }
+    void *rows = NULL;
+    size_t n = 0;
+    int rc = from_h5(h5_table_read(f, path, fields, n_fields, row_size, &rows, &n));
+    if (rc) msg_add(err, errlen, "%s", h5_file_error(f));
+    h5_file_close(f);
+    if (!rc && n) {
+        rc = from_h5(h5_table_append(t, rows, n));
+        if (rc) msg_add(err, errlen, "%s", h5_file_error(out));
+    }
+    free(rows);
+    return rc;
+}
+
+int results_merge(const char *out_path, const char *const *shards, size_t n,
+                  const results_meta *meta, char *err, size_t errlen)
+{
+    if (err && errlen) err[0] = '\0';
+    if (n == 0) {
+        msg_add(err, errlen, "%s: no shards to merge", out_path);
+        return RESULTS_EINVAL;
+    }
+    shard_info *sh = calloc(n, sizeof *sh);
+    if (!sh) {
+        msg_add(err, errlen, "%s: out of memory", out_path);
+        return RESULTS_ENOMEM;
+    }
+    int rc = RESULTS_OK;
+    for (size_t i = 0; i < n; i++) {
+        sh[i].path = shards[i];
+        int r = shard_read(&sh[i], err, errlen);
+        if (r && !rc) rc = r;
+    }
+    if (!rc) rc = shards_check(sh, n, err, errlen);
+    if (rc) goto out;
+
+    /* The first shard, copied, becomes the merged file; the others' rows are appended. */
+    size_t tl = strlen(out_path) + sizeof ".tmp";
+    char *tmp = malloc(tl);
+    if (!tmp) {
+        rc = RESULTS_ENOMEM;
+        goto out;
+    }
+    snprintf(tmp, tl, "%s.tmp", out_path);
+    rc = copy_file(sh[0].path, tmp, err, errlen);
+    if (rc) goto out_tmp;
+    char e[1024];
+    int code;
+    h5_file *f = h5_file_reopen_tmp(out_path, &code, e, sizeof e);
+    if (!f) {
+        msg_add(err, errlen, "%s", e);
+        rc = from_h5(code);
+        goto out_tmp;
+    }
+    metrics m;
+    rowb sum;
+    if (metrics_init(&m, sh[0].n_priorities)) {
+        h5_file_close(f);
+        rc = RESULTS_ENOMEM;
+        goto out_tmp;
+    }
+    summary_layout(&sum, &m);
+    h5_table *ts = h5_table_open(f, "/summary", sum.f, sum.n, rowb_stride(&sum));
+    h5_table *ti = h5_table_open(f, "/incidents", incident_fields, NFIELDS(incident_fields),
+                                 sizeof(incident_row));
+    h5_table *tu = h5_table_open(f, "/unit_reps", unit_rep_fields, NFIELDS(unit_rep_fields),
+                                 sizeof(unit_rec));
+    rc = ts && ti && tu ? RESULTS_OK : RESULTS_EFORMAT;
+    /* A complete shard has no stray rows; cut any all the same. */
+    rc = rc ? rc : from_h5(cut_to_reps(f, ti, "/incidents", 0, sh[0].n));
+    rc = rc ? rc : from_h5(cut_to_reps(f, tu, "/unit_reps", 0, sh[0].n));
+    if (rc) msg_add(err, errlen, "%s", h5_file_error(f));
+    for (size_t i = 1; i < n && !rc; i++) {
+        if (sh[i].n == 0) continue;
+        rc = append_table(f, ti, sh[i].path, "/incidents", incident_fields,
+                          NFIELDS(incident_fields), sizeof(incident_row), err, errlen);
+        rc = rc ? rc : append_table(f, tu, sh[i].path, "/unit_reps", unit_rep_fields,
+                                    NFIELDS(unit_rep_fields), sizeof(unit_rec), err, errlen);
+        rc = rc ? rc : append_table(f, ts, sh[i].path, "/summary", sum.f, sum.n,
+                                    rowb_stride(&sum), err, errlen);
+    }
+    h5_table_close(ts);
+    h5_table_close(ti);
+    h5_table_close(tu);
+    metrics_fini(&m);
+    const char **paths = calloc(n, sizeof *paths);
+    if (!rc && !paths) rc = RESULTS_ENOMEM;
+    if (!rc) {
+        for (size_t i = 0; i < n; i++) paths[i] = sh[i].path;
+        char now[32];
+        utc_now(now, sizeof now);
+        int h = h5_attr_set_int(f, "/", "replications_done", sh[0].planned);
+        h = h ? h : h5_attr_set_int(f, "/", "rep_first", 0);
+        h = h ? h : h5_attr_set_int(f, "/", "rep_end", sh[0].planned);
+        h = h ? h : h5_attr_set_strv(f, "/", "merged_from", paths, n);
+        h = h ? h : h5_attr_set_str(f, "/", "merged_command_line",
+                                    nz(meta ? meta->command_line : NULL));
+        h = h ? h : h5_attr_set_str(f, "/", "completed_utc", now);
+        h = h ? h : h5_attr_set_str(f, "/", "status", "complete");
+        h = h ? h : h5_file_commit(f);
+        if (h) {
+            msg_add(err, errlen, "%s", h5_file_error(f));
+            rc = from_h5(h);
+        }
+    }
+    free(paths);
+    h5_file_close(f);
+out_tmp:
+    /* A failed merge leaves nothing behind (after a commit the .tmp is gone anyway). */
+    if (rc) remove(tmp);
+    free(tmp);
+out:
+    for (size_t i = 0; i < n; i++) shard_info_fini(&sh[i]);
+    free(sh);
+    return rc;
 }

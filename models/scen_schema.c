@@ -41,6 +41,9 @@ static const sk_key run_keys[] = {
 static const sk_key network_keys[] = {{"file", SK_STRING, true, NULL, NULL},
                                       {"places", SK_STRING, false, NULL, NULL},
                                       {"table_max_nodes", SK_INT64, false, NULL, NULL},
+                                      {"cells", SK_STRING, false, NULL, NULL},
+                                      {"routes", SK_STRING, false, NULL, NULL},
+                                      {"cameras", SK_STRING, false, NULL, NULL},
                                       {0}};
 
 static const sk_key travel_keys[] = {{"enabled", SK_BOOL, false, NULL, NULL}, {0}};
@@ -63,6 +66,7 @@ static const sk_key calls_keys[] = {{"per_day", SK_FLOAT, true, NULL, NULL},
                                     {"hourly", SK_NUMS, false, NULL, NULL},
                                     {"weekly", SK_NUMS, false, NULL, NULL},
                                     {"handling", SK_GROUP, false, dist_keys, NULL},
+                                    {"report_delay", SK_GROUP, false, dist_keys, NULL},
                                     {0}};
 
 static const sk_key itype_keys[] = {{"name", SK_STRING, true, NULL, NULL},
@@ -78,15 +82,75 @@ static const sk_key station_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                       {"squad", SK_INT, false, NULL, NULL},
                                       {0}};
 
+/* A daily on-duty period. */
+static const sk_key slot_keys[] = {
+    {"start_h", SK_FLOAT, true, NULL, NULL}, {"hours", SK_FLOAT, true, NULL, NULL}, {0}};
+
 static const sk_key unit_keys[] = {{"name", SK_STRING, true, NULL, NULL},
-                                   {"station", SK_STRING, true, NULL, NULL},
+                                   {"station", SK_STRING, false, NULL, NULL},
+                                   {"post", SK_STRING, false, NULL, NULL},
                                    {"kind", SK_STRING, true, NULL, NULL},
                                    {"count", SK_INT, true, NULL, NULL},
                                    {"crew", SK_INT, true, NULL, NULL},
                                    {"mode", SK_STRING, true, NULL, NULL},
                                    {"shift_start_h", SK_FLOAT, false, NULL, NULL},
                                    {"shift_hours", SK_FLOAT, false, NULL, NULL},
+                                   {"slots", SK_LIST, false, slot_keys, NULL},
+                                   {"at_shift_end", SK_STRING, false, NULL, NULL},
+                                   {"max_travel_s", SK_FLOAT, false, NULL, NULL},
+                                   {"others", SK_INT, false, NULL, NULL},
                                    {0}};
+
+static const sk_key post_keys[] = {{"name", SK_STRING, true, NULL, NULL},
+                                   {"kind", SK_STRING, true, NULL, NULL},
+                                   {"node", SK_NODE, true, NULL, NULL},
+                                   {"max_away", SK_INT, false, NULL, NULL},
+                                   {"radius_m", SK_FLOAT, false, NULL, NULL},
+                                   {0}};
+
+/* Staffing of a line: on its books (roster) and out per slot (team). */
+static const sk_key staff_keys[] = {{"patrol", SK_INT, true, NULL, NULL},
+                                    {"city_management", SK_INT, false, NULL, NULL},
+                                    {"municipal", SK_INT, false, NULL, NULL},
+                                    {0}};
+
+static const sk_key flexible_keys[] = {
+    {"count", SK_INT, true, NULL, NULL}, {"hours", SK_FLOAT, true, NULL, NULL}, {0}};
+
+static const sk_key line_keys[] = {{"name", SK_STRING, true, NULL, NULL},
+                                   {"route", SK_STRING, true, NULL, NULL},
+                                   {"kind", SK_STRING, true, NULL, NULL},
+                                   {"station", SK_STRING, true, NULL, NULL},
+                                   {"teams", SK_INT, false, NULL, NULL},
+                                   {"team", SK_GROUP, true, staff_keys, NULL},
+                                   {"roster", SK_GROUP, false, staff_keys, NULL},
+                                   {"speed_factor", SK_FLOAT, false, NULL, NULL},
+                                   {"slots", SK_LIST, false, slot_keys, NULL},
+                                   {"flexible", SK_GROUP, false, flexible_keys, NULL},
+                                   {"at_shift_end", SK_STRING, false, NULL, NULL},
+                                   {"max_travel_s", SK_FLOAT, false, NULL, NULL},
+                                   {0}};
+
+static const sk_key community_team_keys[] = {{"police", SK_INT, true, NULL, NULL},
+                                             {"auxiliaries", SK_INT, false, NULL, NULL},
+                                             {"volunteers", SK_INT, false, NULL, NULL},
+                                             {0}};
+
+static const sk_key community_keys[] = {{"kind", SK_STRING, true, NULL, NULL},
+                                        {"team", SK_GROUP, true, community_team_keys, NULL},
+                                        {"slots", SK_LIST, true, slot_keys, NULL},
+                                        {"speed_factor", SK_FLOAT, false, NULL, NULL},
+                                        {"max_travel_s", SK_FLOAT, false, NULL, NULL},
+                                        {0}};
+
+static const sk_key camera_keys[] = {{"year", SK_INT, true, NULL, NULL},
+                                     {"detect_prob", SK_FLOAT, true, NULL, NULL},
+                                     {"delay", SK_GROUP, true, dist_keys, NULL},
+                                     {0}};
+
+static const sk_key coverage_keys[] = {{"window_s", SK_FLOAT, false, NULL, NULL},
+                                       {"cell_m", SK_FLOAT, false, NULL, NULL},
+                                       {0}};
 
 static const sk_key plan_keys[] = {
     {"zone", SK_STRING, true, NULL, NULL}, {"units", SK_STRS, true, NULL, NULL}, {0}};
@@ -107,7 +171,12 @@ const sk_key sc_root_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                {"calls", SK_GROUP, true, calls_keys, NULL},
                                {"incident_types", SK_LIST, true, itype_keys, "name"},
                                {"stations", SK_LIST, true, station_keys, "name"},
+                               {"posts", SK_LIST, false, post_keys, "name"},
                                {"units", SK_LIST, true, unit_keys, "name"},
+                               {"lines", SK_LIST, false, line_keys, "name"},
+                               {"community_patrols", SK_GROUP, false, community_keys, NULL},
+                               {"cameras", SK_GROUP, false, camera_keys, NULL},
+                               {"coverage", SK_GROUP, false, coverage_keys, NULL},
                                {"dispatch", SK_GROUP, false, dispatch_keys, NULL},
                                {0}};
 

@@ -38,36 +38,8 @@
 #include <gsl/gsl_cdf.h>
 #include <libconfig.h>
 
+#include "scen_loader.h"
 #include "scen_schema.h"
-
-#define DAY_S          86400.0
-#define MAX_UNIT_KINDS 32
-#define NAMES_QUOTED   12  /* names listed in "(kinds: a, b, ...)" hints */
-#define REQ            NAN /* num_key: no default, the key is required */
-#define REQ_INT        LLONG_MIN
-#define GAMMA_MIN_CV   0.05 /* GSL's gamma inverse fails to converge outside */
-#define GAMMA_MAX_CV   2.0  /* shape 1/cv^2 in [0.25, 400]; see scen_dist_quantile */
-
-/* A named node from the places file. */
-typedef struct place {
-    char *name;
-    int64_t id;
-} place;
-
-typedef struct loader {
-    sc_ctx c;
-    scenario *s;
-    const config_setting_t *root;
-    char *dir;         /* the scenario file's directory, "" for the current one */
-    bool places_given; /* network.places is set */
-    bool places_ok;    /* ... and the file loaded without errors */
-    char *places_path;
-    place *places;
-    size_t n_places;
-    int *zk_targets;    /* [n_zone_kinds] values in target_s, -1 when unusable */
-    bool priorities_ok; /* every incident type has a valid priority */
-    bool zones_ok;      /* every zone has a usable name */
-} loader;
 
 /* ------------------------------------------------------------------------ */
 /* Small utilities.                                                          */
@@ -84,7 +56,7 @@ static uint64_t fnv1a64(const void *data, size_t n)
 }
 
 /* The whole file, NUL-terminated; NULL with errno set. */
-static char *slurp(const char *path, size_t *len)
+char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
@@ -115,13 +87,13 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-static char *xstrdup(const char *s)
+char *xstrdup(const char *s)
 {
     return s ? strdup(s) : NULL;
 }
 
 /* A path from the scenario file, relative to the scenario's directory. */
-static char *resolve(const loader *L, const char *rel)
+char *resolve(const loader *L, const char *rel)
 {
     if (rel[0] == '/' || !L->dir[0]) return strdup(rel);
     size_t n = strlen(L->dir) + strlen(rel) + 2;
@@ -132,7 +104,7 @@ static char *resolve(const loader *L, const char *rel)
 }
 
 /* Records an input file and its hash. */
-static void add_input(loader *L, const char *path, const char *bytes, size_t len)
+void add_input(loader *L, const char *path, const char *bytes, size_t len)
 {
     scenario *s = L->s;
     char **paths = realloc(s->input_paths, (s->n_inputs + 1) * sizeof *paths);
@@ -151,13 +123,13 @@ static void add_input(loader *L, const char *path, const char *bytes, size_t len
 }
 
 /* The i-th element of a list setting (NULL past the end). */
-static const config_setting_t *elem(const config_setting_t *list, size_t i)
+const config_setting_t *elem(const config_setting_t *list, size_t i)
 {
     return list ? config_setting_get_elem(list, (unsigned)i) : NULL;
 }
 
 /* The `key` strings of a list's elements, joined for hints. */
-static void list_names(const config_setting_t *list, const char *key, char *buf, size_t n)
+void list_names(const config_setting_t *list, const char *key, char *buf, size_t n)
 {
     const char *names[NAMES_QUOTED + 1];
     size_t k = 0, len = sc_length(list);
@@ -167,7 +139,7 @@ static void list_names(const config_setting_t *list, const char *key, char *buf,
 }
 
 /* Index of the first element of list whose `key` is name, or -1. */
-static int find_named(const config_setting_t *list, const char *key, const char *name)
+int find_named(const config_setting_t *list, const char *key, const char *name)
 {
     size_t len = sc_length(list);
     for (size_t i = 0; i < len; i++) {
@@ -178,7 +150,7 @@ static int find_named(const config_setting_t *list, const char *key, const char 
 }
 
 /* Reports every element whose `key` repeats an earlier element's. */
-static void check_unique(loader *L, const config_setting_t *list, const char *key, const char *what)
+void check_unique(loader *L, const config_setting_t *list, const char *key, const char *what)
 {
     size_t len = sc_length(list);
     for (size_t i = 0; i < len; i++) {
@@ -198,9 +170,8 @@ static void check_unique(loader *L, const config_setting_t *list, const char *ke
 /* or a wrong type was reported by the structural check, so it only says     */
 /* false here. Out-of-range values are reported.                              */
 
-enum { OPEN_LO = 1, OPEN_HI = 2 };
 
-static bool in_range(loader *L, const config_setting_t *at, double x, double lo, double hi,
+bool in_range(loader *L, const config_setting_t *at, double x, double lo, double hi,
                      int open)
 {
     if ((open & OPEN_LO) ? !(x > lo) : !(x >= lo)) {
@@ -215,7 +186,7 @@ static bool in_range(loader *L, const config_setting_t *at, double x, double lo,
 }
 
 /* A number in a range; def when absent (REQ: required). */
-static bool num_key(loader *L, const config_setting_t *g, const char *key, double def, double lo,
+bool num_key(loader *L, const config_setting_t *g, const char *key, double def, double lo,
                     double hi, int open, double *out)
 {
     double x;
@@ -230,7 +201,7 @@ static bool num_key(loader *L, const config_setting_t *g, const char *key, doubl
 }
 
 /* An integer in lo..hi; def when absent (REQ_INT: required). */
-static bool int_key(loader *L, const config_setting_t *g, const char *key, long long def,
+bool int_key(loader *L, const config_setting_t *g, const char *key, long long def,
                     long long lo, long long hi, long long *out)
 {
     long long x;
@@ -253,7 +224,7 @@ static bool int_key(loader *L, const config_setting_t *g, const char *key, long 
 }
 
 /* A non-empty string. */
-static bool str_key(loader *L, const config_setting_t *g, const char *key, const char **out)
+bool str_key(loader *L, const config_setting_t *g, const char *key, const char **out)
 {
     if (sc_get_string(g, key, out) != 1) return false;
     if (!**out) {
@@ -264,7 +235,7 @@ static bool str_key(loader *L, const config_setting_t *g, const char *key, const
 }
 
 /* One of a fixed set of words; returns its index, def when absent, -1 when bad. */
-static int word_key(loader *L, const config_setting_t *g, const char *key, int def,
+int word_key(loader *L, const config_setting_t *g, const char *key, int def,
                     const char *const *words, size_t n)
 {
     const char *v;
@@ -288,7 +259,7 @@ static int word_key(loader *L, const config_setting_t *g, const char *key, int d
 
 /* A top-level list; reports an empty one when it must not be. Returns NULL
  * when absent or not a list (both already reported when they matter). */
-static const config_setting_t *top_list(loader *L, const char *key, bool nonempty, size_t *n)
+const config_setting_t *top_list(loader *L, const char *key, bool nonempty, size_t *n)
 {
     const config_setting_t *l = sc_member(L->root, key);
     *n = 0;
@@ -307,7 +278,7 @@ static const config_setting_t *top_list(loader *L, const char *key, bool nonempt
 static const char *const dist_names[] = {"fixed", "exponential", "lognormal", "gamma", "uniform"};
 
 /* A duration group { dist = ...; ... }. */
-static bool read_dist(loader *L, const config_setting_t *g, scen_dist *out)
+bool read_dist(loader *L, const config_setting_t *g, scen_dist *out)
 {
     static const char *const takes[] = {"mean_s", "mean_s", "mean_s and sd_s", "mean_s and sd_s",
                                         "min_s and max_s"};
@@ -563,7 +534,7 @@ static void read_zones(loader *L)
 
 /* Resolves the `node` of g (an id or a place name) to a node index. False,
  * quietly, when the network or the places file did not load. */
-static bool read_node(loader *L, const config_setting_t *g, uint32_t *out)
+bool read_node(loader *L, const config_setting_t *g, uint32_t *out)
 {
     const config_setting_t *m = sc_member(g, "node");
     const net *nt = L->s->net;
@@ -769,7 +740,8 @@ static void collect_kinds(loader *L)
     }
 }
 
-static int kind_index(const scenario *s, const char *k)
+
+int kind_index(const scenario *s, const char *k)
 {
     for (size_t j = 0; j < s->n_unit_kinds; j++)
         if (strcmp(s->unit_kinds[j], k) == 0) return (int)j;
@@ -956,6 +928,7 @@ static void read_units(loader *L, size_t **first_out)
         if (num_key(L, e, "shift_start_h", 0, 0, 24, OPEN_HI, &h)) u->shift_start_s = h * 3600;
         u->shift_len_s = DAY_S;
         if (num_key(L, e, "shift_hours", 24, 0, 24, OPEN_LO, &h)) u->shift_len_s = h * 3600;
+        read_unit_extras(L, e, u);
         first[i] = total;
         total += (size_t)g->count;
     }
@@ -981,6 +954,10 @@ static void read_units(loader *L, size_t **first_out)
                 scen_unit *u = &s->units[first[i] + (size_t)k];
                 *u = proto[i];
                 u->group = (int)i;
+                if (u->post >= 0)
+                    u->base_node = s->posts[u->post].node;
+                else if (u->station >= 0)
+                    u->base_node = s->stations[u->station].node;
                 const char *gn = s->unit_groups[i].name ? s->unit_groups[i].name : "?";
                 size_t len = strlen(gn) + 16;
                 if ((u->name = malloc(len))) snprintf(u->name, len, "%s-%d", gn, k + 1);
@@ -1139,6 +1116,7 @@ static void finish(loader *L)
 
 static void loader_fini(loader *L)
 {
+    loader_forces_fini(L);
     for (size_t i = 0; i < L->n_places; i++)
         free(L->places[i].name);
     free(L->places);
@@ -1214,12 +1192,17 @@ scenario *scen_load(const char *path, const char *const *overrides, size_t n_ove
     read_hotspots(&L);
     read_calls(&L);
     collect_kinds(&L);
+    collect_line_kinds(&L);
     read_types(&L);
     read_stations(&L);
+    read_posts(&L);
     size_t *first = NULL;
     read_units(&L, &first);
     if (first) read_dispatch(&L, first);
     free(first);
+    read_lines(&L);
+    read_cameras(&L);
+    read_coverage(&L);
     check_targets(&L);
     resolve_zones(&L);
     finish(&L);
@@ -1229,7 +1212,8 @@ scenario *scen_load(const char *path, const char *const *overrides, size_t n_ove
      * still want distances and paths, and it costs little on the small
      * networks that such scenarios use. */
     s->travel = travel_create(s->net, &(travel_opts){(size_t)tmax, s->threads});
-    if (!s->travel) goto oom;
+    if (!s->travel || build_routes(&L)) goto oom;
+    if (diag_count(d) != errors_before) goto fail;
 
     config_destroy(&cfg);
     for (size_t i = 0; i < n_overrides; i++)
@@ -1297,6 +1281,19 @@ void scen_destroy(scenario *s)
     for (size_t i = 0; i < s->n_plans; i++)
         free(s->plans[i].units);
     free(s->plans);
+    for (size_t i = 0; i < s->n_posts; i++) {
+        free(s->posts[i].name);
+        free(s->posts[i].kind);
+    }
+    free(s->posts);
+    for (size_t i = 0; i < s->n_lines; i++) {
+        free(s->lines[i].name);
+        free(s->lines[i].checkin_pos);
+        route_fini(&s->lines[i].route);
+    }
+    free(s->lines);
+    free(s->node_camera);
+    cell_map_fini(&s->cells);
     free(s);
 }
 
@@ -1352,28 +1349,45 @@ double scen_call_rate(const scenario *s, double t_s)
  * previous day's). Computed the same way by both shift functions, so that
  * scen_unit_on_shift is false exactly at the time scen_unit_next_change_s
  * gives as the end of a shift. */
-static double shift_start_before(const scen_unit *u, double t_s)
-{
-    double k = floor((t_s - u->shift_start_s) / DAY_S);
-    double start = u->shift_start_s + k * DAY_S;
-    if (start > t_s) start -= DAY_S;
-    if (start + DAY_S <= t_s) start += DAY_S;
-    return start;
-}
-
+/* Slot k of day d covers [d * DAY_S + start, + len). Both functions build the
+ * boundaries with the same arithmetic, so at an event time that is a boundary
+ * they agree exactly on which side of it the unit is. */
 bool scen_unit_on_shift(const scenario *s, const scen_unit *u, double t_s)
 {
     (void)s;
-    if (u->shift_len_s >= DAY_S) return true;
-    return t_s < shift_start_before(u, t_s) + u->shift_len_s;
+    double day = floor(t_s / DAY_S);
+    for (int k = 0; k < u->n_slots; k++) {
+        if (u->slots[k].len_s >= DAY_S) return true;
+        for (int dd = -1; dd <= 0; dd++) {
+            double a = (day + dd) * DAY_S + u->slots[k].start_s;
+            if (a <= t_s && t_s < a + u->slots[k].len_s) return true;
+        }
+    }
+    return false;
 }
 
 double scen_unit_next_change_s(const scenario *s, const scen_unit *u, double t_s)
 {
-    (void)s;
-    if (u->shift_len_s >= DAY_S) return INFINITY;
-    double start = shift_start_before(u, t_s);
-    return t_s < start + u->shift_len_s ? start + u->shift_len_s : start + DAY_S;
+    bool now = scen_unit_on_shift(s, u, t_s);
+    double day = floor(t_s / DAY_S), b[4 * 2 * SCEN_MAX_SLOTS];
+    size_t n = 0;
+    for (int k = 0; k < u->n_slots; k++) {
+        if (u->slots[k].len_s >= DAY_S) return INFINITY;
+        for (int dd = -1; dd <= 2; dd++) {
+            double a = (day + dd) * DAY_S + u->slots[k].start_s;
+            if (a > t_s) b[n++] = a;
+            if (a + u->slots[k].len_s > t_s) b[n++] = a + u->slots[k].len_s;
+        }
+    }
+    /* Few boundaries: a selection of the smallest that changes the state. */
+    for (;;) {
+        size_t best = n;
+        for (size_t i = 0; i < n; i++)
+            if (best == n || b[i] < b[best]) best = i;
+        if (best == n) return INFINITY;
+        if (scen_unit_on_shift(s, u, b[best]) != now) return b[best];
+        b[best] = b[--n];
+    }
 }
 
 double scen_target_s(const scenario *s, int zone, int priority)

@@ -27,10 +27,13 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "coverage.h"
 #include "net.h"
+#include "route.h"
 #include "travel.h"
 
 #define SCEN_MAX_PRIORITIES 5
+#define SCEN_MAX_SLOTS      8  /* daily on-duty periods of one unit */
 
 /* A positive random duration. One uniform per draw, inverted through the
  * distribution's quantile function, so that a call consumes the same number of
@@ -95,15 +98,54 @@ typedef struct scen_station {
     int squad;              /* officers on the station's books (article figure), for reporting */
 } scen_station;
 
+/* A daily on-duty period: [start_s, start_s + len_s) every day, seconds from
+ * midnight; it may run past midnight. */
+typedef struct scen_slot {
+    double start_s;         /* [0, 86400) */
+    double len_s;           /* (0, 86400]; 86400 is round the clock */
+    int flexible;           /* placed by the loader at the busiest hours */
+} scen_slot;
+
+/* A fixed post: a garrison point, a police kiosk or a checkpoint. Its units
+ * wait there; the policy says how many may leave at once and how far from the
+ * post they may answer ("checkpoint officers radiate around them"). */
+typedef struct scen_post {
+    char *name;
+    char *kind;             /* "garrison", "kiosk", "checkpoint", ... (free text) */
+    uint32_t node;
+    int max_away;           /* units that may be away answering calls at once */
+    double radius_m;        /* answers only calls within this straight-line distance */
+} scen_post;
+
+/* A patrol line: a route patrolled in daily slots by the units it puts out. A
+ * community line's waypoints are its check-in points. */
+typedef struct scen_line {
+    char *name;
+    route route;            /* built from the route file's waypoints */
+    int community;          /* zone of a community patrol line, -1 for street lines */
+    size_t *checkin_pos;    /* cycle positions of the check-in points (community lines) */
+    size_t n_checkins;
+    int roster[3];          /* staffing on its books: patrol, city management, municipal */
+} scen_line;
+
 typedef struct scen_unit {
-    char *name;             /* "<group>-<i>" */
-    int group;              /* index into unit_groups */
+    char *name;             /* "<group>-<i>", or "<line>-<i>" for line units */
+    int group;              /* index into unit_groups (line units: -1) */
     int kind;               /* index into unit_kinds */
-    int station;            /* home station */
-    int crew;               /* officers in the unit */
+    int station;            /* home station, or -1 for a unit based at a post */
+    int post;               /* the post it holds, or -1 */
+    int line;               /* the line it patrols in its slots, or -1 */
+    uint32_t base_node;     /* where it starts and ends its slots, and waits when free */
+    int crew;               /* sworn officers: they answer calls */
+    int presence;           /* everybody it puts on the street (crew + others) */
     net_mode mode;
-    double shift_start_s;   /* daily start, seconds from midnight, [0, 86400) */
-    double shift_len_s;     /* (0, 86400]; 86400 is round the clock */
+    double shift_start_s;   /* first slot's start, for display */
+    double shift_len_s;     /* first slot's length, for display */
+    scen_slot slots[SCEN_MAX_SLOTS]; /* sorted by start, disjoint */
+    int n_slots;
+    int hand_over;          /* at a slot's end, hand a call over rather than finish it */
+    double max_travel_s;    /* answers only calls it reaches within this (INFINITY: any) */
+    double phase_s;         /* line units: where on the route the first slot starts */
 } scen_unit;
 
 typedef struct scen_unit_group {
@@ -168,6 +210,23 @@ typedef struct scenario {
     scen_unit_group *unit_groups; size_t n_unit_groups;
     scen_unit *units;       size_t n_units;
 
+    /* fixed posts and patrol lines */
+    scen_post *posts;       size_t n_posts;
+    scen_line *lines;       size_t n_lines;
+
+    /* cameras and detection: a call is reported after a delay from the
+     * incident; a camera sees nodes within its radius and the command centre
+     * notices with probability camera_detect_prob after camera_delay. */
+    uint8_t *node_camera;   /* [net->n_nodes] 1 when a camera covers the node */
+    size_t n_cameras;       /* cameras in use */
+    double camera_detect_prob;
+    scen_dist camera_delay;
+    scen_dist report_delay; /* a citizen's report, from the incident */
+
+    /* presence by grid cell */
+    cell_map cells;
+    double presence_window_s;
+
     /* dispatch */
     scen_policy policy;
     scen_overflow overflow;
@@ -184,8 +243,9 @@ void scen_destroy(scenario *s); /* NULL is a no-op */
 /* Rate of calls (per second) at time t_s, from calls_per_day, hourly, weekly. */
 double scen_call_rate(const scenario *s, double t_s);
 
-/* Whether unit u is on shift at time t_s, and the end of the shift that
- * contains t_s (or the start of the next one when off shift). */
+/* Whether unit u is in one of its slots at time t_s, and the end of the slot
+ * that contains t_s (or the start of the next one when off). INFINITY when
+ * nothing ever changes (round the clock). */
 bool scen_unit_on_shift(const scenario *s, const scen_unit *u, double t_s);
 double scen_unit_next_change_s(const scenario *s, const scen_unit *u, double t_s);
 

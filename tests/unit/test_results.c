@@ -139,9 +139,15 @@ static void fixture_init(fixture *fx)
     fx->groups[1] = (scen_unit_group){"beat", 1, 14};
     s->unit_groups = fx->groups;
     s->n_unit_groups = 2;
-    fx->units[0] = (scen_unit){"cars-1", 0, 0, 0, 2, NET_VEHICLE, 0.0, 86400.0};
-    fx->units[1] = (scen_unit){"cars-2", 0, 0, 0, 2, NET_VEHICLE, 28800.0, 43200.0};
-    fx->units[2] = (scen_unit){"beat-1", 1, 1, 1, 1, NET_FOOT, 32400.0, 28800.0};
+    fx->units[0] = (scen_unit){.name = "cars-1", .group = 0, .kind = 0, .station = 0, .post = -1,
+                               .line = -1, .crew = 2, .mode = NET_VEHICLE, .shift_start_s = 0.0,
+                               .shift_len_s = 86400.0};
+    fx->units[1] = (scen_unit){.name = "cars-2", .group = 0, .kind = 0, .station = 0, .post = -1,
+                               .line = -1, .crew = 2, .mode = NET_VEHICLE,
+                               .shift_start_s = 28800.0, .shift_len_s = 43200.0};
+    fx->units[2] = (scen_unit){.name = "beat-1", .group = 1, .kind = 1, .station = 1, .post = -1,
+                               .line = -1, .crew = 1, .mode = NET_FOOT, .shift_start_s = 32400.0,
+                               .shift_len_s = 28800.0};
     s->units = fx->units;
     s->n_units = 3;
 }

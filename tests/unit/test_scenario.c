@@ -556,10 +556,12 @@ static void test_many_errors(void)
     WANT(9, "incident_types.[0].unit_kinds.[0]: no unit has kind 'swat' (kinds: car)");
     WANT(11, "units.[0].station: no station named 'T' (stations: S)");
     WANT(11, "units.[0].crew: must be an integer >= 1 (got 0)");
-    WANT(12, "units.[0].crewe: unknown key (expected one of: name, station, kind, count, crew, "
-             "mode, shift_start_h, shift_hours); did you mean 'crew'?");
+    WANT(12, "units.[0].crewe: unknown key (expected one of: name, station, post, kind, count, "
+             "crew, mode, shift_start_h, shift_hours, slots, at_shift_end, max_travel_s, "
+             "others); did you mean 'crew'?");
     WANT(13, "colour: unknown key (expected one of: name, description, run, network, travel, "
-             "zone_kinds, zones, hotspots, calls, incident_types, stations, units, dispatch)");
+             "zone_kinds, zones, hotspots, calls, incident_types, stations, posts, units, lines, "
+             "community_patrols, cameras, coverage, dispatch)");
     CHECK_EQ(diag_count(d), 9);
     diag_destroy(d);
 

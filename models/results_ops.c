@@ -1,0 +1,190 @@
+/* results_ops.c - the operations model's tables. See results_ops.h. */
+#include "results_ops.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NF(a) (sizeof(a) / sizeof((a)[0]))
+
+#define LR(m, t, unit) {#m, t, offsetof(line_rec, m), 0, unit}
+static const h5_field line_rep_fields[] = {
+    LR(rep, H5X_U32, "index"),     LR(line, H5X_I32, "index"),    LR(slots, H5X_I32, "count"),
+    LR(checkins, H5X_I32, "count"), LR(completion, H5X_F64, "1"),
+};
+#undef LR
+#define PR(m, t, unit) {#m, t, offsetof(post_rec, m), 0, unit}
+static const h5_field post_rep_fields[] = {
+    PR(rep, H5X_U32, "index"),     PR(post, H5X_I32, "index"), PR(calls, H5X_I32, "count"),
+    PR(staffed_s, H5X_F64, "s"),   PR(gap_s, H5X_F64, "s"),
+};
+#undef PR
+#define CR(m, t, unit) {#m, t, offsetof(cell_rec, m), 0, unit}
+static const h5_field cell_rep_fields[] = {
+    CR(rep, H5X_U32, "index"),          CR(cell, H5X_I32, "index"), CR(calls, H5X_I32, "count"),
+    CR(response_mean_s, H5X_F64, "s"),  CR(presence, H5X_F64, "1"),
+};
+#undef CR
+
+const results_rep_table results_ops_rep_tables[] = {
+    {"/line_reps", line_rep_fields, NF(line_rep_fields), sizeof(line_rec)},
+    {"/post_reps", post_rep_fields, NF(post_rep_fields), sizeof(post_rec)},
+    {"/cell_reps", cell_rep_fields, NF(cell_rep_fields), sizeof(cell_rec)},
+};
+const size_t results_ops_n_rep_tables = NF(results_ops_rep_tables);
+
+struct results_ops {
+    h5_table *t[3]; /* in the order of results_ops_rep_tables */
+};
+
+/* Static rows. */
+typedef struct line_row {
+    int32_t index;
+    char name[64];
+    int32_t community;  /* zone index of a community line, -1 */
+    int32_t units;
+    int32_t checkins;
+    int32_t roster_patrol, roster_city_management, roster_municipal;
+    double length_m, cycle_s;
+} line_row;
+
+typedef struct post_row {
+    int32_t index;
+    char name[64];
+    char kind[32];
+    int64_t node_id;
+    int32_t max_away;
+    double radius_m;
+} post_row;
+
+typedef struct cell_row {
+    int32_t index;
+    char name[48];
+    int32_t nodes;
+} cell_row;
+
+static int ops_write_static(h5_file *f, const scenario *s)
+{
+    static const h5_field lf[] = {
+        {"index", H5X_I32, offsetof(line_row, index), 0, "index"},
+        {"name", H5X_STR, offsetof(line_row, name), 64, ""},
+        {"community", H5X_I32, offsetof(line_row, community), 0, "index"},
+        {"units", H5X_I32, offsetof(line_row, units), 0, "count"},
+        {"checkins", H5X_I32, offsetof(line_row, checkins), 0, "count"},
+        {"roster_patrol", H5X_I32, offsetof(line_row, roster_patrol), 0, "count"},
+        {"roster_city_management", H5X_I32, offsetof(line_row, roster_city_management), 0,
+         "count"},
+        {"roster_municipal", H5X_I32, offsetof(line_row, roster_municipal), 0, "count"},
+        {"length_m", H5X_F64, offsetof(line_row, length_m), 0, "m"},
+        {"cycle_s", H5X_F64, offsetof(line_row, cycle_s), 0, "s"},
+    };
+    static const h5_field pf[] = {
+        {"index", H5X_I32, offsetof(post_row, index), 0, "index"},
+        {"name", H5X_STR, offsetof(post_row, name), 64, ""},
+        {"kind", H5X_STR, offsetof(post_row, kind), 32, ""},
+        {"node_id", H5X_I64, offsetof(post_row, node_id), 0, "id"},
+        {"max_away", H5X_I32, offsetof(post_row, max_away), 0, "count"},
+        {"radius_m", H5X_F64, offsetof(post_row, radius_m), 0, "m"},
+    };
+    static const h5_field cf[] = {
+        {"index", H5X_I32, offsetof(cell_row, index), 0, "index"},
+        {"name", H5X_STR, offsetof(cell_row, name), 48, ""},
+        {"nodes", H5X_I32, offsetof(cell_row, nodes), 0, "count"},
+    };
+    size_t n = s->n_lines + s->n_posts + s->cells.n_cells;
+    void *buf = calloc(n ? n : 1, sizeof(line_row) + sizeof(post_row) + sizeof(cell_row));
+    if (!buf) return H5X_ENOMEM;
+    line_row *l = buf;
+    for (size_t i = 0; i < s->n_lines; i++) {
+        const scen_line *ln = &s->lines[i];
+        l[i] = (line_row){.index = (int32_t)i, .community = ln->community,
+                          .checkins = (int32_t)ln->n_checkins, .roster_patrol = ln->roster[0],
+                          .roster_city_management = ln->roster[1],
+                          .roster_municipal = ln->roster[2],
+                          .length_m = ln->route.n ? ln->route.d_m[ln->route.n] : 0,
+                          .cycle_s = ln->route.cycle_s};
+        snprintf(l[i].name, sizeof l[i].name, "%s", ln->name ? ln->name : "");
+        for (size_t u = 0; u < s->n_units; u++) l[i].units += s->units[u].line == (int)i;
+    }
+    int rc = 0;
+    h5_table *t = h5_table_create(f, "/lines", lf, NF(lf), sizeof(line_row), s->n_lines + 1);
+    rc = !t ? H5X_EIO : h5_table_append(t, l, s->n_lines);
+    h5_table_close(t);
+    post_row *p = buf;
+    for (size_t i = 0; i < s->n_posts && !rc; i++) {
+        const scen_post *ps = &s->posts[i];
+        p[i] = (post_row){.index = (int32_t)i, .node_id = s->net->nodes[ps->node].id,
+                          .max_away = ps->max_away, .radius_m = ps->radius_m};
+        snprintf(p[i].name, sizeof p[i].name, "%s", ps->name ? ps->name : "");
+        snprintf(p[i].kind, sizeof p[i].kind, "%s", ps->kind ? ps->kind : "");
+    }
+    if (!rc) {
+        t = h5_table_create(f, "/posts", pf, NF(pf), sizeof(post_row), s->n_posts + 1);
+        rc = !t ? H5X_EIO : h5_table_append(t, p, s->n_posts);
+        h5_table_close(t);
+    }
+    cell_row *c = buf;
+    for (size_t i = 0; i < s->cells.n_cells && !rc; i++) {
+        c[i] = (cell_row){.index = (int32_t)i};
+        snprintf(c[i].name, sizeof c[i].name, "%s", s->cells.names[i]);
+    }
+    for (size_t v = 0; v < s->net->n_nodes && !rc; v++)
+        if (s->cells.node_cell && s->cells.node_cell[v] >= 0) c[s->cells.node_cell[v]].nodes++;
+    if (!rc) {
+        t = h5_table_create(f, "/cells", cf, NF(cf), sizeof(cell_row), s->cells.n_cells + 1);
+        rc = !t ? H5X_EIO : h5_table_append(t, c, s->cells.n_cells);
+        h5_table_close(t);
+    }
+    free(buf);
+    return rc;
+}
+
+results_ops *results_ops_create(h5_file *f, const scenario *s)
+{
+    results_ops *o = calloc(1, sizeof *o);
+    if (!o) return NULL;
+    if (ops_write_static(f, s)) goto err;
+    for (size_t i = 0; i < results_ops_n_rep_tables; i++) {
+        const results_rep_table *rt = &results_ops_rep_tables[i];
+        if (!(o->t[i] = h5_table_create(f, rt->path, rt->fields, rt->n_fields, rt->row_size, 0)))
+            goto err;
+    }
+    return o;
+err:
+    results_ops_close(o);
+    return NULL;
+}
+
+results_ops *results_ops_open(h5_file *f, size_t rep_first, size_t rep_end)
+{
+    results_ops *o = calloc(1, sizeof *o);
+    if (!o) return NULL;
+    for (size_t i = 0; i < results_ops_n_rep_tables; i++) {
+        const results_rep_table *rt = &results_ops_rep_tables[i];
+        if (!(o->t[i] = h5_table_open(f, rt->path, rt->fields, rt->n_fields, rt->row_size)))
+            goto err;
+        int64_t *rep;
+        size_t n, keep = 0;
+        if (h5_table_read_i64(f, rt->path, "rep", &rep, &n)) goto err;
+        while (keep < n && rep[keep] >= (int64_t)rep_first && (size_t)rep[keep] < rep_end) keep++;
+        free(rep);
+        if (h5_table_truncate(o->t[i], keep)) goto err;
+    }
+    return o;
+err:
+    results_ops_close(o);
+    return NULL;
+}
+
+int results_ops_append(results_ops *o, const rep_result *r)
+{
+    int rc = h5_table_append(o->t[0], r->lines, r->n_lines);
+    rc = rc ? rc : h5_table_append(o->t[1], r->posts, r->n_posts);
+    return rc ? rc : h5_table_append(o->t[2], r->cells, r->n_cells);
+}
+
+void results_ops_close(results_ops *o)
+{
+    if (!o) return;
+    for (size_t i = 0; i < results_ops_n_rep_tables; i++) h5_table_close(o->t[i]);
+    free(o);
+}

@@ -1,0 +1,44 @@
+/* results_ops.h - the operations model's tables in a results file: patrol
+ * lines, posts and grid cells, described once (/lines, /posts, /cells) and
+ * measured per replication (/line_reps, /post_reps, /cell_reps). The results
+ * writer (results.c) creates, appends and closes them beside its own tables;
+ * their layout is documented in results/README.md.
+ *
+ * Errors are HDF5 failures, returned as negative H5X codes with the message
+ * in the file's error context (h5_file_error).
+ */
+#ifndef PATROLSIM_RESULTS_OPS_H
+#define PATROLSIM_RESULTS_OPS_H
+
+#include <stddef.h>
+
+#include "h5.h"
+#include "model.h"
+#include "scenario.h"
+
+typedef struct results_ops results_ops;
+
+/* Writes the static tables and creates the empty per-replication ones. NULL on
+ * failure. */
+results_ops *results_ops_create(h5_file *f, const scenario *s);
+
+/* Reopens the per-replication tables of a file being resumed, cutting them to
+ * the replications [rep_first, rep_end) that are complete. NULL on failure. */
+results_ops *results_ops_open(h5_file *f, size_t rep_first, size_t rep_end);
+
+int results_ops_append(results_ops *o, const rep_result *r);
+void results_ops_close(results_ops *o); /* NULL is a no-op */
+
+/* The per-replication tables, for code that copies replications between files
+ * (merging shards). */
+typedef struct results_rep_table {
+    const char *path;
+    const h5_field *fields;
+    size_t n_fields;
+    size_t row_size;
+} results_rep_table;
+
+extern const results_rep_table results_ops_rep_tables[];
+extern const size_t results_ops_n_rep_tables;
+
+#endif
