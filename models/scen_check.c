@@ -49,15 +49,17 @@ static const char *shift_str(const scen_unit *u, char *buf, size_t n)
     return buf;
 }
 
-/* Seconds of [a, b) (within one day) that unit u is on shift. */
+/* Seconds of [a, b) (within one day) that unit u is in one of its slots. */
 static double on_duty_within(const scen_unit *u, double a, double b)
 {
-    if (u->shift_len_s >= DAY_S) return b - a;
     double sum = 0;
-    for (int k = -1; k <= 0; k++) {
-        double lo = u->shift_start_s + k * DAY_S, hi = lo + u->shift_len_s;
-        double o = fmin(b, hi) - fmax(a, lo);
-        if (o > 0) sum += o;
+    for (int j = 0; j < u->n_slots; j++) {
+        if (u->slots[j].len_s >= DAY_S) return b - a;
+        for (int k = -1; k <= 0; k++) {
+            double lo = u->slots[j].start_s + k * DAY_S, hi = lo + u->slots[j].len_s;
+            double o = fmin(b, hi) - fmax(a, lo);
+            if (o > 0) sum += o;
+        }
     }
     return sum;
 }
@@ -71,22 +73,14 @@ static size_t on_duty_at(const scenario *s, double t, uint32_t mask)
     return n;
 }
 
-/* The times of day at which the number of units on duty can change: 0 and each
- * group's start and end (units are stored group by group). t has room for
- * 1 + 2 * n_unit_groups. */
+/* The times of day at which the number of units on duty is looked at: every
+ * quarter hour, where slots begin and end in practice. t has room for 96. */
+#define CHANGE_TIMES 96
 static size_t change_times(const scenario *s, double *t)
 {
-    size_t n = 0;
-    t[n++] = 0;
-    for (size_t i = 0; i < s->n_units; i++) {
-        const scen_unit *u = &s->units[i];
-        if (i > 0 && s->units[i - 1].group == u->group) continue;
-        if (u->shift_len_s < DAY_S) {
-            t[n++] = u->shift_start_s;
-            t[n++] = fmod(u->shift_start_s + u->shift_len_s, DAY_S);
-        }
-    }
-    return n;
+    (void)s;
+    for (size_t k = 0; k < CHANGE_TIMES; k++) t[k] = (double)k * 900.0;
+    return CHANGE_TIMES;
 }
 
 /* Expected calls in [t0, t1), integrating the hourly and weekly profile. */
@@ -201,12 +195,77 @@ static void print_forces(const scenario *s, FILE *out)
         for (size_t i = 0; i < s->n_units && !u; i++)
             if (s->units[i].group == (int)g) u = &s->units[i];
         if (!u) continue;
-        fprintf(out, "  %-20s %4d x %-3d %-16s %-8s %-16s %s\n", s->unit_groups[g].name,
+        fprintf(out, "  %-20s %4d x %-3d %-16s %-8s %-16s %s%s\n", s->unit_groups[g].name,
                 s->unit_groups[g].count, u->crew, s->unit_kinds[u->kind], net_mode_name(u->mode),
-                shift_str(u, a, sizeof a), s->stations[u->station].name);
+                shift_str(u, a, sizeof a), u->post >= 0 ? "post " : "",
+                u->post >= 0 ? s->posts[u->post].name : s->stations[u->station].name);
     }
+    if (s->n_posts) {
+        fprintf(out, "\nPosts (how many units may leave at once, and how far they answer)\n");
+        for (size_t p = 0; p < s->n_posts; p++) {
+            const scen_post *ps = &s->posts[p];
+            int units = 0;
+            for (size_t i = 0; i < s->n_units; i++) units += s->units[i].post == (int)p;
+            char radius[32];
+            if (isfinite(ps->radius_m))
+                snprintf(radius, sizeof radius, "within %.0f m", ps->radius_m);
+            else
+                snprintf(radius, sizeof radius, "anywhere");
+            fprintf(out, "  %-28s %-10s node %-6lld %d unit%s, %d may leave, %s\n", ps->name,
+                    ps->kind, (long long)s->net->nodes[ps->node].id, units, units == 1 ? "" : "s",
+                    ps->max_away, radius);
+        }
+    }
+    size_t n_comm = 0, n_checkins = 0;
+    for (size_t l = 0; l < s->n_lines; l++) {
+        if (s->lines[l].community >= 0) {
+            n_comm++;
+            n_checkins += s->lines[l].n_checkins;
+            continue;
+        }
+        if (l == 0 || s->lines[l - 1].community >= 0)
+            fprintf(out, "\nPatrol lines (route, team per slot, slots a day)\n");
+        const scen_line *ln = &s->lines[l];
+        const scen_unit *u = NULL;
+        int teams = 0;
+        for (size_t i = 0; i < s->n_units; i++)
+            if (s->units[i].line == (int)l) {
+                if (!u) u = &s->units[i];
+                teams++;
+            }
+        if (!u) continue;
+        fprintf(out, "  %-6s %-8s %5.1f km, %3.0f min a round; %d team%s of %d sworn + %d; "
+                     "roster %d+%d+%d; slots",
+                ln->name, net_mode_name(u->mode), ln->route.d_m[ln->route.n] / 1000.0,
+                ln->route.cycle_s / 60.0, teams, teams == 1 ? "" : "s", u->crew,
+                u->presence - u->crew, ln->roster[0], ln->roster[1], ln->roster[2]);
+        for (int k = 0; k < u->n_slots; k++) {
+            scen_unit one = *u;
+            one.shift_start_s = u->slots[k].start_s;
+            one.shift_len_s = u->slots[k].len_s;
+            fprintf(out, " %s%s", shift_str(&one, a, sizeof a), u->slots[k].flexible ? "*" : "");
+        }
+        fprintf(out, "\n");
+    }
+    if (s->n_lines > n_comm) fprintf(out, "  (* flexible slot, placed at the busiest hours)\n");
+    if (n_comm)
+        fprintf(out, "\nCommunity patrols: %zu lines with %zu check-in points\n", n_comm,
+                n_checkins);
+    if (s->node_camera) {
+        size_t seen = 0;
+        for (size_t v = 0; v < s->net->n_nodes; v++) seen += s->node_camera[v];
+        fprintf(out, "\nCameras: %zu in use, seeing %zu of %zu nodes; the command centre notices "
+                     "%.0f%% of what they see after %.0f s on average\n",
+                s->n_cameras, seen, s->net->n_nodes, 100 * s->camera_detect_prob,
+                scen_dist_mean(&s->camera_delay));
+    }
+    if (scen_dist_mean(&s->report_delay) > 0)
+        fprintf(out, "Reports: citizens call %.0f s after an incident on average\n",
+                scen_dist_mean(&s->report_delay));
+    fprintf(out, "Presence: %zu grid cells, presence window %.0f min\n", s->cells.n_cells,
+            s->presence_window_s / 60.0);
 
-    double t0 = 0, *t = malloc((1 + 2 * s->n_unit_groups) * sizeof *t);
+    double t0 = 0, *t = malloc(CHANGE_TIMES * sizeof *t);
     size_t nt = t ? change_times(s, t) : 1;
     if (!t) t = &t0; /* out of memory: look at midnight only */
     size_t lo = SIZE_MAX, hi = 0;
