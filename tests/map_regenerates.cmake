@@ -1,11 +1,11 @@
-# Regenerates the district map into OUT and compares it with the committed files in REF.
+# Regenerates the district map and its operations data into OUT and compares it with the committed files in REF.
 file(REMOVE_RECURSE ${OUT})
 file(MAKE_DIRECTORY ${OUT})
 execute_process(COMMAND ${GEN} ${OUT} RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "mkdistrict failed (${rc})")
 endif()
-foreach(f network.txt places.txt)
+foreach(f network.txt places.txt cells.txt cameras.txt routes.txt)
   file(SHA256 ${OUT}/${f} got)
   file(SHA256 ${REF}/${f} want)
   if(NOT got STREQUAL want)
