@@ -1,4 +1,5 @@
-# Regenerates the district map and its operations data into OUT and compares it with the committed files in REF.
+# Regenerates the district map and its operations data into OUT and compares them with the
+# committed files in REF.
 file(REMOVE_RECURSE ${OUT})
 file(MAKE_DIRECTORY ${OUT})
 execute_process(COMMAND ${GEN} ${OUT} RESULT_VARIABLE rc)
