@@ -220,6 +220,7 @@ static view_frame frame_for(const app *a, int i, SDL_Rect pane, double anim_s,
                      .layers = a->layers, .sel = a->sel[i], .cache = cache};
     fr.cam.pane = pane;
     fr.heading = a->n_runs > 1 ? a->runs[i]->title : NULL;
+    fr.no_legend = a->n_runs > 1 && i == 0;
     return fr;
 }
 
@@ -550,6 +551,7 @@ static int run_window(app *a)
                         paused = true;
                     }
                 } else if (k == SDLK_r) view_cam_fit(&a->cam, a->runs[0], panes[0]);
+                else if (k == SDLK_a) view_cam_fit_all(&a->cam, a->runs[0], panes[0]);
                 else if (k == SDLK_F1) help = !help;
                 else if (k == SDLK_f || k == SDLK_F11) {
                     full = !full;

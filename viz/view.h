@@ -216,8 +216,10 @@ typedef struct view_cam {
     SDL_Rect pane;       /* the pane on screen */
 } view_cam;
 
-/* Fits the network's bounding box into the pane, with a margin. */
+/* Fits where the calls are (their 10th to 90th percentiles, widened) into the pane;
+ * _all fits the whole network. */
 void view_cam_fit(view_cam *c, const view_run *r, SDL_Rect pane);
+void view_cam_fit_all(view_cam *c, const view_run *r, SDL_Rect pane);
 void view_cam_to_px(const view_cam *c, double x_m, double y_m, float *px, float *py);
 void view_cam_from_px(const view_cam *c, float px, float py, double *x_m, double *y_m);
 /* Zooms by factor keeping the map point under (px, py) where it is. */
@@ -279,6 +281,7 @@ typedef struct view_frame {
     view_sel sel;
     const char *heading;   /* shown at the top of the pane, NULL for none */
     view_map_cache *cache; /* NULL: draw the map directly (screenshots) */
+    bool no_legend;        /* side by side, the left pane leaves the legend to the right one */
 } view_frame;
 
 /* Draws the pane: map layers, units, calls, counters, chart, legend, scale bar, details of

@@ -1095,8 +1095,9 @@ view_run *view_run_load(const char *path, int rep, char *err, size_t errlen)
         goto out;
     }
     char title[256];
-    snprintf(title, sizeof title, "%s, replication %u", r->scenario_name ? r->scenario_name : "?",
-             r->rep);
+    const char *base = strrchr(path, '/');
+    snprintf(title, sizeof title, "%s · %s, replication %u", base ? base + 1 : path,
+             r->scenario_name ? r->scenario_name : "?", r->rep);
     r->title = strdup(title);
     rc = 0;
 out:

@@ -250,13 +250,50 @@ static road_style road_style_of(const view_run *r, int32_t cls)
 
 /* ---- Camera -------------------------------------------------------------------------------- */
 
-void view_cam_fit(view_cam *c, const view_run *r, SDL_Rect pane)
+static void cam_fit_box(view_cam *c, SDL_Rect pane, double x0, double y0, double x1, double y1)
 {
     c->pane = pane;
-    double w = fmax(r->max_x_m - r->min_x_m, 100), h = fmax(r->max_y_m - r->min_y_m, 100);
-    c->cx_m = 0.5 * (r->min_x_m + r->max_x_m);
-    c->cy_m = 0.5 * (r->min_y_m + r->max_y_m);
+    double w = fmax(x1 - x0, 100), h = fmax(y1 - y0, 100);
+    c->cx_m = 0.5 * (x0 + x1);
+    c->cy_m = 0.5 * (y0 + y1);
     c->px_per_m = fmin(pane.w * 0.94 / w, pane.h * 0.90 / h);
+}
+
+void view_cam_fit_all(view_cam *c, const view_run *r, SDL_Rect pane)
+{
+    cam_fit_box(c, pane, r->min_x_m, r->min_y_m, r->max_x_m, r->max_y_m);
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Where the calls are: the 10th to 90th percentiles of their x and y, widened by a quarter on
+ * each side, so that a busy city with far-flung townships opens on the city. */
+void view_cam_fit(view_cam *c, const view_run *r, SDL_Rect pane)
+{
+    size_t n = r->n_calls;
+    double *xs = n >= 20 ? malloc(n * sizeof *xs) : NULL;
+    double *ys = n >= 20 ? malloc(n * sizeof *ys) : NULL;
+    if (!xs || !ys) {
+        free(xs);
+        free(ys);
+        view_cam_fit_all(c, r, pane);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        xs[i] = r->x_m[r->calls[i].node];
+        ys[i] = r->y_m[r->calls[i].node];
+    }
+    qsort(xs, n, sizeof *xs, cmp_dbl);
+    qsort(ys, n, sizeof *ys, cmp_dbl);
+    size_t lo = n / 10, hi = n - 1 - n / 10;
+    double mx = 0.25 * (xs[hi] - xs[lo]), my = 0.25 * (ys[hi] - ys[lo]);
+    cam_fit_box(c, pane, xs[lo] - mx, ys[lo] - my, xs[hi] + mx, ys[hi] + my);
+    free(xs);
+    free(ys);
 }
 
 void view_cam_to_px(const view_cam *c, double x_m, double y_m, float *px, float *py)
@@ -333,7 +370,7 @@ static void draw_map(SDL_Renderer *ren, view_font *font, const view_frame *fr)
     float zoomw = (float)fmin(fmax(cam->px_per_m / 0.08, 0.8), 2.2);
     /* Zones: a wide soft band along every road inside a zone. */
     if (fr->layers & VIEW_L_ZONES) {
-        float w = (float)fmax(130.0 * cam->px_per_m, 5.0);
+        float w = (float)fmax(200.0 * cam->px_per_m, 5.0);
         for (size_t i = 0; i < r->n_segs; i++) {
             int32_t za = r->node_zone[r->seg_a[i]], zb = r->node_zone[r->seg_b[i]];
             if (za < 0 || za != zb) continue;
@@ -341,7 +378,7 @@ static void draw_map(SDL_Renderer *ren, view_font *font, const view_frame *fr)
             view_cam_to_px(cam, r->x_m[r->seg_a[i]], r->y_m[r->seg_a[i]], &x0, &y0);
             view_cam_to_px(cam, r->x_m[r->seg_b[i]], r->y_m[r->seg_b[i]], &x1, &y1);
             if (!pane_has(&cam->pane, x0, y0, w) && !pane_has(&cam->pane, x1, y1, w)) continue;
-            vb_line(&b, x0, y0, x1, y1, w, zone_colour(za, 70));
+            vb_line(&b, x0, y0, x1, y1, w, zone_colour(za, 42));
         }
         vb_flush(&b, ren);
     }
@@ -638,7 +675,7 @@ static void draw_units(SDL_Renderer *ren, view_font *font, const view_frame *fr,
         vb_disc(b, m[u].x, m[u].y, 5.0f, view_kind_colour(r->units[u].kind_idx));
     }
     vb_flush(b, ren);
-    if (fr->layers & VIEW_L_LABELS && fr->cam.px_per_m > 0.12)
+    if (fr->layers & VIEW_L_LABELS && fr->cam.px_per_m > 0.3)
         for (uint32_t u = 0; u < r->n_units; u++) {
             if (m[u].state < 0 || !pane_has(&fr->cam.pane, m[u].x, m[u].y, 0)) continue;
             halo_text(font, VIEW_T_SMALL, m[u].x + 9, m[u].y - 16, C_MUTED, r->units[u].name);
@@ -720,8 +757,8 @@ static void draw_chart(SDL_Renderer *ren, view_font *font, const view_frame *fr,
     char buf[96];
     double now = view_rolling_response(r, fr->t_s, window) / 60.0;
     if (isfinite(now))
-        snprintf(buf, sizeof buf, "Response time, 2-h rolling mean: %.1f min", now);
-    else snprintf(buf, sizeof buf, "Response time, 2-h rolling mean: –");
+        snprintf(buf, sizeof buf, "Response time (min), mean of the last 2 h: %.1f", now);
+    else snprintf(buf, sizeof buf, "Response time (min), mean of the last 2 h: –");
     view_text(font, VIEW_T_SMALL, x + 8, y + 5, C_INK, buf);
     for (int k = 0; k <= 2; k++) {
         snprintf(buf, sizeof buf, "%g", ymax * k / 2);
@@ -729,9 +766,8 @@ static void draw_chart(SDL_Renderer *ren, view_font *font, const view_frame *fr,
         view_text(font, VIEW_T_SMALL, gx - 6 - (float)view_text_width(font, VIEW_T_SMALL, buf),
                   yy - 7, C_MUTED, buf);
     }
-    view_text(font, VIEW_T_SMALL, gx, gy + gh + 2, C_MUTED, "−24 h");
+    view_text(font, VIEW_T_SMALL, gx, gy + gh + 2, C_MUTED, "-24 h");
     view_text(font, VIEW_T_SMALL, gx + gw - 24, gy + gh + 2, C_MUTED, "now");
-    view_text(font, VIEW_T_SMALL, x + 6, gy + gh / 2 - 7, C_MUTED, "min");
 }
 
 static void draw_scale(SDL_Renderer *ren, view_font *font, const view_frame *fr, vbuf *b,
@@ -772,14 +808,15 @@ static void draw_legend(SDL_Renderer *ren, view_font *font, const view_frame *fr
         if (seen[s] && strcmp(view_state_name(r, s, buf, sizeof buf), "off")) n_states++;
     bool has_post = false;
     for (size_t i = 0; i < r->n_stations; i++) has_post = has_post || r->stations[i].is_post;
-    int rows = 1 + (int)r->n_kinds + 1 + n_states + 1 + 3 + 1 + (int)r->n_classes + 2 +
+    int rows = 1 + (int)r->n_kinds + 1 + n_states + 1 + 1 + 3 + 1 + (int)r->n_classes + 3 +
                (has_post ? 1 : 0) + (r->has_patrol ? 1 : 0);
     float w = 200, h = (float)(rows * lh + 12);
     float x = (float)(p->x + p->w) - w - 10, y = (float)(p->y + p->h) - h - 10;
     panel(ren, x, y, w, h);
     float ty = y + 6, sx = x + 18, tx = x + 34;
     typedef struct item {
-        int shape; /* 0 unit kind, 1 unit state, 2 call, 3 road, 4 station, 5 post, 6 patrol */
+        int shape; /* 0 unit kind, 1 unit state, 2 call, 3 road, 4 station, 5 post, 6 patrol,
+                    * 7 en-route line, 8 zone */
         SDL_Color c;
         float w;
         char text[64];
@@ -800,6 +837,7 @@ static void draw_legend(SDL_Renderer *ren, view_font *font, const view_frame *fr
         items[ni] = (item){1, view_state_colour(nm), 0, "", false};
         snprintf(items[ni++].text, 64, "%s", nm);
     }
+    items[ni++] = (item){7, C_ENROUTE, 0, "en route: line to its call", false};
     HEAD("Calls (pulse: waiting)");
     for (int pr = 1; pr <= 3; pr++) {
         items[ni] = (item){2, view_priority_colour(pr), 0, "", false};
@@ -812,6 +850,7 @@ static void draw_legend(SDL_Renderer *ren, view_font *font, const view_frame *fr
         snprintf(items[ni++].text, 64, "%s", r->class_names[c]);
     }
     items[ni++] = (item){4, C_STATION, 0, "police station", false};
+    items[ni++] = (item){8, zone_colour(3, 110), 0, "zone (tint; label)", false};
     if (has_post) items[ni++] = (item){5, C_POST, 0, "post", false};
     if (r->has_patrol) items[ni++] = (item){6, C_PATROL, 0, "patrol lines (as driven)", false};
 #undef HEAD
@@ -844,6 +883,8 @@ static void draw_legend(SDL_Renderer *ren, view_font *font, const view_frame *fr
             break;
         case 5: vb_triangle(b, sx, cy, 7, it->c); break;
         case 6: vb_line(b, sx - 10, cy, sx + 10, cy, 4, it->c); break;
+        case 7: vb_dashed(b, sx - 10, cy, sx + 10, cy, 2, 4, it->c); break;
+        case 8: vb_rect(b, sx - 9, cy - 6, 18, 12, it->c); break;
         }
         view_text(font, VIEW_T_SMALL, tx, ty, C_INK, it->text);
         ty += (float)lh;
@@ -989,7 +1030,7 @@ void view_draw_pane(SDL_Renderer *ren, view_font *font, const view_frame *fr)
         sy -= 128 + 8;
     }
     draw_scale(ren, font, fr, &b, (float)p->x + 10, sy);
-    if (fr->layers & VIEW_L_LEGEND) draw_legend(ren, font, fr, &b);
+    if ((fr->layers & VIEW_L_LEGEND) && !fr->no_legend) draw_legend(ren, font, fr, &b);
     draw_details(ren, font, fr);
     vb_free(&b);
     SDL_RenderSetClipRect(ren, NULL);
@@ -1063,7 +1104,7 @@ void view_draw_help(SDL_Renderer *ren, view_font *font, SDL_Rect screen)
         "Click            details of a unit or call (a call: timeline, candidates)",
         "Right click, Esc clear the selection",
         "Seek bar         click or drag to jump in time",
-        "R                reset the view",
+        "R  /  A          reset the view: where the calls are / the whole district",
         "Z S U C L G T K  toggle zones, stations, units, calls, labels, chart,",
         "                 patrol lines, legend",
         "F  or  F11       full screen",
