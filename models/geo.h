@@ -36,10 +36,8 @@ typedef struct geo_proj {
 void geo_proj_init(geo_proj *p, double lon0_deg, double lat0_deg);
 
 /* Degrees to metres and back. */
-void geo_proj_forward(const geo_proj *p, double lon_deg, double lat_deg, double *x_m,
-                      double *y_m);
-void geo_proj_inverse(const geo_proj *p, double x_m, double y_m, double *lon_deg,
-                      double *lat_deg);
+void geo_proj_forward(const geo_proj *p, double lon_deg, double lat_deg, double *x_m, double *y_m);
+void geo_proj_inverse(const geo_proj *p, double x_m, double y_m, double *lon_deg, double *lat_deg);
 
 /* True when lon is in [-180, 180] and lat in [-85, 85] (both finite): the
  * projection is meaningless near the poles, and no police district is there. */

@@ -24,11 +24,11 @@ typedef enum gj_kind { GJ_NULL, GJ_BOOL, GJ_NUM, GJ_STR, GJ_ARR, GJ_OBJ } gj_kin
 typedef struct gj_value {
     gj_kind kind;
     int line;
-    double num;               /* GJ_NUM, GJ_BOOL (0 or 1) */
-    char *str;                /* GJ_STR */
-    size_t n;                 /* GJ_ARR, GJ_OBJ: elements */
-    struct gj_value *item;    /* [n] */
-    char **key;               /* [n] GJ_OBJ */
+    double num;            /* GJ_NUM, GJ_BOOL (0 or 1) */
+    char *str;             /* GJ_STR */
+    size_t n;              /* GJ_ARR, GJ_OBJ: elements */
+    struct gj_value *item; /* [n] */
+    char **key;            /* [n] GJ_OBJ */
 } gj_value;
 
 typedef struct gj_parser {
@@ -125,7 +125,8 @@ static char *gj_string(gj_parser *p)
     const char *start = p->s;
     /* The decoded text is never longer than the source. */
     const char *q = start;
-    while (q < p->end && *q != '"') q += (*q == '\\' && q + 1 < p->end) ? 2 : 1;
+    while (q < p->end && *q != '"')
+        q += (*q == '\\' && q + 1 < p->end) ? 2 : 1;
     if (q >= p->end) {
         gj_syntax(p, "%s", "unterminated string");
         return NULL;
@@ -150,14 +151,30 @@ static char *gj_string(gj_parser *p)
         char e = p->s[1];
         p->s += 2;
         switch (e) {
-        case '"': *o++ = '"'; break;
-        case '\\': *o++ = '\\'; break;
-        case '/': *o++ = '/'; break;
-        case 'b': *o++ = '\b'; break;
-        case 'f': *o++ = '\f'; break;
-        case 'n': *o++ = '\n'; break;
-        case 'r': *o++ = '\r'; break;
-        case 't': *o++ = '\t'; break;
+        case '"':
+            *o++ = '"';
+            break;
+        case '\\':
+            *o++ = '\\';
+            break;
+        case '/':
+            *o++ = '/';
+            break;
+        case 'b':
+            *o++ = '\b';
+            break;
+        case 'f':
+            *o++ = '\f';
+            break;
+        case 'n':
+            *o++ = '\n';
+            break;
+        case 'r':
+            *o++ = '\r';
+            break;
+        case 't':
+            *o++ = '\t';
+            break;
         case 'u': {
             unsigned long cp, lo;
             if (q - p->s < 4 || !gj_hex4(p->s, &cp)) {
@@ -284,8 +301,7 @@ static bool gj_parse_value(gj_parser *p, gj_value *v, int depth)
     if (c == '-' || (c >= '0' && c <= '9')) {
         char buf[64];
         size_t len = 0;
-        while (p->s + len < p->end && len < sizeof buf - 1 &&
-               strchr("+-0123456789.eE", p->s[len]))
+        while (p->s + len < p->end && len < sizeof buf - 1 && strchr("+-0123456789.eE", p->s[len]))
             len++;
         memcpy(buf, p->s, len);
         buf[len] = '\0';
@@ -348,8 +364,8 @@ static void gj_error(gj_walk *w, int line, const char *field, const char *fmt, .
 
 static const char *gj_kind_name(gj_kind k)
 {
-    static const char *const names[] = {"null", "a boolean", "a number", "a string",
-                                        "an array", "an object"};
+    static const char *const names[] = {"null",     "a boolean", "a number",
+                                        "a string", "an array",  "an object"};
     return names[k];
 }
 
@@ -358,9 +374,10 @@ static bool gj_ring(gj_walk *w, const gj_value *ring, const char *field, geojson
                     size_t *cap)
 {
     if (ring->kind != GJ_ARR || ring->n < 4) {
-        gj_error(w, ring->line, field, "a ring is an array of at least 4 positions, the last "
-                 "equal to the first (got %s%s)", gj_kind_name(ring->kind),
-                 ring->kind == GJ_ARR ? " that is too short" : "");
+        gj_error(w, ring->line, field,
+                 "a ring is an array of at least 4 positions, the last "
+                 "equal to the first (got %s%s)",
+                 gj_kind_name(ring->kind), ring->kind == GJ_ARR ? " that is too short" : "");
         return false;
     }
     bool ok = true;
@@ -377,8 +394,10 @@ static bool gj_ring(gj_walk *w, const gj_value *ring, const char *field, geojson
         }
         double lon = pos->item[0].num, lat = pos->item[1].num;
         if (!geo_lonlat_is_valid(lon, lat)) {
-            gj_error(w, pos->line, sub, "not a longitude and latitude in degrees: [%g, %g] "
-                     "(GeoJSON is WGS84 [lon, lat], longitude first)", lon, lat);
+            gj_error(w, pos->line, sub,
+                     "not a longitude and latitude in degrees: [%g, %g] "
+                     "(GeoJSON is WGS84 [lon, lat], longitude first)",
+                     lon, lat);
             ok = false;
             continue;
         }
@@ -386,7 +405,8 @@ static bool gj_ring(gj_walk *w, const gj_value *ring, const char *field, geojson
         size_t k = start + i;
         if (k >= *cap) {
             size_t c = *cap ? 2 * *cap : 64;
-            while (c <= k) c *= 2;
+            while (c <= k)
+                c *= 2;
             double *gx = realloc(f->x_m, c * sizeof *gx);
             if (!gx) {
                 w->oom = true;
@@ -453,8 +473,7 @@ static void gj_feature(gj_walk *w, const gj_value *feat, const char *field)
 {
     char sub[200];
     if (feat->kind != GJ_OBJ) {
-        gj_error(w, feat->line, field, "a feature is an object (got %s)",
-                 gj_kind_name(feat->kind));
+        gj_error(w, feat->line, field, "a feature is an object (got %s)", gj_kind_name(feat->kind));
         return;
     }
     const gj_value *props = gj_get(feat, "properties");
@@ -472,15 +491,13 @@ static void gj_feature(gj_walk *w, const gj_value *feat, const char *field)
     const gj_value *coords = gj_get(geom, "coordinates");
     snprintf(sub, sizeof sub, "%.170s.geometry", field);
     if (!geom || geom->kind != GJ_OBJ || !type || type->kind != GJ_STR) {
-        gj_error(w, geom ? geom->line : feat->line, sub,
-                 "missing or not an object with a 'type'");
+        gj_error(w, geom ? geom->line : feat->line, sub, "missing or not an object with a 'type'");
         return;
     }
     bool multi = strcmp(type->str, "MultiPolygon") == 0;
     if (!multi && strcmp(type->str, "Polygon") != 0) {
         snprintf(sub, sizeof sub, "%.170s.geometry.type", field);
-        gj_error(w, type->line, sub, "zones are Polygon or MultiPolygon (got '%.40s')",
-                 type->str);
+        gj_error(w, type->line, sub, "zones are Polygon or MultiPolygon (got '%.40s')", type->str);
         return;
     }
     snprintf(sub, sizeof sub, "%.170s.geometry.coordinates", field);
@@ -488,8 +505,8 @@ static void gj_feature(gj_walk *w, const gj_value *feat, const char *field)
         gj_error(w, geom->line, sub, "missing");
         return;
     }
-    geojson_feature f = {.min_x_m = INFINITY, .min_y_m = INFINITY, .max_x_m = -INFINITY,
-                         .max_y_m = -INFINITY};
+    geojson_feature f = {
+        .min_x_m = INFINITY, .min_y_m = INFINITY, .max_x_m = -INFINITY, .max_y_m = -INFINITY};
     f.ring_start = calloc(1, sizeof *f.ring_start);
     if (!f.ring_start) {
         w->oom = true;
@@ -510,8 +527,7 @@ static void gj_feature(gj_walk *w, const gj_value *feat, const char *field)
     }
     if (ok && !w->oom) {
         f.zone = gj_zone_name(w, name->str);
-        geojson_feature *grown =
-            realloc(w->z->features, (w->z->n_features + 1) * sizeof *grown);
+        geojson_feature *grown = realloc(w->z->features, (w->z->n_features + 1) * sizeof *grown);
         if (f.zone >= 0 && grown) {
             w->z->features = grown;
             w->z->features[w->z->n_features++] = f;
@@ -553,8 +569,11 @@ geojson_zones *geojson_zones_load(const char *path, const geo_proj *proj, diag *
     bool read_err = ferror(fp);
     fclose(fp);
     if (read_err || (long)len > GJ_MAX_BYTES) {
-        diag_error(d, path, 0, NULL, read_err ? "read error" : "larger than %ld MB: not a zones "
-                   "file", GJ_MAX_BYTES >> 20);
+        diag_error(d, path, 0, NULL,
+                   read_err ? "read error"
+                            : "larger than %ld MB: not a zones "
+                              "file",
+                   GJ_MAX_BYTES >> 20);
         free(text);
         return NULL;
     }
@@ -583,14 +602,16 @@ geojson_zones *geojson_zones_load(const char *path, const geo_proj *proj, diag *
     } else {
         const gj_value *type = gj_get(&root, "type");
         if (!type || type->kind != GJ_STR) {
-            gj_error(&w, root.line, "type", "not a GeoJSON object: expected \"type\": "
+            gj_error(&w, root.line, "type",
+                     "not a GeoJSON object: expected \"type\": "
                      "\"FeatureCollection\" or \"Feature\"");
         } else if (strcmp(type->str, "Feature") == 0) {
             gj_feature(&w, &root, "feature");
         } else if (strcmp(type->str, "FeatureCollection") == 0) {
             const gj_value *feats = gj_get(&root, "features");
             if (!feats || feats->kind != GJ_ARR) {
-                gj_error(&w, root.line, "features", "a FeatureCollection needs an array "
+                gj_error(&w, root.line, "features",
+                         "a FeatureCollection needs an array "
                          "'features'");
             } else {
                 for (size_t i = 0; i < feats->n && !w.oom; i++) {
@@ -602,8 +623,10 @@ geojson_zones *geojson_zones_load(const char *path, const geo_proj *proj, diag *
                     gj_error(&w, feats->line, "features", "no zones: the collection is empty");
             }
         } else {
-            gj_error(&w, type->line, "type", "expected \"FeatureCollection\" or \"Feature\" "
-                     "(got '%.40s')", type->str);
+            gj_error(&w, type->line, "type",
+                     "expected \"FeatureCollection\" or \"Feature\" "
+                     "(got '%.40s')",
+                     type->str);
         }
     }
     gj_value_fini(&root);
@@ -620,7 +643,8 @@ geojson_zones *geojson_zones_load(const char *path, const geo_proj *proj, diag *
 void geojson_zones_destroy(geojson_zones *z)
 {
     if (!z) return;
-    for (size_t i = 0; i < z->n_names; i++) free(z->names[i]);
+    for (size_t i = 0; i < z->n_names; i++)
+        free(z->names[i]);
     free(z->names);
     for (size_t i = 0; i < z->n_features; i++) {
         free(z->features[i].ring_start);

@@ -27,17 +27,17 @@
 #include "geo.h"
 
 typedef struct geojson_feature {
-    int32_t zone;                 /* index into geojson_zones.names */
+    int32_t zone; /* index into geojson_zones.names */
     size_t n_rings;
-    size_t *ring_start;           /* [n_rings + 1] into x_m, y_m */
-    double *x_m, *y_m;            /* ring vertices, projected */
+    size_t *ring_start; /* [n_rings + 1] into x_m, y_m */
+    double *x_m, *y_m;  /* ring vertices, projected */
     double min_x_m, min_y_m, max_x_m, max_y_m;
 } geojson_feature;
 
 typedef struct geojson_zones {
-    char **names;                 /* [n_names], in order of first appearance */
+    char **names; /* [n_names], in order of first appearance */
     size_t n_names;
-    geojson_feature *features;    /* [n_features], in file order */
+    geojson_feature *features; /* [n_features], in file order */
     size_t n_features;
 } geojson_zones;
 

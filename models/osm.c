@@ -23,8 +23,8 @@
 
 #include "snap.h"
 
-#define OSM_MAX_SPEED_MPS 70.0  /* as net.c: 252 km/h */
-#define OSM_MAX_COORD_M   1e7   /* as net.c */
+#define OSM_MAX_SPEED_MPS 70.0 /* as net.c: 252 km/h */
+#define OSM_MAX_COORD_M   1e7  /* as net.c */
 #define OSM_NONE          UINT32_MAX
 
 /* The default speed table. Vehicle speeds are typical driving speeds of a
@@ -32,6 +32,7 @@
  * walking is 1.3 m/s (4.7 km/h), slower on paths and tracks, 0.5 m/s on steps
  * (measured along the slope). Pedestrian streets are closed to vehicles by
  * default; --speed pedestrian=2.8,1.3 opens them at walking pace. */
+/* clang-format off */
 const osm_class osm_class_defaults[] = {
     {"motorway", {22.2, 0.0}},      /* 80 km/h */
     {"motorway_link", {11.1, 0.0}}, /* 40 */
@@ -55,6 +56,7 @@ const osm_class osm_class_defaults[] = {
     {"path", {0.0, 1.2}},
     {"steps", {0.0, 0.5}},
 };
+/* clang-format on */
 const size_t osm_n_class_defaults = sizeof osm_class_defaults / sizeof osm_class_defaults[0];
 
 /* ------------------------------------------------------------------------ */
@@ -129,8 +131,8 @@ static bool osm_speed_parse(const char *tok, double *out, const char *where, int
         return false;
     }
     if (!isfinite(v) || v < 0 || v > OSM_MAX_SPEED_MPS) {
-        diag_error(d, where, line, field, "must be in [0, %g] m/s (got '%.40s')",
-                   OSM_MAX_SPEED_MPS, tok);
+        diag_error(d, where, line, field, "must be in [0, %g] m/s (got '%.40s')", OSM_MAX_SPEED_MPS,
+                   tok);
         return false;
     }
     *out = v;
@@ -150,7 +152,8 @@ int osm_opts_speed_parse(osm_opts *o, const char *arg, const char *where, int li
     if (!osm_class_name_is_valid(arg, len)) {
         diag_error(d, where, line, "speed.class",
                    "a class is an OSM highway value of letters, digits, '_', ':' or '-', "
-                   "at most %d characters (got '%.*s')", OSM_CLASS_NAME_MAX - 1, (int)len, arg);
+                   "at most %d characters (got '%.*s')",
+                   OSM_CLASS_NAME_MAX - 1, (int)len, arg);
         return -1;
     }
     char name[OSM_CLASS_NAME_MAX], vtok[64], ftok[64];
@@ -196,7 +199,8 @@ int osm_opts_speeds_load(osm_opts *o, const char *path, diag *d)
         if (!osm_class_name_is_valid(tok[0], strlen(tok[0]))) {
             diag_error(d, path, line, "speed.class",
                        "a class is an OSM highway value of letters, digits, '_', ':' or '-', "
-                       "at most %d characters (got '%.40s')", OSM_CLASS_NAME_MAX - 1, tok[0]);
+                       "at most %d characters (got '%.40s')",
+                       OSM_CLASS_NAME_MAX - 1, tok[0]);
             rc = -1;
             continue;
         }
@@ -231,7 +235,7 @@ static int osm_grow(void **p, size_t *cap, size_t n, size_t size)
     *cap = c;
     return 0;
 }
-#define OSM_PUSH(arr, n, cap, val)                                                          \
+#define OSM_PUSH(arr, n, cap, val)                                                                 \
     (osm_grow((void **)&(arr), &(cap), (n), sizeof *(arr)) < 0 ? -1 : ((arr)[(n)++] = (val), 0))
 
 /* ------------------------------------------------------------------------ */
@@ -241,8 +245,8 @@ enum { WAY_VEH_FWD = 1, WAY_VEH_BWD = 2, WAY_FOOT = 4 };
 
 typedef struct osm_way {
     uint16_t cls;
-    uint8_t flags;     /* WAY_* */
-    size_t ref_off;    /* into reader.refs */
+    uint8_t flags;  /* WAY_* */
+    size_t ref_off; /* into reader.refs */
     size_t n_refs;
 } osm_way;
 
@@ -252,7 +256,7 @@ typedef struct osm_place_raw {
     const char *kind;
     char osm_type;
     int64_t osm_id;
-    double lon, lat;   /* NaN for a way until placed */
+    double lon, lat; /* NaN for a way until placed */
     size_t ref_off, n_refs;
 } osm_place_raw;
 
@@ -268,7 +272,7 @@ typedef struct reader {
     bool oom;
     osm_way *ways;
     size_t n_ways, cap_ways;
-    int64_t *refs;            /* node ids of ways, concatenated */
+    int64_t *refs; /* node ids of ways, concatenated */
     size_t n_refs, cap_refs;
     osm_place_raw *places;
     size_t n_places, cap_places;
@@ -310,8 +314,7 @@ static const char *osm_place_kind(const readosm_tag *tags, int n)
     if (osm_is(osm_tag(tags, n, "amenity"), "police")) return "police";
     const char *railway = osm_tag(tags, n, "railway");
     if (osm_is(railway, "station") || osm_is(railway, "halt")) {
-        return osm_is(osm_tag(tags, n, "station"), "subway") ? "subway_station"
-                                                              : "railway_station";
+        return osm_is(osm_tag(tags, n, "station"), "subway") ? "subway_station" : "railway_station";
     }
     if (osm_is(osm_tag(tags, n, "place"), "square")) return "square";
     if (osm_is(osm_tag(tags, n, "highway"), "pedestrian") &&
@@ -323,8 +326,13 @@ static const char *osm_place_kind(const readosm_tag *tags, int n)
 static int reader_place_add(reader *r, const char *kind, const char *name, char type, int64_t id,
                             double lon, double lat, size_t ref_off, size_t n_refs)
 {
-    osm_place_raw p = {.kind = kind, .osm_type = type, .osm_id = id, .lon = lon, .lat = lat,
-                       .ref_off = ref_off, .n_refs = n_refs};
+    osm_place_raw p = {.kind = kind,
+                       .osm_type = type,
+                       .osm_id = id,
+                       .lon = lon,
+                       .lat = lat,
+                       .ref_off = ref_off,
+                       .n_refs = n_refs};
     p.name = strdup(name);
     if (!p.name || OSM_PUSH(r->places, r->n_places, r->cap_places, p) < 0) {
         free(p.name);
@@ -357,10 +365,9 @@ static int reader_way(const void *ud, const readosm_way *w)
     if (kind && w->node_ref_count > 0) {
         size_t off = r->n_refs;
         for (int i = 0; i < w->node_ref_count; i++)
-            if (OSM_PUSH(r->refs, r->n_refs, r->cap_refs, (int64_t)w->node_refs[i]) < 0)
-                goto oom;
-        if (reader_place_add(r, kind, name, 'w', w->id, NAN, NAN, off,
-                             (size_t)w->node_ref_count) < 0)
+            if (OSM_PUSH(r->refs, r->n_refs, r->cap_refs, (int64_t)w->node_refs[i]) < 0) goto oom;
+        if (reader_place_add(r, kind, name, 'w', w->id, NAN, NAN, off, (size_t)w->node_ref_count) <
+            0)
             goto oom;
     }
     const char *hw = osm_tag(t, nt, "highway");
@@ -403,8 +410,8 @@ static int reader_way(const void *ud, const readosm_way *w)
     } else if (ow && (strcmp(ow, "reversible") == 0 || strcmp(ow, "alternating") == 0)) {
         if (veh) r->st->ways_reversible++;
         veh = false;
-    } else if (!(ow && (strcmp(ow, "no") == 0 || strcmp(ow, "false") == 0 ||
-                        strcmp(ow, "0") == 0))) {
+    } else if (!(ow &&
+                 (strcmp(ow, "no") == 0 || strcmp(ow, "false") == 0 || strcmp(ow, "0") == 0))) {
         if (osm_is(junction, "roundabout") || osm_is(junction, "circular") ||
             strcmp(hw, "motorway") == 0 || strcmp(hw, "motorway_link") == 0)
             bwd = false;
@@ -418,7 +425,9 @@ static int reader_way(const void *ud, const readosm_way *w)
     }
     if (veh && !(fwd && bwd)) r->st->ways_oneway++;
     if (w->node_ref_count < 2) return READOSM_OK;
-    osm_way way = {.cls = (uint16_t)c, .flags = flags, .ref_off = r->n_refs,
+    osm_way way = {.cls = (uint16_t)c,
+                   .flags = flags,
+                   .ref_off = r->n_refs,
                    .n_refs = (size_t)w->node_ref_count};
     for (int i = 0; i < w->node_ref_count; i++)
         if (OSM_PUSH(r->refs, r->n_refs, r->cap_refs, (int64_t)w->node_refs[i]) < 0) goto oom;
@@ -458,8 +467,7 @@ static int reader_node(const void *ud, const readosm_node *nd)
         const char *name = osm_tag(nd->tags, nd->tag_count, "name");
         const char *kind = name && *name ? osm_place_kind(nd->tags, nd->tag_count) : NULL;
         if (kind && geo_lonlat_is_valid(nd->longitude, nd->latitude) &&
-            reader_place_add(r, kind, name, 'n', nd->id, nd->longitude, nd->latitude, 0, 0) <
-                0) {
+            reader_place_add(r, kind, name, 'n', nd->id, nd->longitude, nd->latitude, 0, 0) < 0) {
             r->oom = true;
             return READOSM_ABORT;
         }
@@ -476,14 +484,22 @@ static int osm_id_cmp(const void *pa, const void *pb)
 static const char *osm_readosm_strerror(int rc)
 {
     switch (rc) {
-    case READOSM_INVALID_SUFFIX: return "the name must end in .osm (XML) or .pbf (PBF)";
-    case READOSM_FILE_NOT_FOUND: return "cannot open the file";
-    case READOSM_INSUFFICIENT_MEMORY: return "out of memory";
-    case READOSM_READ_ERROR: return "read error";
-    case READOSM_XML_ERROR: return "malformed XML";
-    case READOSM_INVALID_PBF_HEADER: return "not a valid PBF file (bad header)";
-    case READOSM_UNZIP_ERROR: return "a compressed PBF block cannot be unpacked";
-    default: return "not a readable OSM file";
+    case READOSM_INVALID_SUFFIX:
+        return "the name must end in .osm (XML) or .pbf (PBF)";
+    case READOSM_FILE_NOT_FOUND:
+        return "cannot open the file";
+    case READOSM_INSUFFICIENT_MEMORY:
+        return "out of memory";
+    case READOSM_READ_ERROR:
+        return "read error";
+    case READOSM_XML_ERROR:
+        return "malformed XML";
+    case READOSM_INVALID_PBF_HEADER:
+        return "not a valid PBF file (bad header)";
+    case READOSM_UNZIP_ERROR:
+        return "a compressed PBF block cannot be unpacked";
+    default:
+        return "not a readable OSM file";
     }
 }
 
@@ -547,7 +563,8 @@ static void reader_fini(reader *r)
 {
     free(r->ways);
     free(r->refs);
-    for (size_t i = 0; i < r->n_places; i++) free(r->places[i].name);
+    for (size_t i = 0; i < r->n_places; i++)
+        free(r->places[i].name);
     free(r->places);
     free(r->other);
     free(r->ids);
@@ -710,7 +727,8 @@ static int simplify(wgraph *g)
     if (!shape || !forced || !seen) goto done;
     for (bool again = true; again;) {
         again = false;
-        for (uint32_t v = 0; v < g->n; v++) shape[v] = !forced[v] && simp_is_shape(g, &c, v);
+        for (uint32_t v = 0; v < g->n; v++)
+            shape[v] = !forced[v] && simp_is_shape(g, &c, v);
         memset(seen, 0, g->ne ? g->ne : 1);
         out.ne = 0;
         for (uint32_t s = 0; s < g->n; s++) {
@@ -755,8 +773,8 @@ static int simplify(wgraph *g)
             for (uint32_t k = c.out_start[x]; k < c.out_start[x + 1]; k++) {
                 uint32_t cur = c.out_edge[k];
                 seen[cur] = 1;
-                for (int guard = 0; g->e[cur].to != x && shape[g->e[cur].to] &&
-                                    guard < (int)g->ne; guard++) {
+                for (int guard = 0; g->e[cur].to != x && shape[g->e[cur].to] && guard < (int)g->ne;
+                     guard++) {
                     cur = simp_next(g, &c, g->e[cur].to, g->e[cur].from);
                     seen[cur] = 1;
                 }
@@ -768,7 +786,8 @@ static int simplify(wgraph *g)
     g->ne = out.ne;
     g->cap = out.cap;
     out.e = NULL;
-    for (uint32_t v = 0; v < g->n; v++) shape[v] = !shape[v]; /* keep the others */
+    for (uint32_t v = 0; v < g->n; v++)
+        shape[v] = !shape[v]; /* keep the others */
     rc = wgraph_compact(g, shape);
 done:
     free(out.e);
@@ -855,11 +874,13 @@ static int scc_largest(const wgraph *g, const csr *c, int m, bool *in, size_t *s
         free(comp);
         return -1;
     }
-    for (size_t v = 0; v < g->n; v++) count[comp[v]]++;
+    for (size_t v = 0; v < g->n; v++)
+        count[comp[v]]++;
     uint32_t best = g->n ? comp[0] : 0;
     for (size_t v = 0; v < g->n; v++)
         if (count[comp[v]] > count[best]) best = comp[v];
-    for (size_t v = 0; v < g->n; v++) in[v] = comp[v] == best;
+    for (size_t v = 0; v < g->n; v++)
+        in[v] = comp[v] == best;
     *size = g->n ? count[best] : 0;
     *n_parts = (size_t)nc;
     free(count);
@@ -876,9 +897,9 @@ typedef struct heap_item {
 } heap_item;
 
 typedef struct search {
-    double *t, *len;       /* [n] time and length of the best path so far */
-    uint32_t *pred;        /* [n] edge into v on it */
-    uint32_t *stamp;       /* [n] generation in which t was set */
+    double *t, *len; /* [n] time and length of the best path so far */
+    uint32_t *pred;  /* [n] edge into v on it */
+    uint32_t *stamp; /* [n] generation in which t was set */
     uint32_t gen;
     heap_item *heap;
     size_t hn, hcap;
@@ -928,8 +949,8 @@ static double search_t(const search *s, uint32_t v)
 /* Adds the shortcuts of mode m: from each kept node into the region (nodes of
  * the mode's main part that are not kept) to the kept nodes the region leads
  * to, unless a path among kept nodes is as fast. */
-static int contract_mode(const wgraph *g, const csr *c, int m, const bool *kept,
-                         const bool *region, wgraph *out, osm_stats *st, size_t n_classes)
+static int contract_mode(const wgraph *g, const csr *c, int m, const bool *kept, const bool *region,
+                         wgraph *out, osm_stats *st, size_t n_classes)
 {
     search s = {0};
     uint32_t *terms = NULL;
@@ -1108,11 +1129,11 @@ static int connect(wgraph *g, osm_stats *st, size_t n_classes, bool do_simplify)
         if (!in_v[v] && in_f[v]) st->contracted_foot_only++;
     }
     for (size_t i = 0; i < g->ne; i++)
-        if (kept[g->e[i].from] && kept[g->e[i].to] && wgraph_edge_add(&out, g->e[i]) < 0)
-            goto done;
+        if (kept[g->e[i].from] && kept[g->e[i].to] && wgraph_edge_add(&out, g->e[i]) < 0) goto done;
     for (int m = 0; m < NET_MODES; m++) {
         const bool *in_m = m == NET_VEHICLE ? in_v : in_f;
-        for (size_t v = 0; v < g->n; v++) region[v] = in_m[v] && !kept[v];
+        for (size_t v = 0; v < g->n; v++)
+            region[v] = in_m[v] && !kept[v];
         if (contract_mode(g, &c, m, kept, region, &out, st, n_classes) < 0) goto done;
     }
     free(g->e);
@@ -1147,8 +1168,8 @@ static char *osm_name_clean(const char *s)
             (unsigned char)s[i + 2] == 0x80) {
             *p++ = '-';
             i += 2;
-        } else if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '#' ||
-                   ch == '\v' || ch == '\f') {
+        } else if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '#' || ch == '\v' ||
+                   ch == '\f') {
             *p++ = '-';
         } else {
             *p++ = (char)ch;
@@ -1237,8 +1258,8 @@ static void osm_other_values(reader *r)
             if (!used[i] && (best == r->n_other || r->other[i].n > r->other[best].n)) best = i;
         if (best == r->n_other) break;
         used[best] = true;
-        int w = snprintf(out + len, size - len, "%s%s %zu", shown ? ", " : "",
-                         r->other[best].value, r->other[best].n);
+        int w = snprintf(out + len, size - len, "%s%s %zu", shown ? ", " : "", r->other[best].value,
+                         r->other[best].n);
         if (w < 0 || (size_t)w >= size - len) {
             out[len] = '\0';
             break;
@@ -1275,22 +1296,24 @@ osm_map *osm_import(const char *path, const osm_opts *o, diag *d)
     r.lon = malloc((r.n_ids ? r.n_ids : 1) * sizeof *r.lon);
     r.lat = malloc((r.n_ids ? r.n_ids : 1) * sizeof *r.lat);
     if (!r.lon || !r.lat) goto oom;
-    for (size_t i = 0; i < r.n_ids; i++) r.lon[i] = r.lat[i] = NAN;
+    for (size_t i = 0; i < r.n_ids; i++)
+        r.lon[i] = r.lat[i] = NAN;
     /* Pass 2: coordinates. */
     if (!reader_pass(&r, path, false, d)) goto fail;
 
     if (r.n_ways == 0) {
         diag_error(d, path, 0, "OSM",
-                   "no roads: the file has %zu ways, none a highway of an imported class "
-                   "(%zu highway ways of other values%s%s)", m->stats.osm_ways,
-                   m->stats.ways_other_highway, m->stats.other_values[0] ? ": " : "",
-                   m->stats.other_values);
+                   "no roads: none of the file's %zu ways is a highway of an imported class "
+                   "(%zu highway ways of other values%s%s)",
+                   m->stats.osm_ways, m->stats.ways_other_highway,
+                   m->stats.other_values[0] ? ": " : "", m->stats.other_values);
         goto fail;
     }
     /* The graph's nodes: the way nodes with coordinates, in id order. */
     gidx = malloc((r.n_ids ? r.n_ids : 1) * sizeof *gidx);
     if (!gidx) goto oom;
-    for (size_t i = 0; i < r.n_ids; i++) gidx[i] = OSM_NONE;
+    for (size_t i = 0; i < r.n_ids; i++)
+        gidx[i] = OSM_NONE;
     double min_lon = INFINITY, max_lon = -INFINITY, min_lat = INFINITY, max_lat = -INFINITY;
     for (size_t w = 0; w < r.n_ways; w++) {
         const osm_way *way = &r.ways[w];
@@ -1308,8 +1331,10 @@ osm_map *osm_import(const char *path, const osm_opts *o, diag *d)
         }
     }
     if (!(min_lon <= max_lon)) {
-        diag_error(d, path, 0, "OSM", "no roads: none of the %zu nodes that the highway ways "
-                   "use is in the file", r.n_ids);
+        diag_error(d, path, 0, "OSM",
+                   "no roads: none of the %zu nodes that the highway ways "
+                   "use is in the file",
+                   r.n_ids);
         goto fail;
     }
     double lon0 = o->origin_lon_deg, lat0 = o->origin_lat_deg;
@@ -1319,7 +1344,8 @@ osm_map *osm_import(const char *path, const osm_opts *o, diag *d)
     }
     geo_proj_init(&m->proj, lon0, lat0);
     size_t n_used = 0;
-    for (size_t i = 0; i < r.n_ids; i++) n_used += gidx[i] != OSM_NONE;
+    for (size_t i = 0; i < r.n_ids; i++)
+        n_used += gidx[i] != OSM_NONE;
     g.nodes = malloc(n_used * sizeof *g.nodes);
     if (!g.nodes) goto oom;
     for (size_t i = 0; i < r.n_ids; i++) {
@@ -1330,9 +1356,10 @@ osm_map *osm_import(const char *path, const osm_opts *o, diag *d)
         nd.x_m = osm_round_cm(x);
         nd.y_m = osm_round_cm(y);
         if (fabs(nd.x_m) > OSM_MAX_COORD_M || fabs(nd.y_m) > OSM_MAX_COORD_M) {
-            diag_error(d, path, 0, "OSM", "node %lld is %.0f km from the map's centre: the "
-                       "extract is too large for one local projection", (long long)nd.id,
-                       hypot(nd.x_m, nd.y_m) / 1000);
+            diag_error(d, path, 0, "OSM",
+                       "node %lld is %.0f km from the map's centre: the "
+                       "extract is too large for one local projection",
+                       (long long)nd.id, hypot(nd.x_m, nd.y_m) / 1000);
             goto fail;
         }
         gidx[i] = (uint32_t)g.n;
@@ -1354,14 +1381,12 @@ osm_map *osm_import(const char *path, const osm_opts *o, diag *d)
             e.to = b;
             e.speed_mps[NET_VEHICLE] = (way->flags & WAY_VEH_FWD) ? sp[NET_VEHICLE] : 0;
             e.speed_mps[NET_FOOT] = foot;
-            if ((e.speed_mps[0] > 0 || e.speed_mps[1] > 0) && wgraph_edge_add(&g, e) < 0)
-                goto oom;
+            if ((e.speed_mps[0] > 0 || e.speed_mps[1] > 0) && wgraph_edge_add(&g, e) < 0) goto oom;
             e.from = b;
             e.to = a;
             e.speed_mps[NET_VEHICLE] = (way->flags & WAY_VEH_BWD) ? sp[NET_VEHICLE] : 0;
             e.speed_mps[NET_FOOT] = foot;
-            if ((e.speed_mps[0] > 0 || e.speed_mps[1] > 0) && wgraph_edge_add(&g, e) < 0)
-                goto oom;
+            if ((e.speed_mps[0] > 0 || e.speed_mps[1] > 0) && wgraph_edge_add(&g, e) < 0) goto oom;
         }
     }
     m->stats.graph_nodes = g.n;
@@ -1372,11 +1397,19 @@ osm_map *osm_import(const char *path, const osm_opts *o, diag *d)
         m->stats.simple_edges = g.ne;
         if (connect(&g, &m->stats, o->n_classes, o->simplify) < 0) goto oom;
         if (g.n < 2) {
-            diag_error(d, path, 0, "OSM", "no connected roads: after keeping the largest part "
-                       "that both vehicles and walkers can use, %zu node%s left", g.n,
-                       g.n == 1 ? " is" : "s are");
+            diag_error(d, path, 0, "OSM",
+                       "no connected roads: after keeping the largest part "
+                       "that both vehicles and walkers can use, %zu node%s left",
+                       g.n, g.n == 1 ? " is" : "s are");
             goto fail;
         }
+    }
+    /* Lengths as the file will have them: rounded up to 1 cm, never shorter than the
+     * straight line, and equal both ways for a two-way road whatever the order in
+     * which its parts were added. */
+    for (size_t i = 0; i < g.ne; i++) {
+        double len = ceil(g.e[i].length_m * 100.0 - 1e-6) / 100.0;
+        g.e[i].length_m = len < 0.01 ? 0.01 : len;
     }
     m->n_nodes = g.n;
     m->nodes = g.nodes;
@@ -1405,9 +1438,11 @@ void osm_map_destroy(osm_map *m)
     free(m->nodes);
     free(m->edges);
     free(m->classes);
-    for (size_t i = 0; i < m->n_zones; i++) free(m->zone_names[i]);
+    for (size_t i = 0; i < m->n_zones; i++)
+        free(m->zone_names[i]);
     free(m->zone_names);
-    for (size_t i = 0; i < m->n_places; i++) free(m->places[i].name);
+    for (size_t i = 0; i < m->n_places; i++)
+        free(m->places[i].name);
     free(m->places);
     free(m->stats.ways_per_class);
     free(m);
@@ -1416,8 +1451,7 @@ void osm_map_destroy(osm_map *m)
 /* ------------------------------------------------------------------------ */
 /* Zones and places.                                                         */
 
-int osm_map_zones_assign(osm_map *m, const geojson_zones *z, const char *outside,
-                         size_t *n_outside)
+int osm_map_zones_assign(osm_map *m, const geojson_zones *z, const char *outside, size_t *n_outside)
 {
     size_t nz = z->n_names + 1;
     char **names = calloc(nz, sizeof *names);
@@ -1447,7 +1481,8 @@ int osm_map_zones_assign(osm_map *m, const geojson_zones *z, const char *outside
         }
         m->nodes[v].zone = remap[k];
     }
-    for (size_t i = 0; i < m->n_zones; i++) free(m->zone_names[i]);
+    for (size_t i = 0; i < m->n_zones; i++)
+        free(m->zone_names[i]);
     free(m->zone_names);
     m->zone_names = names;
     m->n_zones = n;
@@ -1455,7 +1490,8 @@ int osm_map_zones_assign(osm_map *m, const geojson_zones *z, const char *outside
     return 0;
 oom:
     if (names)
-        for (size_t i = 0; i < nz; i++) free(names[i]);
+        for (size_t i = 0; i < nz; i++)
+            free(names[i]);
     free(names);
     free(remap);
     return -1;
@@ -1464,8 +1500,8 @@ oom:
 long osm_map_places_snap(osm_map *m, double max_m)
 {
     if (m->n_places == 0) return 0;
-    snap_index *s = snap_create_points(m->n_nodes, &m->nodes[0].x_m, &m->nodes[0].y_m,
-                                       sizeof m->nodes[0]);
+    snap_index *s =
+        snap_create_points(m->n_nodes, &m->nodes[0].x_m, &m->nodes[0].y_m, sizeof m->nodes[0]);
     if (!s) return -1;
     long placed = 0;
     for (size_t i = 0; i < m->n_places; i++) {
@@ -1496,9 +1532,8 @@ void osm_map_report(const osm_map *m, FILE *out)
                     st->ways_per_class[c]);
     fprintf(out, "\n");
     if (st->ways_other_highway)
-        fprintf(out, "  skipped %zu highway ways of other values: %s%s\n",
-                st->ways_other_highway, st->other_values,
-                st->n_other_values > 5 ? ", ..." : "");
+        fprintf(out, "  skipped %zu highway ways of other values: %s%s\n", st->ways_other_highway,
+                st->other_values, st->n_other_values > 5 ? ", ..." : "");
     if (st->ways_area) fprintf(out, "  skipped %zu areas (area=yes)\n", st->ways_area);
     if (st->ways_no_mode)
         fprintf(out, "  skipped %zu ways closed to both modes (access tags, or class speeds 0)\n",
@@ -1506,8 +1541,10 @@ void osm_map_report(const osm_map *m, FILE *out)
     if (st->ways_reversible)
         fprintf(out, "  closed %zu reversible ways to vehicles\n", st->ways_reversible);
     if (st->refs_missing)
-        fprintf(out, "  %zu way node references are not in the file (clipped extract): the "
-                "ways are cut there\n", st->refs_missing);
+        fprintf(out,
+                "  %zu way node references are not in the file (clipped extract): the "
+                "ways are cut there\n",
+                st->refs_missing);
     for (size_t c = 0; c < m->n_classes; c++) {
         bool std = false;
         for (size_t k = 0; k < osm_n_class_defaults && !std; k++)
@@ -1522,23 +1559,28 @@ void osm_map_report(const osm_map *m, FILE *out)
     if (st->simple_nodes)
         fprintf(out, "  merged the nodes that only shape a way: %zu nodes, %zu edges\n",
                 st->simple_nodes, st->simple_edges);
-    fprintf(out, "  largest strongly connected part: vehicle %zu nodes (of %zu parts), foot "
-            "%zu nodes (of %zu parts)\n", st->scc_vehicle, st->n_scc_vehicle, st->scc_foot,
-            st->n_scc_foot);
+    fprintf(out,
+            "  largest strongly connected part: vehicle %zu nodes (of %zu parts), foot "
+            "%zu nodes (of %zu parts)\n",
+            st->scc_vehicle, st->n_scc_vehicle, st->scc_foot, st->n_scc_foot);
     fprintf(out, "  dropped %zu nodes in neither part (pieces not connected to the rest)\n",
             st->dropped_disconnected);
-    fprintf(out, "  contracted %zu vehicle-only nodes (motorways and the like) into %zu "
-            "vehicle shortcuts\n", st->contracted_vehicle_only, st->shortcuts[NET_VEHICLE]);
-    fprintf(out, "  contracted %zu foot-only nodes (footways, paths, steps) into %zu foot "
-            "shortcuts\n", st->contracted_foot_only, st->shortcuts[NET_FOOT]);
+    fprintf(out,
+            "  contracted %zu nodes only vehicles reach and leave (motorways, links) into "
+            "%zu vehicle shortcuts\n",
+            st->contracted_vehicle_only, st->shortcuts[NET_VEHICLE]);
+    fprintf(out,
+            "  contracted %zu nodes only walkers reach and leave (footways, paths, steps; "
+            "one-way streets\n    cut at the extract's edge) into %zu foot shortcuts\n",
+            st->contracted_foot_only, st->shortcuts[NET_FOOT]);
     if (st->witness_pruned)
         fprintf(out, "  (%zu candidate shortcuts were no faster than the kept roads)\n",
                 st->witness_pruned);
     size_t one_way = 0;
     for (size_t i = 0; i < m->n_edges; i++)
         if (m->edges[i].speed_mps[NET_VEHICLE] > 0) one_way++;
-    fprintf(out, "network: %zu nodes, %zu directed edges (%zu usable by vehicles)\n",
-            m->n_nodes, m->n_edges, one_way);
+    fprintf(out, "network: %zu nodes, %zu directed edges (%zu usable by vehicles)\n", m->n_nodes,
+            m->n_edges, one_way);
 }
 
 /* A class's speeds for the file: %g is enough for the table's one decimal. */
@@ -1584,7 +1626,8 @@ int osm_map_write(const osm_map *m, const char *path, diag *d)
     snprintf(tmp, plen, "%s.tmp", path);
     memcpy(e, m->edges, m->n_edges * sizeof *e);
     qsort(e, m->n_edges, sizeof *e, osm_edge_order);
-    for (size_t i = 0; i < m->n_edges; i++) used_cls[e[i].cls] = true;
+    for (size_t i = 0; i < m->n_edges; i++)
+        used_cls[e[i].cls] = true;
     for (size_t v = 0; v < m->n_nodes; v++)
         if (m->nodes[v].zone >= 0) zone_nodes[m->nodes[v].zone]++;
     /* Pair each edge with an equal one the other way: a two-way road. */
@@ -1628,12 +1671,14 @@ int osm_map_write(const osm_map *m, const char *path, diag *d)
     const osm_stats *st = &m->stats;
     fprintf(f, "# Imported by patrolsim map import from %s.\n", m->source);
     fprintf(f, "# Map data (c) OpenStreetMap contributors, under the Open Database License "
-            "1.0\n# (https://www.openstreetmap.org/copyright); this file is derived from it.\n");
-    fprintf(f, "# x east and y north in metres of the local projection around the origin "
+               "1.0\n# (https://www.openstreetmap.org/copyright); this file is derived from it.\n");
+    fprintf(f,
+            "# x east and y north in metres of the local projection around the origin "
             "below\n# (models/geo.h). See scenarios/README.md, \"Importing OpenStreetMap\".\n#\n");
     fprintf(f, "# %zu nodes, %zu two-way roads and %zu one-way edges (%zu directed edges).\n",
             m->n_nodes, n_roads, n_oneway, m->n_edges);
-    fprintf(f, "# Kept the nodes that both vehicles and walkers can reach and leave; dropped "
+    fprintf(f,
+            "# Kept the nodes that both vehicles and walkers can reach and leave; dropped "
             "%zu\n# disconnected nodes; contracted %zu vehicle-only and %zu foot-only nodes "
             "into\n# %zu vehicle and %zu foot shortcuts (exact fastest times).\n",
             st->dropped_disconnected, st->contracted_vehicle_only, st->contracted_foot_only,
@@ -1641,18 +1686,20 @@ int osm_map_write(const osm_map *m, const char *path, diag *d)
     if (m->n_zones > 0) {
         fprintf(f, "#\n# Nodes per zone:");
         for (size_t z = 0; z < m->n_zones; z++)
-            fprintf(f, "%s %s %zu", z % 6 == 0 ? "\n#  " : ",", m->zone_names[z],
-                    zone_nodes[z]);
+            fprintf(f, "%s %s %zu", z % 6 == 0 ? "\n#  " : ",", m->zone_names[z], zone_nodes[z]);
         fprintf(f, "\n");
     }
-    fprintf(f, "\npatrolsim-network 1\norigin %.6f %.6f\n\n", m->proj.lon0_deg,
-            m->proj.lat0_deg);
+    fprintf(f, "\npatrolsim-network 1\norigin %.6f %.6f\n\n", m->proj.lon0_deg, m->proj.lat0_deg);
     fprintf(f, "# class <name> <vehicle_mps> <foot_mps>\n");
     for (size_t c = 0; c < m->n_classes; c++)
-        if (used_cls[c])
-            fprintf(f, "class %-16s %5.4g %5.4g   # %.0f km/h\n", m->classes[c].name,
-                    m->classes[c].speed_mps[0], m->classes[c].speed_mps[1],
-                    m->classes[c].speed_mps[0] * 3.6);
+        if (used_cls[c]) {
+            const double *sp = m->classes[c].speed_mps;
+            fprintf(f, "class %-16s %5.4g %5.4g   # ", m->classes[c].name, sp[0], sp[1]);
+            if (sp[0] > 0)
+                fprintf(f, "%.0f km/h%s\n", sp[0] * 3.6, sp[1] > 0 ? "" : ", no walking");
+            else
+                fprintf(f, "walkers only, %.1f km/h\n", sp[1] * 3.6);
+        }
     fprintf(f, "\n# node <osm_id> <x_m> <y_m>%s\n", m->n_zones ? " <zone>" : "");
     for (size_t v = 0; v < m->n_nodes; v++) {
         const net_node *nd = &m->nodes[v];
@@ -1661,15 +1708,13 @@ int osm_map_write(const osm_map *m, const char *path, diag *d)
         fprintf(f, "\n");
     }
     fprintf(f, "\n# road <a> <b> <length_m> <class> [<vehicle_mps> <foot_mps>]: both ways\n"
-            "# edge <from> <to> <length_m> <class> [<vehicle_mps> <foot_mps>]: one way\n");
+               "# edge <from> <to> <length_m> <class> [<vehicle_mps> <foot_mps>]: one way\n");
     for (size_t i = 0; i < m->n_edges; i++) {
         if (done[i] && !is_road[i]) continue;
         const net_edge *x = &e[i];
-        /* Rounded up: never shorter than the straight line between the ends. */
-        double len = ceil(x->length_m * 100.0 - 1e-6) / 100.0;
-        if (len < 0.01) len = 0.01;
+        /* Already rounded up to 1 cm by osm_import. */
         fprintf(f, "%s %lld %lld %.2f %s", is_road[i] ? "road" : "edge",
-                (long long)m->nodes[x->from].id, (long long)m->nodes[x->to].id, len,
+                (long long)m->nodes[x->from].id, (long long)m->nodes[x->to].id, x->length_m,
                 m->classes[x->cls].name);
         osm_write_speeds(f, m, x);
         fprintf(f, "\n");
@@ -1708,7 +1753,8 @@ int osm_map_places_write(const osm_map *m, const char *path, diag *d)
     size_t placed = 0;
     for (size_t i = 0; i < m->n_places; i++)
         if (m->places[i].node >= 0) placed++;
-    fprintf(f, "# Named places of %s, snapped to the nearest node of its imported network.\n"
+    fprintf(f,
+            "# Named places of %s, snapped to the nearest node of its imported network.\n"
             "# Map data (c) OpenStreetMap contributors, ODbL 1.0. Written by patrolsim map "
             "import.\n# <name> <node_id> <x_m> <y_m>   # kind, OSM object, distance to the "
             "node\n# %zu of %zu places are on the map.\n\n",

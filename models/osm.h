@@ -75,11 +75,11 @@ typedef struct osm_class {
 } osm_class;
 
 typedef struct osm_opts {
-    osm_class *classes;        /* the speed table, owned; osm_opts_init fills the defaults */
+    osm_class *classes; /* the speed table, owned; osm_opts_init fills the defaults */
     size_t n_classes, cap_classes;
-    bool simplify;             /* merge nodes that only shape a way (default true) */
-    bool raw;                  /* stop after step 2: the whole graph, for tests (default false) */
-    double origin_lon_deg;     /* projection origin; NaN (default): the extract's centre */
+    bool simplify;         /* merge nodes that only shape a way (default true) */
+    bool raw;              /* stop after step 2: the whole graph, for tests (default false) */
+    double origin_lon_deg; /* projection origin; NaN (default): the extract's centre */
     double origin_lat_deg;
 } osm_opts;
 
@@ -105,51 +105,51 @@ int osm_opts_speeds_load(osm_opts *o, const char *path, diag *d);
 
 /* A named place of the extract: a police station, a railway station, a square. */
 typedef struct osm_place {
-    char *name;           /* blank-free (blanks and '#' become '-'), unique (-2, -3 appended) */
-    const char *kind;     /* "police", "railway_station", "square" (static strings) */
-    char osm_type;        /* 'n' node or 'w' way (then the mean of its nodes) */
+    char *name;       /* blank-free (blanks and '#' become '-'), unique (-2, -3 appended) */
+    const char *kind; /* "police", "railway_station", "square" (static strings) */
+    char osm_type;    /* 'n' node or 'w' way (then the mean of its nodes) */
     int64_t osm_id;
     double lon_deg, lat_deg, x_m, y_m;
-    int32_t node;         /* nearest map node after osm_map_places_snap, -1 before or too far */
-    double snap_m;        /* distance to it */
+    int32_t node;  /* nearest map node after osm_map_places_snap, -1 before or too far */
+    double snap_m; /* distance to it */
 } osm_place;
 
 /* What the import kept and dropped, for the report. */
 typedef struct osm_stats {
-    size_t osm_nodes, osm_ways;         /* read from the file */
-    size_t ways_imported;               /* highway ways that became segments */
-    size_t ways_other_highway;          /* highway values not in the table */
-    size_t ways_area;                   /* area=yes */
-    size_t ways_no_mode;                /* closed to both modes by tags or speeds */
-    size_t ways_oneway;                 /* imported ways one-way for vehicles */
-    size_t ways_reversible;             /* oneway=reversible/alternating: closed to vehicles */
-    size_t refs_missing;                /* way node references absent from the file */
-    size_t *ways_per_class;             /* [n_classes of the opts], owned by the map */
-    char other_values[160];             /* the most frequent skipped highway values */
-    size_t n_other_values;              /* how many distinct values were skipped */
-    size_t graph_nodes, graph_edges;    /* after step 2 (directed edges) */
-    size_t simple_nodes, simple_edges;  /* after step 3 */
-    size_t scc_vehicle, scc_foot;       /* sizes of the largest parts (after step 3) */
-    size_t n_scc_vehicle, n_scc_foot;   /* numbers of parts */
-    size_t dropped_disconnected;        /* in neither V nor F */
-    size_t contracted_vehicle_only;     /* in V only: e.g. motorways */
-    size_t contracted_foot_only;        /* in F only: e.g. footways */
-    size_t shortcuts[NET_MODES];        /* shortcut edges added per mode */
-    size_t witness_pruned;              /* candidate shortcuts a path among kept nodes beat */
+    size_t osm_nodes, osm_ways;        /* read from the file */
+    size_t ways_imported;              /* highway ways that became segments */
+    size_t ways_other_highway;         /* highway values not in the table */
+    size_t ways_area;                  /* area=yes */
+    size_t ways_no_mode;               /* closed to both modes by tags or speeds */
+    size_t ways_oneway;                /* imported ways one-way for vehicles */
+    size_t ways_reversible;            /* oneway=reversible/alternating: closed to vehicles */
+    size_t refs_missing;               /* way node references absent from the file */
+    size_t *ways_per_class;            /* [n_classes of the opts], owned by the map */
+    char other_values[160];            /* the most frequent skipped highway values */
+    size_t n_other_values;             /* how many distinct values were skipped */
+    size_t graph_nodes, graph_edges;   /* after step 2 (directed edges) */
+    size_t simple_nodes, simple_edges; /* after step 3 */
+    size_t scc_vehicle, scc_foot;      /* sizes of the largest parts (after step 3) */
+    size_t n_scc_vehicle, n_scc_foot;  /* numbers of parts */
+    size_t dropped_disconnected;       /* in neither V nor F */
+    size_t contracted_vehicle_only;    /* in V only: e.g. motorways */
+    size_t contracted_foot_only;       /* in F only: e.g. footways */
+    size_t shortcuts[NET_MODES];       /* shortcut edges added per mode */
+    size_t witness_pruned;             /* candidate shortcuts a path among kept nodes beat */
 } osm_stats;
 
 /* An imported map. Nodes are in ascending OSM id order; edges are directed
  * (a two-way street is two edges) and index the nodes. */
 typedef struct osm_map {
-    char *source;                 /* the file it came from */
+    char *source; /* the file it came from */
     geo_proj proj;
     size_t n_nodes;
-    net_node *nodes;              /* id = OSM node id; zone -1 until zones are assigned */
+    net_node *nodes; /* id = OSM node id; zone -1 until zones are assigned */
     size_t n_edges;
-    net_edge *edges;              /* cls indexes the opts' class table */
-    osm_class *classes;           /* a copy of the speed table used */
+    net_edge *edges;    /* cls indexes the opts' class table */
+    osm_class *classes; /* a copy of the speed table used */
     size_t n_classes;
-    char **zone_names;            /* after osm_map_zones_assign */
+    char **zone_names; /* after osm_map_zones_assign */
     size_t n_zones;
     osm_place *places;
     size_t n_places;
@@ -169,7 +169,8 @@ int osm_map_zones_assign(osm_map *m, const geojson_zones *z, const char *outside
                          size_t *n_outside);
 
 /* Snaps each place to its nearest map node; places farther than max_m keep
- * node -1 (snap_m still says how far the nearest is). Returns how many were placed, -1 when out of memory. */
+ * node -1 (snap_m still says how far the nearest is). Returns how many were placed, -1 when out of
+ * memory. */
 long osm_map_places_snap(osm_map *m, double max_m);
 
 /* Prints the import report (what was kept, dropped, contracted) to out. */

@@ -8,16 +8,15 @@
 
 struct snap_index {
     size_t n;
-    double *x, *y;            /* [n] copies of the coordinates */
-    double min_x, min_y;      /* grid origin */
-    double cell_m;            /* cell side */
-    long nx, ny;              /* cells per axis */
-    uint32_t *cell_start;     /* [nx * ny + 1] into pts */
-    uint32_t *pts;            /* [n] point indices, by cell, ascending within a cell */
+    double *x, *y;        /* [n] copies of the coordinates */
+    double min_x, min_y;  /* grid origin */
+    double cell_m;        /* cell side */
+    long nx, ny;          /* cells per axis */
+    uint32_t *cell_start; /* [nx * ny + 1] into pts */
+    uint32_t *pts;        /* [n] point indices, by cell, ascending within a cell */
 };
 
-snap_index *snap_create_points(size_t n, const double *x_m, const double *y_m,
-                               size_t stride_bytes)
+snap_index *snap_create_points(size_t n, const double *x_m, const double *y_m, size_t stride_bytes)
 {
     snap_index *s = calloc(1, sizeof *s);
     if (!s) return NULL;
@@ -66,7 +65,8 @@ snap_index *snap_create_points(size_t n, const double *x_m, const double *y_m,
         if (cy >= ny) cy = ny - 1;
         s->cell_start[(size_t)(cy * nx + cx) + 1]++;
     }
-    for (size_t c = 0; c < nc; c++) s->cell_start[c + 1] += s->cell_start[c];
+    for (size_t c = 0; c < nc; c++)
+        s->cell_start[c + 1] += s->cell_start[c];
     memcpy(fill, s->cell_start, (nc + 1) * sizeof *fill);
     for (size_t i = 0; i < n; i++) {
         long cx = (long)((s->x[i] - min_x) / cell), cy = (long)((s->y[i] - min_y) / cell);
@@ -83,8 +83,7 @@ fail:
 
 snap_index *snap_create(const net *g)
 {
-    return snap_create_points(g->n_nodes, &g->nodes[0].x_m, &g->nodes[0].y_m,
-                              sizeof g->nodes[0]);
+    return snap_create_points(g->n_nodes, &g->nodes[0].x_m, &g->nodes[0].y_m, sizeof g->nodes[0]);
 }
 
 void snap_destroy(snap_index *s)
@@ -98,8 +97,8 @@ void snap_destroy(snap_index *s)
 }
 
 /* Scans cell (cx, cy) when it is in the grid. */
-static void snap_cell_scan(const snap_index *s, long cx, long cy, double x, double y,
-                           long *best, double *best_d2)
+static void snap_cell_scan(const snap_index *s, long cx, long cy, double x, double y, long *best,
+                           double *best_d2)
 {
     if (cx < 0 || cy < 0 || cx >= s->nx || cy >= s->ny) return;
     size_t c = (size_t)(cy * s->nx + cx);

@@ -27,8 +27,7 @@ typedef struct snap_index snap_index;
 /* An index of the n points (x[i], y[i]), where x and y step by stride_bytes
  * (so that a field of an array of structs can be given directly). NULL when out
  * of memory. n may be 0 (every query then returns -1). */
-snap_index *snap_create_points(size_t n, const double *x_m, const double *y_m,
-                               size_t stride_bytes);
+snap_index *snap_create_points(size_t n, const double *x_m, const double *y_m, size_t stride_bytes);
 /* An index of a network's nodes (indices are node indices). */
 snap_index *snap_create(const net *g);
 void snap_destroy(snap_index *s); /* NULL is a no-op */

@@ -234,14 +234,16 @@ static int map_import(int argc, char **argv)
     /* The proof that the simulator takes it. A failure here is a bug of the import. */
     check = net_load(out, d);
     if (!check) {
-        diag_error(d, out, 0, NULL, "the written network does not load: this is a bug of "
+        diag_error(d, out, 0, NULL,
+                   "the written network does not load: this is a bug of "
                    "patrolsim map import");
         rc = 1;
         goto done;
     }
     if (!quiet)
         printf("wrote %s: %zu nodes, %zu directed edges; net_load reads it, strongly connected "
-               "for vehicles and on foot\n", out, check->n_nodes, check->n_edges);
+               "for vehicles and on foot\n",
+               out, check->n_nodes, check->n_edges);
     rc = 0;
 done:
     diag_print(d, stderr);
