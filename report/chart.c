@@ -67,7 +67,8 @@ struct chart_panel {
     axis x, y;
     bool equal;
     chart_legend_pos legend;
-    bool has_scale;
+    bool has_scale;         /* cells are coloured by [vmin, vmax] */
+    bool show_scale;        /* and the scale is drawn */
     char *scale_label;
     double vmin, vmax;
     chart_series **s;
@@ -304,6 +305,7 @@ void chart_colorscale(chart_panel *p, const char *label, double vmin, double vma
     free(p->scale_label);
     p->scale_label = dup_or_null(p->c, label);
     p->has_scale = true;
+    p->show_scale = label != NULL;
     p->vmin = vmin;
     p->vmax = vmax > vmin ? vmax : vmin + 1;
 }
@@ -872,7 +874,10 @@ static void swatch(rd *d, const chart_series *s, double x, double y)
     case K_ERRBAR:
     case K_MARKERS:
         rd_source(d, c, "legend");
-        cairo_arc(cr, x + LEG_SW / 2, y, 4.5, 0, 2 * M_PI);
+        if (s->kind == K_MARKERS)
+            cairo_rectangle(cr, x + LEG_SW / 2 - 4.5, y - 4.5, 9, 9);
+        else
+            cairo_arc(cr, x + LEG_SW / 2, y, 4.5, 0, 2 * M_PI);
         cairo_fill(cr);
         if (s->kind == K_ERRBAR) {
             cairo_set_line_width(cr, 1.5);
@@ -883,8 +888,10 @@ static void swatch(rd *d, const chart_series *s, double x, double y)
         }
         break;
     default:
+        if (c.a < 0.6) c.a = 0.6; /* faint lines still need a visible swatch */
         rd_source(d, c, "legend");
         stroke_style(d, s, 2);
+        if (s->width > 0 && s->width < 1.5) cairo_set_line_width(cr, 1.5);
         cairo_move_to(cr, x, y);
         cairo_line_to(cr, x + LEG_SW, y);
         cairo_stroke(cr);
@@ -1222,7 +1229,7 @@ static void draw_series(rd *d, const chart_panel *p, const chart_series *s, cons
             ink(cr, s->color);
             if (s->vertical) {
                 cairo_save(cr);
-                cairo_translate(cr, at + 4, pl->f.y + 6);
+                cairo_translate(cr, at + 5, pl->f.y + 6);
                 cairo_rotate(cr, M_PI / 2);
                 cairo_move_to(cr, 0, 0);
                 cairo_show_text(cr, s->text);
@@ -1242,7 +1249,7 @@ static void draw_series(rd *d, const chart_panel *p, const chart_series *s, cons
 #define TICK_FONT 11.0
 #define LABEL_FONT 12.5
 #define PTITLE_FONT 13.5
-#define SCALE_W 70.0
+#define SCALE_W 84.0
 
 static void draw_scale(rd *d, const chart_panel *p, const frame *pf)
 {
@@ -1279,7 +1286,7 @@ static void draw_scale(rd *d, const chart_panel *p, const frame *pf)
         font(cr, LABEL_FONT, false);
         ink(cr, INK);
         cairo_save(cr);
-        cairo_translate(cr, x + w + 52, y + h / 2);
+        cairo_translate(cr, x + w + 46, y + h / 2);
         cairo_rotate(cr, -M_PI / 2);
         text_at(cr, 0, 0, 0.5, p->scale_label);
         cairo_restore(cr);
@@ -1311,7 +1318,7 @@ static void draw_panel(rd *d, chart_panel *p, const frame *cell)
     axis_resolve(&p->x, xl, xh, xt);
     axis_resolve(&p->y, yl, yh, yt);
 
-    double right = p->has_scale ? SCALE_W : 8;
+    double right = p->show_scale ? SCALE_W : 8;
     double legend_h = 0, lw = 0;
     if (p->legend == CHART_LEGEND_BELOW) legend_size(cr, p, area.w, true, &lw, &legend_h);
 
@@ -1408,13 +1415,13 @@ static void draw_panel(rd *d, chart_panel *p, const frame *cell)
                 fit_text(cr, p->x.label, area.w, buf, sizeof buf));
     if (p->y.label) {
         cairo_save(cr);
-        cairo_translate(cr, area.x + 8, pf.y + pf.h / 2);
+        cairo_translate(cr, fmax(area.x + 8, pf.x - ytw - 20), pf.y + pf.h / 2);
         cairo_rotate(cr, -M_PI / 2);
         text_at(cr, 0, 0, 0.5, fit_text(cr, p->y.label, pf.h + 40, buf, sizeof buf));
         cairo_restore(cr);
     }
 
-    if (p->has_scale) draw_scale(d, p, &pf);
+    if (p->show_scale) draw_scale(d, p, &pf);
     frame below = {area.x + left, area.y + area.h - legend_h, area.w - left, legend_h};
     draw_legend(d, p, &pf, &below);
 }
@@ -1545,35 +1552,30 @@ static bool parse_rgb(const char *s, unsigned *r, unsigned *g, unsigned *b)
     return true;
 }
 
-/* The colour key of the element whose style attribute is style[0..len): its stroke colour if
- * it is stroked, else its fill; 0 with *ok false when it has neither. */
-static unsigned style_key(const char *style, size_t len, bool *ok)
+/* The colour key of the stroke (which 0) or the fill (which 1) of the element whose style
+ * attribute is style[0..len); *ok false when it has none. */
+static unsigned style_key(const char *style, size_t len, int which, bool *ok)
 {
     char buf[512];
     if (len >= sizeof buf) len = sizeof buf - 1;
     memcpy(buf, style, len);
     buf[len] = 0;
-    const char *which[2] = {"stroke", "fill"};
-    for (int k = 0; k < 2; k++) {
-        char pat[32];
-        snprintf(pat, sizeof pat, "%s:rgb(", which[k]);
-        const char *at = buf;
-        /* "stroke:" must not match inside "-stroke:"; styles start with a space or ';'. */
-        while ((at = strstr(at, pat)) && at > buf && at[-1] != ';' && at[-1] != ' ' &&
-               at[-1] != '"')
-            at++;
-        if (!at) continue;
-        unsigned r, g, b;
-        if (!parse_rgb(at + strlen(which[k]) + 1, &r, &g, &b)) continue;
-        double op = 1;
-        snprintf(pat, sizeof pat, "%s-opacity:", which[k]);
-        const char *o = strstr(buf, pat);
-        if (o) op = atof(o + strlen(pat));
-        *ok = true;
-        return r << 24 | g << 16 | b << 8 | to8(op);
-    }
+    static const char *const names[2] = {"stroke", "fill"};
+    char pat[32];
+    snprintf(pat, sizeof pat, "%s:rgb(", names[which]);
+    const char *at = buf;
+    /* "fill:" must not match inside "-fill:"; a property starts the style or follows ';' or
+     * a space. */
+    while ((at = strstr(at, pat)) && at > buf && at[-1] != ';' && at[-1] != ' ') at++;
+    unsigned r, g, b;
     *ok = false;
-    return 0;
+    if (!at || !parse_rgb(at + strlen(names[which]) + 1, &r, &g, &b)) return 0;
+    double op = 1;
+    snprintf(pat, sizeof pat, "%s-opacity:", names[which]);
+    const char *o = strstr(buf, pat);
+    if (o) op = atof(o + strlen(pat));
+    *ok = true;
+    return r << 24 | g << 16 | b << 8 | to8(op);
 }
 
 static bool sb_add(membuf *m, const char *s, size_t n)
@@ -1619,14 +1621,19 @@ char *chart_svg_classify(const char *svg, size_t len, const unsigned *keys,
         const char *st = shape ? strstr(lt, "style=\"") : NULL;
         const char *cls = NULL;
         if (st && (size_t)(st - svg) < end) {
+            /* cairo writes a fill followed by a stroke of the same path as one element:
+             * a series' class wins over the frame's (a marker's white outline). */
             const char *q = strchr(st + 7, '"');
-            bool ok = false;
-            unsigned key = q ? style_key(st + 7, (size_t)(q - st - 7), &ok) : 0;
-            if (ok) {
-                kc probe = {key, NULL};
-                kc *hit = n ? bsearch(&probe, t, n, sizeof *t, cmp_key) : NULL;
-                if (hit) cls = hit->cls;
+            const char *found[2] = {NULL, NULL};
+            for (int w = 0; q && w < 2; w++) {
+                bool ok;
+                kc probe = {style_key(st + 7, (size_t)(q - st - 7), w, &ok), NULL};
+                kc *hit = ok && n ? bsearch(&probe, t, n, sizeof *t, cmp_key) : NULL;
+                if (hit) found[w] = hit->cls;
             }
+            cls = found[1] && strncmp(found[1], "series", 6) == 0 ? found[1]
+                  : found[0]                                      ? found[0]
+                                                                  : found[1];
         }
         if (cls) {
             sb_add(&m, lt, 6);

@@ -109,7 +109,8 @@ void chart_legend(chart_panel *p, chart_legend_pos where);
 
 /* The colour scale of the panel's cells series: values from vmin to vmax map onto a
  * light-yellow-to-dark-red ramp; values beyond the ends take the end colours. The scale is
- * drawn at the right of the plot with its label. */
+ * drawn at the right of the plot with its label; with label NULL it colours the cells but is
+ * not drawn (another panel shows it). */
 void chart_colorscale(chart_panel *p, const char *label, double vmin, double vmax);
 
 /* The colour of value v on the panel's scale (what a cell of value v is filled with). */

@@ -122,7 +122,7 @@ static long rep_find(const reprow *t, size_t n, uint32_t rep)
 
 typedef struct inc_row {
     uint32_t rep;
-    int32_t priority, status, node, counted;
+    int32_t priority, status, node, zone, counted;
     double t_call_s, response_s, target_s;
 } inc_row;
 
@@ -165,6 +165,7 @@ static int load_calls(h5_file *f, rdata *d, const reprow *reps, size_t n_reps)
         {"priority", H5X_I32, offsetof(inc_row, priority), 0, NULL},
         {"status", H5X_I32, offsetof(inc_row, status), 0, NULL},
         {"node", H5X_I32, offsetof(inc_row, node), 0, NULL},
+        {"zone", H5X_I32, offsetof(inc_row, zone), 0, NULL},
         {"counted", H5X_I32, offsetof(inc_row, counted), 0, NULL},
         {"t_call_s", H5X_F64, offsetof(inc_row, t_call_s), 0, NULL},
         {"response_s", H5X_F64, offsetof(inc_row, response_s), 0, NULL},
@@ -192,6 +193,7 @@ static int load_calls(h5_file *f, rdata *d, const reprow *reps, size_t n_reps)
             .priority = r->priority,
             .status = r->status,
             .node = r->node,
+            .zone = r->zone,
             .t_call_s = r->t_call_s,
             .response_s = r->status == 0 ? r->response_s : NAN,
             .target_s = r->target_s,

@@ -34,6 +34,7 @@ typedef struct rdata_call {
     int32_t priority;   /* 1 = most urgent */
     int32_t status;     /* 0 answered, 1 diverted, 2 unanswered */
     int32_t node;       /* row of /network/nodes */
+    int32_t zone;       /* row of /zones, -1 outside every zone */
     double t_call_s;    /* received, seconds from 00:00 of day 0 */
     double response_s;  /* call to first unit on scene; NaN unless answered */
     double target_s;    /* the target that applied */

@@ -361,9 +361,9 @@ static void summary_table(FILE *f, const rpt_ctx *x)
 static void files_table(FILE *f, const rpt_ctx *x)
 {
     const rpt_set *s = &x->set;
-    fputs("<table id=\"files\"><thead><tr><th>#</th><th>scenario and overrides</th><th>file</th>"
-          "<th>seed</th><th>replications</th><th>status</th><th>program</th></tr></thead>"
-          "<tbody>\n",
+    fputs("<table id=\"files\"><thead><tr><th>#</th><th>called here</th><th>scenario</th>"
+          "<th>overrides (--set)</th><th>file</th><th>seed</th><th>replications</th>"
+          "<th>status</th><th>program</th></tr></thead><tbody>\n",
           f);
     for (size_t i = 0; i < s->n; i++) {
         const rdata *d = &s->files[i];
@@ -372,6 +372,20 @@ static void files_table(FILE *f, const rpt_ctx *x)
         fprintf(f, "<tr><td><span class=\"sw\" style=\"background:%s\"></span>%zu</td><td>", col,
                 i + 1);
         html(f, s->labels[i]);
+        fputs("</td><td>", f);
+        html(f, d->sum.scenario_name);
+        fputs("</td><td>", f);
+        for (const char *q = d->overrides; q && *q;) {
+            size_t len = strcspn(q, "\n");
+            char line[512];
+            snprintf(line, sizeof line, "%.*s", (int)len, q);
+            html(f, line);
+            q += len;
+            if (*q) {
+                fputs("<br>", f);
+                q++;
+            }
+        }
         fputs("</td><td>", f);
         html(f, d->path);
         fprintf(f, "</td><td>%llu</td><td>%zu</td><td>", (unsigned long long)d->sum.seed,

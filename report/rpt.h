@@ -17,7 +17,7 @@
  * Charts that have nothing to show (major incidents until the model records them, a
  * comparison of one file) are replaced on the page by a sentence saying why. The CSV files
  * hold the figures behind the charts in the results file's units (seconds, fractions).
- * The output depends only on the input files and options: no dates, no absolute paths.
+ * The output depends only on the input files and options (no dates).
  *
  * The same file colour is used for file k in every chart (chart_palette(k)).
  */
@@ -53,11 +53,12 @@ int rpt_write(const char *const *paths, size_t n, const rpt_opts *o, FILE *info,
 typedef struct rpt_set {
     rdata *files;
     size_t n;
-    char **labels; /* [n] what each file is called: scenario name and overrides, unique */
+    char **labels; /* [n] what each file is called (rpt_labels), unique */
 } rpt_set;
 
-/* Fills s->labels from the files: "name" or "name: a=1, b=2"; files that would share a label
- * get their file name added. 0 or RPT_ENOMEM. */
+/* Fills s->labels from the files: the scenario name, and with several files the --set
+ * overrides that not all of them share ("name: a=1, b=2"); files that would still share a
+ * label get their file name added. 0 or RPT_ENOMEM. */
 int rpt_labels(rpt_set *s);
 
 chart *rpt_chart_cdf(const rpt_set *s);

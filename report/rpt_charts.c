@@ -26,29 +26,56 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-/* "name" or "name: a=1, b=2" (overrides on one line). */
-static char *file_label(const rdata *d)
+/* The i-th "path=value" line of overrides (trimmed) into buf; false past the last. */
+static bool override_line(const char *ov, size_t i, char *buf, size_t len)
 {
-    const char *name = d->sum.scenario_name ? d->sum.scenario_name : "?";
-    const char *ov = d->overrides ? d->overrides : "";
-    size_t len = strlen(name) + 2 * strlen(ov) + 4;
-    char *s = malloc(len), *p = s;
-    if (!s) return NULL;
-    p += sprintf(p, "%s", name);
-    bool first = true;
-    for (const char *q = ov; *q;) {
+    size_t k = 0;
+    for (const char *q = ov; q && *q;) {
         size_t n = strcspn(q, "\n");
         const char *a = q;
         while (n > 0 && (*a == ' ' || *a == '\t')) a++, n--;
         while (n > 0 && (a[n - 1] == ' ' || a[n - 1] == '\t' || a[n - 1] == '\r')) n--;
-        if (n > 0) {
-            p += sprintf(p, "%s%.*s", first ? ": " : ", ", (int)n, a);
-            first = false;
+        if (n > 0 && k++ == i) {
+            snprintf(buf, len, "%.*s", (int)n, a);
+            return true;
         }
         q += strcspn(q, "\n");
         if (*q) q++;
     }
-    return s;
+    return false;
+}
+
+/* Whether every file has the override line `line` (same path, same value). */
+static bool override_common(const rpt_set *s, const char *line)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        char buf[512];
+        bool found = false;
+        for (size_t k = 0; !found && override_line(s->files[i].overrides, k, buf, sizeof buf); k++)
+            found = strcmp(buf, line) == 0;
+        if (!found) return false;
+    }
+    return true;
+}
+
+/* "name" or "name: a=1, b=2": the overrides that not every file shares, on one line. */
+static char *file_label(const rpt_set *s, size_t i)
+{
+    const rdata *d = &s->files[i];
+    const char *name = d->sum.scenario_name ? d->sum.scenario_name : "?";
+    size_t len = strlen(name) + 2 * strlen(d->overrides ? d->overrides : "") + 8;
+    char *out = malloc(len), *p = out;
+    if (!out) return NULL;
+    p += sprintf(p, "%s", name);
+    bool first = true;
+    char line[512];
+    for (size_t k = 0; override_line(d->overrides, k, line, sizeof line); k++) {
+        if (s->n > 1 && override_common(s, line)) continue;
+        if (s->n == 1) continue; /* one file: its overrides are in the files table */
+        p += sprintf(p, "%s%s", first ? ": " : ", ", line);
+        first = false;
+    }
+    return out;
 }
 
 int rpt_labels(rpt_set *s)
@@ -56,7 +83,7 @@ int rpt_labels(rpt_set *s)
     s->labels = calloc(s->n ? s->n : 1, sizeof *s->labels);
     if (!s->labels) return RPT_ENOMEM;
     for (size_t i = 0; i < s->n; i++)
-        if (!(s->labels[i] = file_label(&s->files[i]))) return RPT_ENOMEM;
+        if (!(s->labels[i] = file_label(s, i))) return RPT_ENOMEM;
     /* Labels shared by several files get the file name; if even that is shared, the number. */
     for (int pass = 0; pass < 2; pass++) {
         bool *dup = calloc(s->n ? s->n : 1, sizeof *dup);
@@ -170,7 +197,9 @@ chart *rpt_chart_cdf(const rpt_set *s)
     int np = s->n ? s->files[0].n_priorities : 0;
     int panels = np + 1;
     int cols = panels > 1 ? 2 : 1, rows = (panels + cols - 1) / cols;
-    chart *c = chart_create(1000, 60 + 330.0 * rows, "Response time: share of calls reached within a time");
+    double legend_h = 18.0 * (double)(s->n + 2);
+    chart *c = chart_create(1000, 90 + (300.0 + legend_h) * rows,
+                            "Response time: share of calls reached within a time");
     if (!c) return NULL;
     char reps[64], buf[512];
     reps_text(s, reps, sizeof reps);
@@ -184,7 +213,7 @@ chart *rpt_chart_cdf(const rpt_set *s)
     snprintf(note, sizeof note,
              "Within target: per replication, the share of answered calls reached within the "
              "target of their zone and priority; mean across replications ± 95%% CI half-width "
-             "(n = replications). Diverted calls have no response time and are not in the "
+             "(n: replications with such calls, when not all). Diverted calls have no response time and are not in the "
              "curves.%s",
              np > 0 ? " Axes end at the 99th percentile." : "");
     chart_note(c, note);
@@ -200,7 +229,7 @@ chart *rpt_chart_cdf(const rpt_set *s)
         chart_ylabel(p, "calls reached (%)");
         chart_yrange(p, 0, 100);
         chart_ystep(p, 20);
-        chart_legend(p, CHART_LEGEND_LOWER_RIGHT);
+        chart_legend(p, CHART_LEGEND_BELOW);
         double xmax = 0;
         for (size_t i = 0; i < s->n; i++) {
             size_t n;
@@ -240,8 +269,10 @@ chart *rpt_chart_cdf(const rpt_set *s)
                 snprintf(col, sizeof col, "p%d_within_target", k);
             stats_ci ci = rdata_figure(&s->files[i], col);
             pct_ci(within, sizeof within, ci);
-            snprintf(label, sizeof label, "%s%s%s within target (n=%zu)",
-                     s->n > 1 ? s->labels[i] : "", s->n > 1 ? ": " : "", within, ci.n);
+            char partial[32] = "";
+            if (ci.n < s->files[i].sum.n_reps) snprintf(partial, sizeof partial, " (n=%zu)", ci.n);
+            snprintf(label, sizeof label, "%s%s%s within target%s", s->n > 1 ? s->labels[i] : "",
+                     s->n > 1 ? ": " : "", within, partial);
             chart_series *ser = chart_step(p, label, x, y, q);
             chart_series_color(ser, chart_palette(i));
             free(x);
@@ -277,9 +308,20 @@ chart *rpt_chart_cdf(const rpt_set *s)
 
 /* ---- 2. By hour of day ---------------------------------------------------------------------- */
 
+/* Whether every file has the same calls per hour (the same call model and seed: common
+ * random numbers), so that one line stands for all. */
+static bool same_calls(const rpt_set *s, const rdata_hourly *h)
+{
+    for (size_t i = 1; i < s->n; i++)
+        for (int k = 0; k < 24; k++)
+            if (h[i].calls_per_h[k].mean != h[0].calls_per_h[k].mean) return false;
+    return true;
+}
+
 chart *rpt_chart_hourly(const rpt_set *s, const rdata_hourly *h)
 {
-    chart *c = chart_create(1000, 760, "Response time and calls by hour of day");
+    double legend_h = s->n > 1 ? 18.0 * (double)(s->n + 1) : 0;
+    chart *c = chart_create(1000, 980 + legend_h, "Response time and calls by hour of day");
     if (!c) return NULL;
     char reps[64], buf[512];
     reps_text(s, reps, sizeof reps);
@@ -289,59 +331,49 @@ chart *rpt_chart_hourly(const rpt_set *s, const rdata_hourly *h)
              "(shaded).",
              reps);
     chart_subtitle(c, buf);
-    double weights[2] = {2.0, 1.1};
-    chart_grid(c, 2, 1, weights);
-    chart_note(c, "Hours with no answered call in a replication leave that replication out "
-                  "of the hour's figures. Calls per hour: counted calls over the hours of that "
-                  "hour of day after the warm-up.");
+    double weights[3] = {1.0 + legend_h / 300, 1.0, 0.8};
+    chart_grid(c, 3, 1, weights);
+    bool same = s->n > 1 && same_calls(s, h);
+    char note[600];
+    snprintf(note, sizeof note,
+             "Hours with no answered call in a replication leave that replication out of the "
+             "hour's response figures. Calls per hour: counted calls over the hours of that "
+             "hour of day after the warm-up.%s",
+             same ? " The files have the same calls (same call model and seed: common random "
+                    "numbers), so one line shows them all."
+                  : "");
+    chart_note(c, note);
 
-    double x[24], m[24], mlo[24], mhi[24], q[24], qlo[24], qhi[24], r[24], rlo[24], rhi[24];
+    double x[24], m[24], lo[24], hi[24];
     for (int k = 0; k < 24; k++) x[k] = k + 0.5;
-    chart_panel *p = chart_panel_add(c, "Response time (mean, solid; 90th percentile, dashed)");
-    chart_xlabel(p, "hour of day (call received)");
-    chart_ylabel(p, "response time (minutes)");
-    chart_xrange(p, 0, 24);
-    chart_xstep(p, 3);
-    chart_yrange(p, 0, NAN);
-    chart_legend(p, CHART_LEGEND_BELOW);
-    chart_panel *pc = chart_panel_add(c, "Calls per hour");
-    chart_xlabel(pc, "hour of day (call received)");
-    chart_ylabel(pc, "calls per hour");
-    chart_xrange(pc, 0, 24);
-    chart_xstep(pc, 3);
-    chart_yrange(pc, 0, NAN);
-    chart_legend(pc, s->n > 1 ? CHART_LEGEND_NONE : CHART_LEGEND_UPPER_LEFT);
-    for (size_t i = 0; i < s->n; i++) {
-        const rdata_hourly *hh = &h[i];
-        for (int k = 0; k < 24; k++) {
-            m[k] = hh->mean_s[k].mean / MIN_S;
-            mlo[k] = hh->mean_s[k].lo / MIN_S;
-            mhi[k] = hh->mean_s[k].hi / MIN_S;
-            q[k] = hh->p90_s[k].mean / MIN_S;
-            qlo[k] = hh->p90_s[k].lo / MIN_S;
-            qhi[k] = hh->p90_s[k].hi / MIN_S;
-            r[k] = hh->calls_per_h[k].mean;
-            rlo[k] = hh->calls_per_h[k].lo;
-            rhi[k] = hh->calls_per_h[k].hi;
+    static const char *const titles[3] = {"Mean response time",
+                                          "90th percentile of the response time",
+                                          "Calls per hour"};
+    for (int panel = 0; panel < 3; panel++) {
+        chart_panel *p = chart_panel_add(c, titles[panel]);
+        chart_xlabel(p, "hour of day (call received)");
+        chart_ylabel(p, panel < 2 ? "minutes" : "calls per hour");
+        chart_xrange(p, 0, 24);
+        chart_xstep(p, 3);
+        chart_yrange(p, 0, NAN);
+        chart_legend(p, panel == 0 && s->n > 1 ? CHART_LEGEND_BELOW : CHART_LEGEND_NONE);
+        for (size_t i = 0; i < s->n; i++) {
+            if (panel == 2 && same && i > 0) break;
+            const stats_ci *v = panel == 0   ? h[i].mean_s
+                                : panel == 1 ? h[i].p90_s
+                                             : h[i].calls_per_h;
+            double scale = panel < 2 ? 1 / MIN_S : 1;
+            for (int k = 0; k < 24; k++) {
+                m[k] = v[k].mean * scale;
+                lo[k] = v[k].lo * scale;
+                hi[k] = v[k].hi * scale;
+            }
+            chart_rgba col = panel == 2 && same ? (chart_rgba){0.3, 0.3, 0.3, 1} : chart_palette(i);
+            chart_rgba band = col;
+            band.a = s->n > 1 ? 0.14 : 0.2;
+            chart_series_color(chart_band(p, NULL, x, lo, hi, 24), band);
+            chart_series_color(chart_line(p, s->labels[i], x, m, 24), col);
         }
-        chart_rgba col = chart_palette(i), band = col;
-        band.a = 0.18;
-        char lab[600];
-        const char *name = s->n > 1 ? s->labels[i] : "";
-        const char *sep = s->n > 1 ? ": " : "";
-        chart_series_color(chart_band(p, NULL, x, mlo, mhi, 24), band);
-        band.a = 0.10;
-        chart_series_color(chart_band(p, NULL, x, qlo, qhi, 24), band);
-        snprintf(lab, sizeof lab, "%s%smean", name, sep);
-        chart_series_color(chart_line(p, lab, x, m, 24), col);
-        snprintf(lab, sizeof lab, "%s%s90th percentile", name, sep);
-        chart_series *sq = chart_line(p, lab, x, q, 24);
-        chart_series_color(sq, col);
-        chart_series_dash(sq, 7, 4);
-        band.a = 0.18;
-        chart_series_color(chart_band(pc, NULL, x, rlo, rhi, 24), band);
-        snprintf(lab, sizeof lab, "%s%scalls per hour", name, sep);
-        chart_series_color(chart_line(pc, lab, x, r, 24), col);
     }
     if (chart_failed(c)) {
         chart_destroy(c);
@@ -381,40 +413,12 @@ static road_style style_of(const char *cls)
     return (road_style){cls, 0.8, 0.3, 0.45};
 }
 
-chart *rpt_chart_map(const rpt_set *s, size_t k, const rdata_grid *g, double vmax_s)
+/* The map's layers on panel p: the cells, the roads by class, the stations. 0 or -1 (out of
+ * memory). */
+static int map_layers(chart_panel *p, const rdata *d, const rdata_grid *g)
 {
-    const rdata *d = &s->files[k];
-    char title[600];
-    snprintf(title, sizeof title, "Where calls wait: mean response time by %g m cell%s%s",
-             g->cell_m, s->n > 1 ? " - " : "", s->n > 1 ? s->labels[k] : "");
-    chart *c = chart_create(980, 900, title);
-    if (!c) return NULL;
-    size_t answered = 0;
-    for (size_t i = 0; i < g->nx * g->ny; i++) answered += g->calls[i];
-    char buf[800];
-    snprintf(buf, sizeof buf,
-             "%zu answered calls after the warm-up in %zu replication%s, pooled, in %zu cells. "
-             "Blank cells had no call; roads by class; squares are the stations.",
-             answered, d->sum.n_reps, d->sum.n_reps == 1 ? "" : "s", g->cells_with_calls);
-    chart_subtitle(c, buf);
-    snprintf(buf, sizeof buf,
-             "A cell's colour is the mean over the calls received in it (all priorities); "
-             "cells with few calls vary more. Cells above %.0f minutes take the darkest colour. "
-             "x east, y north, in km from the network's origin.",
-             vmax_s / MIN_S);
-    chart_note(c, buf);
-    chart_panel *p = chart_panel_add(c, NULL);
-    chart_equal_aspect(p);
-    chart_xlabel(p, "x (km)");
-    chart_ylabel(p, "y (km)");
-    chart_colorscale(p, "mean response time (minutes)", 0, vmax_s / MIN_S);
-    chart_legend(p, CHART_LEGEND_BELOW);
-
     double *v = malloc((g->nx * g->ny + 1) * sizeof *v);
-    if (!v) {
-        chart_destroy(c);
-        return NULL;
-    }
+    if (!v) return -1;
     for (size_t i = 0; i < g->nx * g->ny; i++) v[i] = g->mean_s[i] / MIN_S;
     chart_cells(p, "mean response time of the calls in the cell", g->x0_m / 1000,
                 g->y0_m / 1000, g->cell_m / 1000, g->cell_m / 1000, g->nx, g->ny, v);
@@ -423,10 +427,7 @@ chart *rpt_chart_map(const rpt_set *s, size_t k, const rdata_grid *g, double vma
     /* Roads: one line per street, whether it is one-way or two-way, grouped by class. */
     road *rd = malloc((d->n_edges + 1) * sizeof *rd);
     size_t nr = 0;
-    if (!rd) {
-        chart_destroy(c);
-        return NULL;
-    }
+    if (!rd) return -1;
     for (size_t i = 0; i < d->n_edges; i++) {
         int32_t a = d->edge_a[i], b = d->edge_b[i];
         if (a < 0 || b < 0 || a == b) continue;
@@ -445,8 +446,7 @@ chart *rpt_chart_map(const rpt_set *s, size_t k, const rdata_grid *g, double vma
         free(y0);
         free(x1);
         free(y1);
-        chart_destroy(c);
-        return NULL;
+        return -1;
     }
     for (size_t i = 0; i < nr;) {
         int32_t cls = rd[i].cls;
@@ -476,8 +476,7 @@ chart *rpt_chart_map(const rpt_set *s, size_t k, const rdata_grid *g, double vma
     if (!sx || !sy) {
         free(sx);
         free(sy);
-        chart_destroy(c);
-        return NULL;
+        return -1;
     }
     for (size_t i = 0; i < d->n_stations; i++) {
         sx[i] = d->station_x_m[i] / 1000;
@@ -488,6 +487,101 @@ chart *rpt_chart_map(const rpt_set *s, size_t k, const rdata_grid *g, double vma
     chart_series_color(st, (chart_rgba){0.05, 0.05, 0.35, 1});
     free(sx);
     free(sy);
+    return 0;
+}
+
+/* The zone kind with the most answered calls (the city, in a district of city and
+ * townships) and the box around the middle 96% of its calls in x and in y, widened by a cell,
+ * when that box is less than a third of the map: the part worth enlarging. */
+static bool city_box(const rdata *d, const rdata_grid *g, double box[4], char *kind, size_t len)
+{
+    size_t *per_kind = calloc(d->n_zones + 1, sizeof *per_kind);
+    double *x = malloc((d->n_calls + 1) * sizeof *x), *y = malloc((d->n_calls + 1) * sizeof *y);
+    bool ok = false;
+    size_t best = 0, n = 0;
+    if (!per_kind || !x || !y || d->n_zones == 0) goto out;
+    /* Calls per zone kind, counted at the first zone of each kind. */
+    for (size_t i = 0; i < d->n_calls; i++) {
+        int32_t z = d->calls[i].zone;
+        if (z < 0 || (size_t)z >= d->n_zones || !isfinite(d->calls[i].response_s)) continue;
+        size_t first = 0;
+        while (strcmp(d->zone_kind[first], d->zone_kind[z]) != 0) first++;
+        per_kind[first]++;
+    }
+    for (size_t z = 1; z < d->n_zones; z++)
+        if (per_kind[z] > per_kind[best]) best = z;
+    for (size_t i = 0; i < d->n_calls; i++) {
+        int32_t z = d->calls[i].zone, nd = d->calls[i].node;
+        if (z < 0 || (size_t)z >= d->n_zones || !isfinite(d->calls[i].response_s) || nd < 0 ||
+            (size_t)nd >= d->n_nodes || strcmp(d->zone_kind[z], d->zone_kind[best]) != 0)
+            continue;
+        x[n] = d->node_x_m[nd];
+        y[n++] = d->node_y_m[nd];
+    }
+    if (n >= 20) {
+        stats_sort(x, n);
+        stats_sort(y, n);
+        double c = g->cell_m;
+        box[0] = floor(stats_quantile_sorted(x, n, 0.02) / c) * c - c;
+        box[1] = ceil(stats_quantile_sorted(x, n, 0.98) / c) * c + c;
+        box[2] = floor(stats_quantile_sorted(y, n, 0.02) / c) * c - c;
+        box[3] = ceil(stats_quantile_sorted(y, n, 0.98) / c) * c + c;
+        double whole = (double)g->nx * (double)g->ny * c * c;
+        ok = (box[1] - box[0]) * (box[3] - box[2]) < whole / 3;
+        snprintf(kind, len, "%s", d->zone_kind[best]);
+    }
+out:
+    free(per_kind);
+    free(x);
+    free(y);
+    return ok;
+}
+
+chart *rpt_chart_map(const rpt_set *s, size_t k, const rdata_grid *g, double vmax_s)
+{
+    const rdata *d = &s->files[k];
+    char title[600];
+    snprintf(title, sizeof title, "Where calls wait: mean response time by %g m cell%s%s",
+             g->cell_m, s->n > 1 ? " - " : "", s->n > 1 ? s->labels[k] : "");
+    double box[4] = {0, 0, 0, 0};
+    char kind[64] = "", zoom_title[128];
+    bool zoom = city_box(d, g, box, kind, sizeof kind);
+    snprintf(zoom_title, sizeof zoom_title, "The %s zones, enlarged", kind);
+    chart *c = chart_create(zoom ? 1000 : 980, zoom ? 640 : 900, title);
+    if (!c) return NULL;
+    size_t answered = 0;
+    for (size_t i = 0; i < g->nx * g->ny; i++) answered += g->calls[i];
+    char buf[800];
+    snprintf(buf, sizeof buf,
+             "%zu answered calls after the warm-up in %zu replication%s, pooled, in %zu cells. "
+             "Blank cells had no call; roads by class; squares are the stations.",
+             answered, d->sum.n_reps, d->sum.n_reps == 1 ? "" : "s", g->cells_with_calls);
+    chart_subtitle(c, buf);
+    snprintf(buf, sizeof buf,
+             "A cell's colour is the mean over the calls received in it (all priorities); "
+             "cells with few calls vary more. Cells above %.0f minutes take the darkest colour. "
+             "x east, y north, in km from the network's origin.%s",
+             vmax_s / MIN_S, zoom ? " Right: the middle 96% of the calls of its zones." : "");
+    chart_note(c, buf);
+    if (zoom) chart_grid(c, 1, 2, NULL);
+    for (int panel = 0; panel < (zoom ? 2 : 1); panel++) {
+        chart_panel *p = chart_panel_add(c, zoom ? (panel ? zoom_title : "The district") : NULL);
+        chart_equal_aspect(p);
+        chart_xlabel(p, "x (km)");
+        chart_ylabel(p, "y (km)");
+        /* One colour scale (on the right) and one legend (on the left) serve both panels. */
+        chart_colorscale(p, !zoom || panel == 1 ? "mean response time (minutes)" : NULL, 0,
+                         vmax_s / MIN_S);
+        chart_legend(p, zoom && panel == 1 ? CHART_LEGEND_NONE : CHART_LEGEND_BELOW);
+        if (panel == 1) {
+            chart_xrange(p, box[0] / 1000, box[1] / 1000);
+            chart_yrange(p, box[2] / 1000, box[3] / 1000);
+        }
+        if (map_layers(p, d, g)) {
+            chart_destroy(c);
+            return NULL;
+        }
+    }
     if (chart_failed(c)) {
         chart_destroy(c);
         return NULL;
@@ -740,7 +834,7 @@ chart *rpt_chart_compare(const rpt_set *s)
     if (!x) return NULL;
     char *key = rpt_sweep_axis(s, x);
     bool sweep = key != NULL;
-    double height = sweep ? 560 : 200 + 40.0 * (double)s->n;
+    double height = sweep ? 560 : 230 + 2 * (60 + 34.0 * (double)s->n);
     chart *c = chart_create(1000, height, sweep ? "Key figures against the varied setting"
                                                 : "Key figures, file by file");
     if (!c) {
@@ -757,7 +851,7 @@ chart *rpt_chart_compare(const rpt_set *s)
     chart_subtitle(c, buf);
     chart_note(c, "Paired differences (common random numbers) are tighter than these "
                   "intervals suggest: `patrolsim compare A.h5 B.h5` tests them.");
-    chart_grid(c, sweep ? 1 : 1, 2, NULL);
+    chart_grid(c, sweep ? 1 : 2, sweep ? 2 : 1, NULL);
     static const char *const cols[2] = {"response_mean_s", "within_target"};
     static const char *const titles[2] = {"Mean response time", "Calls reached within target"};
     static const char *const units[2] = {"mean response time (minutes)",
