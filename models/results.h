@@ -19,6 +19,16 @@
  * Both free the writer. results_resume reopens a kept .tmp to continue the same run.
  * The writer holds no global state; one writer per file, used from one thread.
  *
+ * Shards. A file may hold a contiguous part [rep_first, rep_end) of a run's replications
+ * (results_create_range; root attributes rep_first and rep_end, which a whole run has as 0 and
+ * replications_planned). results_merge joins the shards of one run into the file a single run
+ * would have written: the same static tables and attributes and the same rows, in order.
+ *
+ * The identity of a run: the seed, the scenario text, the input hashes and the overrides as
+ * results_overrides_key normalises them (each path's last value, sorted, without
+ * run.replications and run.threads, which change how long a run is but not what any of its
+ * replications holds). Resume, merge and results_check_run compare exactly these.
+ *
  * Reading. results_read_summary returns what `patrolsim summary` and `compare` need: the
  * metric columns (rebuilt from n_priorities with metrics_init and checked name by name against
  * the file, so a reader never misplaces a column) and every /summary row as doubles. It
@@ -30,6 +40,7 @@
 #ifndef PATROLSIM_RESULTS_H
 #define PATROLSIM_RESULTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -67,15 +78,29 @@ typedef struct results_writer results_writer;
 results_writer *results_create(const char *path, const scenario *s, const metrics *m,
                                const results_meta *meta, char *err, size_t errlen);
 
-/* Reopens "<path>.tmp" left by results_abort or a killed run of the same scenario (same
- * scenario text, overrides, seed, input hashes, priorities) to append the replications not yet
- * done; *reps_done receives how many are (the next rep to append). Rows of a replication whose
- * append was cut short are removed. RESULTS_EMISMATCH (with the reason in err) when the .tmp
- * belongs to something else; NULL on any failure. replications_planned becomes
- * s->replications. */
+/* As results_create, for the replications [rep_first, rep_end) only (a shard of a run of
+ * s->replications); results_create is (0, s->replications). */
+results_writer *results_create_range(const char *path, const scenario *s, const metrics *m,
+                                     const results_meta *meta, uint32_t rep_first,
+                                     uint32_t rep_end, char *err, size_t errlen);
+
+/* Reopens "<path>.tmp" left by results_abort or a killed run of the same run (the identity
+ * above, and the same priorities) to append the replications not yet done; *reps_done
+ * receives how many are (the next rep to append is 0 + *reps_done). Rows of a replication
+ * whose append was cut short are removed. RESULTS_EMISMATCH (with the reason in err) when the
+ * .tmp belongs to something else or already holds more replications than s->replications;
+ * NULL on any failure. replications_planned becomes s->replications, the overrides attribute
+ * s->overrides (they may differ in run.replications), and resumed_command_line is set. */
 results_writer *results_resume(const char *path, const scenario *s, const metrics *m,
                                const results_meta *meta, size_t *reps_done, int *code,
                                char *err, size_t errlen);
+
+/* The same for a shard [rep_first, rep_end): the .tmp must start at rep_first; the next rep
+ * to append is rep_first + *reps_done. */
+results_writer *results_resume_range(const char *path, const scenario *s, const metrics *m,
+                                     const results_meta *meta, uint32_t rep_first,
+                                     uint32_t rep_end, size_t *reps_done, int *code, char *err,
+                                     size_t errlen);
 
 /* Appends replication r->rep, which must equal the number done so far, with its summary row
  * (m->n doubles from metrics_compute; row[0] is the rep). Flushes the file. On failure the
@@ -97,6 +122,12 @@ struct h5_file *results_h5(results_writer *w);
  * message is in err and the .tmp is left in place. */
 int results_commit(results_writer *w, char *err, size_t errlen);
 
+/* For a run that ends before replications_planned because a stopping rule was met: records
+ * the rule (attribute stopping_rule, e.g. "precision: 95% half-width of response_mean_s <=
+ * 5 s"), the maximum that was allowed (replications_max) and sets replications_planned and
+ * rep_end to the replications done, so that readers see a complete run. Call before commit. */
+int results_end_early(results_writer *w, const char *rule);
+
 /* Closes without committing and frees w; the .tmp stays with the replications appended so
  * far. Prints nothing. NULL is a no-op. */
 void results_abort(results_writer *w);
@@ -114,6 +145,10 @@ typedef struct results_summary {
     char *program_version;
     char *git_revision;
     char *status;              /* "complete", or "incomplete" for a .tmp */
+    char *overrides;           /* as recorded ("" when none) */
+    char *scenario_text;
+    double horizon_s, warmup_s;/* NaN when absent */
+    int rep_first, rep_end;    /* the replications the file is meant to hold (a shard: part) */
 } results_summary;
 
 /* Reads the summary of a results file into out (caller-owned; release with
@@ -123,5 +158,36 @@ typedef struct results_summary {
  * match. */
 int results_read_summary(const char *path, results_summary *out, char *err, size_t errlen);
 void results_summary_fini(results_summary *s);
+
+/* ---- Runs, shards and comparisons ------------------------------------------------------- */
+
+/* The overrides text in the canonical form the identity of a run uses: one "path=value" line
+ * per path (its last value), sorted by path, without run.replications and run.threads. NULL
+ * when out of memory; free(). */
+char *results_overrides_key(const char *overrides);
+
+/* Whether the (complete or .tmp) file at path holds replications of the same run as s from
+ * rep_first on: RESULTS_OK, with *n_reps the replications in it and *complete whether it was
+ * committed; RESULTS_EMISMATCH with the reason in err; other codes when it cannot be read.
+ * Where it ends is not checked: a run may have ended early by a stopping rule, or be extended. */
+int results_check_run(const char *path, const scenario *s, uint32_t rep_first,
+                      size_t *n_reps, bool *complete, char *err, size_t errlen);
+
+/* Whether replications 0..n_reps-1 of two files faced the same calls: the same number in each
+ * replication and, call by call, the same time, node, type (by name), priority and time on
+ * scene. 1 same; 0 different, with the first difference in why ("replication 3, call 12: time
+ * 3611.2 s in A, 3600.5 s in B"); a negative code when a file cannot be read (err). */
+int results_same_calls(const char *path_a, const char *path_b, size_t n_reps, char *why,
+                       size_t whylen, char *err, size_t errlen);
+
+/* Joins shards of one run into out_path (written as out_path.tmp and renamed, as a run is).
+ * Every shard must be complete and of the same run (identity, priorities, replication count),
+ * and together they must hold each replication 0..replications_planned-1 exactly once; every
+ * problem found is reported, one per line, in err ("a.h5 and b.h5 both hold replications
+ * 40..49", "replications 50..59 are missing (in no shard)"), with RESULTS_EMISMATCH. The
+ * merged file is the first shard's static content and attributes with every shard's rows
+ * appended in replication order; merged_from lists the shards, merged_command_line says how. */
+int results_merge(const char *out_path, const char *const *shards, size_t n,
+                  const results_meta *meta, char *err, size_t errlen);
 
 #endif
