@@ -45,11 +45,3 @@ bool geo_lonlat_is_valid(double lon_deg, double lat_deg)
     return isfinite(lon_deg) && isfinite(lat_deg) && fabs(lon_deg) <= 180.0 &&
            fabs(lat_deg) <= 85.0;
 }
-
-double geo_distance_m(double lon1_deg, double lat1_deg, double lon2_deg, double lat2_deg)
-{
-    double p1 = lat1_deg * GEO_DEG, p2 = lat2_deg * GEO_DEG;
-    double dp = p2 - p1, dl = (lon2_deg - lon1_deg) * GEO_DEG;
-    double a = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2);
-    return 2.0 * GEO_MEAN_R_M * asin(fmin(1.0, sqrt(a)));
-}

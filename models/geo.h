@@ -43,7 +43,4 @@ void geo_proj_inverse(const geo_proj *p, double x_m, double y_m, double *lon_deg
  * projection is meaningless near the poles, and no police district is there. */
 bool geo_lonlat_is_valid(double lon_deg, double lat_deg);
 
-/* Great-circle distance in metres on the WGS84 mean sphere (for checks). */
-double geo_distance_m(double lon1_deg, double lat1_deg, double lon2_deg, double lat2_deg);
-
 #endif
