@@ -1512,28 +1512,33 @@ int results_merge(const char *out_path, const char *const *shards, size_t n,
         goto out_tmp;
     }
     summary_layout(&sum, &m);
-    h5_table *ts = h5_table_open(f, "/summary", sum.f, sum.n, rowb_stride(&sum));
-    h5_table *ti = h5_table_open(f, "/incidents", incident_fields, NFIELDS(incident_fields),
-                                 sizeof(incident_row));
-    h5_table *tu = h5_table_open(f, "/unit_reps", unit_rep_fields, NFIELDS(unit_rep_fields),
-                                 sizeof(unit_rec));
-    rc = ts && ti && tu ? RESULTS_OK : RESULTS_EFORMAT;
-    /* A complete shard has no stray rows; cut any all the same. */
-    rc = rc ? rc : from_h5(cut_to_reps(f, ti, "/incidents", 0, sh[0].n));
-    rc = rc ? rc : from_h5(cut_to_reps(f, tu, "/unit_reps", 0, sh[0].n));
+    /* Every per-replication table, /summary last as in a run: its rows say what is complete. */
+    results_rep_table tabs[8];
+    size_t nt = 0;
+    tabs[nt++] = (results_rep_table){"/incidents", incident_fields, NFIELDS(incident_fields),
+                                     sizeof(incident_row)};
+    tabs[nt++] = (results_rep_table){"/unit_reps", unit_rep_fields, NFIELDS(unit_rep_fields),
+                                     sizeof(unit_rec)};
+    for (size_t k = 0; k < results_ops_n_rep_tables && nt < 7; k++)
+        tabs[nt++] = results_ops_rep_tables[k];
+    tabs[nt++] = (results_rep_table){"/summary", sum.f, sum.n, rowb_stride(&sum)};
+    h5_table *t[8] = {0};
+    for (size_t k = 0; k < nt && !rc; k++) {
+        t[k] = h5_table_open(f, tabs[k].path, tabs[k].fields, tabs[k].n_fields,
+                             tabs[k].row_size);
+        if (!t[k]) rc = RESULTS_EFORMAT;
+        /* A complete shard has no stray rows; cut any all the same. */
+        else if (k + 1 < nt)
+            rc = from_h5(cut_to_reps(f, t[k], tabs[k].path, 0, sh[0].n));
+    }
     if (rc) msg_add(err, errlen, "%s", h5_file_error(f));
     for (size_t i = 1; i < n && !rc; i++) {
         if (sh[i].n == 0) continue;
-        rc = append_table(f, ti, sh[i].path, "/incidents", incident_fields,
-                          NFIELDS(incident_fields), sizeof(incident_row), err, errlen);
-        rc = rc ? rc : append_table(f, tu, sh[i].path, "/unit_reps", unit_rep_fields,
-                                    NFIELDS(unit_rep_fields), sizeof(unit_rec), err, errlen);
-        rc = rc ? rc : append_table(f, ts, sh[i].path, "/summary", sum.f, sum.n,
-                                    rowb_stride(&sum), err, errlen);
+        for (size_t k = 0; k < nt && !rc; k++)
+            rc = append_table(f, t[k], sh[i].path, tabs[k].path, tabs[k].fields,
+                              tabs[k].n_fields, tabs[k].row_size, err, errlen);
     }
-    h5_table_close(ts);
-    h5_table_close(ti);
-    h5_table_close(tu);
+    for (size_t k = 0; k < nt; k++) h5_table_close(t[k]);
     metrics_fini(&m);
     const char **paths = calloc(n, sizeof *paths);
     if (!rc && !paths) rc = RESULTS_ENOMEM;

@@ -1,34 +1,33 @@
 /* cmd_run.c - "patrolsim run": Monte Carlo replications of a scenario.
  *
- * The flow of a run: load and check the scenario once (immutable from then on),
- * open the results file under a temporary name, run the replications on worker
- * threads (runner.c), append each one to the file as soon as it and all
- * before it are done (so the file never depends on the thread count and a
- * killed run keeps its finished replications), then commit the file and print
- * the summary table.
+ * The flow of a run: load and check the scenario once (immutable from then on), then one
+ * batch (batch.c): open the results file under a temporary name (or continue it with
+ * --resume), run the replications on worker threads and, under mpirun, on every rank, append
+ * each to the file as soon as it and all before it are done (so the file never depends on the
+ * thread or rank count and a killed run keeps its finished replications), commit the file and
+ * print the summary table.
  *
- * -r and -s are scenario overrides (run.replications, run.seed), so they are
- * recorded with the others in the results file; -j is not, since the thread
- * count never changes a result.
+ * -r and -s are scenario overrides (run.replications, run.seed), so they are recorded with the
+ * others in the results file; -j is not, since the thread count never changes a result.
+ * Under MPI every rank runs this function with the same arguments; rank 0 prints and writes,
+ * the others serve it (batch.h).
  */
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "args.h"
+#include "batch.h"
 #include "cli.h"
+#include "cluster.h"
 #include "metrics.h"
-#include "model.h"
 #include "report.h"
 #include "results.h"
-#include "runner.h"
 #include "scenario.h"
 
 static volatile sig_atomic_t run_stop;
@@ -39,100 +38,29 @@ static void run_on_signal(int sig)
     run_stop = 1;
 }
 
-/* What one replication hands to the writer. */
-typedef struct run_item {
-    rep_result r;
-    double row[]; /* the metrics row */
-} run_item;
-
-typedef struct run_ctx {
-    const scenario *s;
-    const metrics *m;
-    results_writer *out;
-    double *rows;          /* [replications x m->n], kept for the final table */
-    size_t n_rows;
-    int show_progress;
-    struct timespec t0;
-    uint64_t events;
-    size_t calls;
-} run_ctx;
-
-static double run_elapsed_s(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
-}
-
-static void *run_worker_init(void *ctx)
-{
-    return model_ws_create(((run_ctx *)ctx)->s);
-}
-
-static void run_worker_fini(void *ctx, void *state)
-{
-    (void)ctx;
-    model_ws_destroy(state);
-}
-
-static void run_item_free(void *ctx, void *p)
-{
-    (void)ctx;
-    run_item *it = p;
-    if (!it) return;
-    rep_result_fini(&it->r);
-    free(it);
-}
-
-static void *run_rep(void *ctx, void *state, uint32_t rep)
-{
-    run_ctx *c = ctx;
-    run_item *it = calloc(1, sizeof *it + c->m->n * sizeof(double));
-    if (!it) return NULL;
-    if (model_run_rep(state, rep, &it->r) || metrics_compute(c->m, c->s, &it->r, it->row)) {
-        run_item_free(ctx, it);
-        return NULL;
-    }
-    return it;
-}
-
-static int run_deliver(void *ctx, uint32_t rep, void *p)
-{
-    run_ctx *c = ctx;
-    run_item *it = p;
-    int rc = results_append_rep(c->out, &it->r, it->row);
-    if (rc) fprintf(stderr, "patrolsim: replication %u: %s\n", rep, results_error(c->out));
-    memcpy(&c->rows[c->n_rows++ * c->m->n], it->row, c->m->n * sizeof(double));
-    c->events += it->r.events;
-    c->calls += it->r.n_calls;
-    run_item_free(ctx, it);
-    return rc;
-}
-
-static void run_progress(void *ctx, uint32_t done, uint32_t total)
-{
-    run_ctx *c = ctx;
-    if (!c->show_progress) return;
-    double el = run_elapsed_s(&c->t0);
-    double eta = done ? el * (double)(total - done) / (double)done : 0;
-    fprintf(stderr, "\rreplication %u/%u  %3.0f%%  %.1f s elapsed, ~%.0f s left   ", done, total,
-            100.0 * done / total, el, eta);
-    if (done == total) fputc('\n', stderr);
-}
-
 static void run_usage(FILE *out)
 {
     fprintf(out,
             "usage: patrolsim run SCENARIO [options]\n"
             "  -o, --output FILE.h5   results file (default: results/<scenario name>.h5)\n"
-            "  -r, --reps N           replications (overrides run.replications)\n"
+            "  -r, --reps N           replications (overrides run.replications; with\n"
+            "                         --precision, the most that may run)\n"
             "  -s, --seed N           master seed (overrides run.seed)\n"
-            "  -j, --threads N        worker threads (default: run.threads, 0 = all cores)\n"
+            "  -j, --threads N        worker threads per process (default: run.threads, 0 = all\n"
+            "                         cores; under mpirun, the cores shared by the node's ranks)\n"
             "      --set path=value   override a scenario setting (repeatable)\n"
-            "  -q, --quiet            no progress line and no table\n"
+            "      --resume           continue OUT.tmp of an interrupted run (or extend a\n"
+            "                         finished OUT of the same run); start afresh if neither\n"
+            "      --rep-range A:B    run replications A..B-1 only, into a shard (default\n"
+            "                         output results/<name>.A-B.h5); join with 'patrolsim merge'\n"
+            "      --precision X[%%]   run in batches until the 95%% CI half-width of the mean\n"
+            "                         response time is at most X seconds (or X%% of the mean)\n"
+            "  -q, --quiet            no progress display and no table\n"
             "Writes OUT.tmp while running and renames it to OUT when every replication is\n"
-            "done. Ctrl-C stops after the replications in progress; those finished are kept\n"
-            "in OUT.tmp.\n");
+            "done. Ctrl-C stops after the replications in progress; those finished are kept in\n"
+            "OUT.tmp and 'patrolsim run ... --resume' (the same command) finishes the run.\n"
+            "Under 'mpirun -np N patrolsim run ...' the replications are spread over the ranks;\n"
+            "the data are the same as a one-process run's (docs/cluster.md).\n");
 }
 
 /* Creates the parent directory of a default output path (results/). */
@@ -148,18 +76,46 @@ static int run_make_parent(const char *path)
     return -1;
 }
 
+/* "A:B" with 0 <= A < B. */
+static int run_parse_range(const char *arg, unsigned long *a, unsigned long *b)
+{
+    char *end;
+    errno = 0;
+    *a = strtoul(arg, &end, 10);
+    if (end == arg || *end != ':' || errno || arg[0] == '-') return -1;
+    const char *p = end + 1;
+    *b = strtoul(p, &end, 10);
+    if (end == p || *end || errno || p[0] == '-' || *b <= *a || *b > 0x7fffffffUL) return -1;
+    return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'}, {"reps", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 's'},   {"threads", required_argument, NULL, 'j'},
-        {"set", required_argument, NULL, 'S'},    {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},         {0}};
+        {"output", required_argument, NULL, 'o'},   {"reps", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 's'},     {"threads", required_argument, NULL, 'j'},
+        {"set", required_argument, NULL, 'S'},      {"quiet", no_argument, NULL, 'q'},
+        {"resume", no_argument, NULL, 'R'},         {"rep-range", required_argument, NULL, 'G'},
+        {"precision", required_argument, NULL, 'P'}, {"help", no_argument, NULL, 'h'},
+        {0}};
+    char err[2048];
+    cluster *cl = cluster_start(&argc, &argv, err, sizeof err);
+    if (!cl) {
+        fprintf(stderr, "patrolsim: %s\n", err);
+        return 1;
+    }
+    bool lead = cluster_rank(cl) == 0;
+    FILE *say = lead ? stderr : NULL; /* only rank 0 speaks about usage */
+
     args_sets sets = {0};
     const char *out_path = NULL;
     char reps_kv[64], seed_kv[64], default_out[4096];
     int threads = -1, quiet = 0, c, rc = 2;
+    bool resume = false, ranged = false, relative = false;
+    unsigned long ra = 0, rb = 0;
+    double precision = 0;
     optind = 1;
+    opterr = lead;
     while ((c = getopt_long(argc, argv, "o:r:s:j:qh", opts, NULL)) != -1) {
         char *end;
         switch (c) {
@@ -175,8 +131,9 @@ int cmd_run(int argc, char **argv)
         case 'j':
             threads = (int)strtol(optarg, &end, 10);
             if (*end || threads < 0 || threads > 1024) {
-                fprintf(stderr, "patrolsim: -j: expected a thread count 0..1024 (got '%s')\n",
-                        optarg);
+                if (say)
+                    fprintf(say, "patrolsim: -j: expected a thread count 0..1024 (got '%s')\n",
+                            optarg);
                 goto out;
             }
             break;
@@ -184,56 +141,86 @@ int cmd_run(int argc, char **argv)
             if (args_sets_add(&sets, optarg)) goto oom;
             break;
         case 'q': quiet = 1; break;
-        case 'h': run_usage(stdout); rc = 0; goto out;
-        default: run_usage(stderr); goto out;
+        case 'R': resume = true; break;
+        case 'G':
+            if (run_parse_range(optarg, &ra, &rb)) {
+                if (say)
+                    fprintf(say, "patrolsim: --rep-range: expected A:B with 0 <= A < B (got "
+                            "'%s')\n", optarg);
+                goto out;
+            }
+            ranged = true;
+            break;
+        case 'P':
+            if (batch_parse_precision(optarg, &precision, &relative)) {
+                if (say)
+                    fprintf(say, "patrolsim: --precision: expected a positive number of seconds "
+                            "or a percentage, e.g. 5 or 1%% (got '%s')\n", optarg);
+                goto out;
+            }
+            break;
+        case 'h':
+            if (lead) run_usage(stdout);
+            rc = 0;
+            goto out;
+        default:
+            if (say) run_usage(say);
+            goto out;
         }
     }
     if (optind != argc - 1) {
-        run_usage(stderr);
+        if (say) run_usage(say);
+        goto out;
+    }
+    if (ranged && precision > 0) {
+        if (say)
+            fprintf(say, "patrolsim: --precision decides how many replications run; a shard "
+                    "(--rep-range) has a fixed set: use one or the other\n");
         goto out;
     }
 
     diag *d = diag_create();
     if (!d) goto oom;
     scenario *s = scen_load(argv[optind], sets.kv, sets.n, d);
-    if (!s) {
+    if (!s && lead) {
         diag_print(d, stderr);
         fprintf(stderr, "patrolsim: %zu error%s in %s\n", diag_count(d),
                 diag_count(d) == 1 ? "" : "s", argv[optind]);
-        diag_destroy(d);
-        goto out;
+    } else if (!s) {
+        fprintf(stderr, "patrolsim: rank %d: cannot load %s (%zu errors)\n", cluster_rank(cl),
+                argv[optind], diag_count(d));
     }
     diag_destroy(d);
-    if (!out_path) {
-        snprintf(default_out, sizeof default_out, "results/%s.h5", s->name);
-        out_path = default_out;
-        if (run_make_parent(out_path)) {
-            scen_destroy(s);
-            rc = 1;
-            goto out;
-        }
+
+    /* What only rank 0 checks, agreed with the others before anyone goes on. */
+    int ok = 1;
+    if (s && ranged && rb > (unsigned long)s->replications) {
+        if (say)
+            fprintf(say, "patrolsim: --rep-range %lu:%lu: the run has %d replications "
+                    "(0:%d)\n", ra, rb, s->replications, s->replications);
+        ok = 0;
     }
-    if (threads < 0) threads = s->threads;
-    if (threads == 0) threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
-    if (threads < 1) threads = 1;
+    if (s && ok && !out_path) {
+        if (ranged)
+            snprintf(default_out, sizeof default_out, "results/%s.%lu-%lu.h5", s->name, ra, rb);
+        else
+            snprintf(default_out, sizeof default_out, "results/%s.h5", s->name);
+        out_path = default_out;
+        if (lead && run_make_parent(out_path)) ok = 0;
+    }
+    int agreed = batch_agree(cl, s, ok, err, sizeof err);
+    if (agreed) {
+        if (lead && err[0]) fprintf(stderr, "patrolsim: %s\n", err);
+        rc = agreed == -1 && !s ? 2 : agreed == -3 ? 1 : 2;
+        scen_destroy(s);
+        goto out;
+    }
+    threads = batch_threads(cl, threads, s);
 
     metrics m;
     if (metrics_init(&m, s->n_priorities)) {
         scen_destroy(s);
         goto oom;
-    }
-    char err[512];
-    run_ctx ctx = {.s = s, .m = &m, .show_progress = !quiet && isatty(STDERR_FILENO)};
-    ctx.rows = calloc((size_t)s->replications * m.n, sizeof *ctx.rows);
-    results_meta meta = {PATROLSIM_VERSION, PATROLSIM_GIT_REV, cli_command_line};
-    ctx.out = ctx.rows ? results_create(out_path, s, &m, &meta, err, sizeof err) : NULL;
-    if (!ctx.out) {
-        fprintf(stderr, "patrolsim: %s\n", ctx.rows ? err : "out of memory");
-        free(ctx.rows);
-        metrics_fini(&m);
-        scen_destroy(s);
-        rc = 1;
-        goto out;
     }
 
     struct sigaction sa = {.sa_handler = run_on_signal}, old_int, old_term;
@@ -242,58 +229,75 @@ int cmd_run(int argc, char **argv)
     sigaction(SIGTERM, &sa, &old_term);
     run_stop = 0;
 
-    if (!quiet) {
-        printf("patrolsim: %s: %d replications of %.1f days (%.1f warm-up), seed %llu, "
-               "%d thread%s\n\n",
+    if (lead && !quiet) {
+        printf("patrolsim: %s: %d replications of %.1f days (%.1f warm-up), seed %llu, ",
                s->name, s->replications, s->horizon_s / 86400.0, s->warmup_s / 86400.0,
-               (unsigned long long)s->seed, threads, threads == 1 ? "" : "s");
+               (unsigned long long)s->seed);
+        if (cluster_size(cl) > 1)
+            printf("%d ranks x %d thread%s here", cluster_size(cl), threads,
+                   threads == 1 ? "" : "s");
+        else
+            printf("%d thread%s", threads, threads == 1 ? "" : "s");
+        if (ranged) printf(", replications %lu..%lu only", ra, rb - 1);
+        if (precision > 0)
+            printf(", until the 95%% CI of the mean response is within %g%s", 
+                   relative ? 100 * precision : precision, relative ? "%" : " s");
+        printf("\n\n");
         fflush(stdout);
     }
-    clock_gettime(CLOCK_MONOTONIC, &ctx.t0);
-    runner_job job = {
-        .threads = threads, .first_rep = 0, .n_reps = (uint32_t)s->replications, .ctx = &ctx,
-        .worker_init = run_worker_init, .worker_fini = run_worker_fini, .run_rep = run_rep,
-        .deliver = run_deliver, .result_free = run_item_free, .progress = run_progress,
+    batch_opts bo = {
+        .threads = threads,
+        .rep_first = ranged ? (uint32_t)ra : 0,
+        .rep_end = ranged ? (uint32_t)rb : (uint32_t)s->replications,
+        .resume = resume,
+        .precision = precision,
+        .precision_relative = relative,
+        .progress = lead && !quiet,
+        .label = s->name,
         .stop = &run_stop,
     };
-    int failed = 0;
-    long done = runner_run(&job, &failed);
-    double wall = run_elapsed_s(&ctx.t0);
+    batch_out b;
+    int st = batch_run(cl, s, &m, out_path, &bo, cli_command_line, &b, err, sizeof err);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
 
-    if (done == s->replications && !failed) {
-        if (results_commit(ctx.out, err, sizeof err)) {
-            fprintf(stderr, "patrolsim: %s\n", err);
-            rc = 1;
-        } else {
-            rc = 0;
-            if (!quiet) {
-                report_print_table(stdout, s->name, s->seed, &m, ctx.rows, ctx.n_rows);
-                printf("\n%zu calls in %ld replications (%.0f per replication), %llu events, "
-                       "%.2f s wall time on %d thread%s (%.0f events/s)\nresults: %s\n",
-                       ctx.calls, done, (double)ctx.calls / (double)done,
-                       (unsigned long long)ctx.events, wall, threads, threads == 1 ? "" : "s",
-                       (double)ctx.events / wall, out_path);
+    if (!lead) {
+        if (st) fprintf(stderr, "patrolsim: %s\n", err);
+        rc = st ? 1 : 0;
+    } else if (st == BATCH_DONE) {
+        rc = 0;
+        if (!quiet) {
+            report_info info = {.scenario = s->name, .seed = s->seed,
+                                .replications_planned = b.n_rows};
+            report_print(stdout, &info, &m, b.rows, b.n_rows);
+            if (precision > 0) {
+                putchar('\n');
+                batch_print_precision(stdout, &b, precision, relative, bo.rep_end - bo.rep_first);
             }
+            batch_print_footer(stdout, &b, out_path, threads);
         }
+    } else if (st == BATCH_STOPPED) {
+        fprintf(stderr, "patrolsim: stopped after %zu of %u replications; they are kept in "
+                "%s.tmp\n", b.n_rows, bo.rep_end - bo.rep_first, out_path);
+        batch_print_resume_hint(stderr, cli_command_line);
+        rc = 130;
     } else {
-        results_abort(ctx.out);
-        if (ctx.show_progress) fputc('\n', stderr);
-        fprintf(stderr,
-                "patrolsim: %s after %ld of %d replications; the finished ones are kept in "
-                "%s.tmp\n",
-                run_stop ? "stopped" : "failed", done < 0 ? 0 : done, s->replications, out_path);
-        rc = run_stop && !failed ? 130 : 1;
+        fprintf(stderr, "patrolsim: %s\n", err);
+        if (st == BATCH_FAILED && b.n_rows > b.resumed)
+            fprintf(stderr, "patrolsim: failed after %zu replications; they are kept in "
+                    "%s.tmp\n", b.n_rows, out_path);
+        rc = st == BATCH_REFUSED ? 2 : 1;
     }
-    free(ctx.rows);
+    batch_out_fini(&b);
     metrics_fini(&m);
     scen_destroy(s);
 out:
     args_sets_fini(&sets);
+    cluster_stop(cl);
     return rc;
 oom:
     fprintf(stderr, "patrolsim: out of memory\n");
     args_sets_fini(&sets);
+    cluster_stop(cl);
     return 1;
 }
