@@ -351,7 +351,7 @@ int view_run_index(view_run *r)
     if (!d_open || !d_queue || !d_free || !d_on) goto out;
     for (size_t i = 0; i < r->n_calls; i++) {
         view_call *c = &r->calls[i];
-        double gone = isfinite(c->t_clear_s) ? c->t_clear_s : t_end;
+        double gone = isfinite(c->t_clear_s) ? c->t_clear_s : INFINITY;
         c->queued = false;
         double t_queued = NAN;
         for (uint32_t k = 0; k < c->n_ev; k++) {
@@ -368,10 +368,11 @@ int view_run_index(view_run *r)
             }
         }
         if (c->queued && isfinite(t_queued)) d_queue[nq++] = (tdelta){t_queued, 1};
-        c->t_end_s = gone;
+        /* Open until cleared or diverted; a call still open at the end stays on the map. */
+        c->t_end_s = isfinite(gone) ? gone : t_end;
         if (c->status == 1 && !isfinite(c->t_clear_s)) c->t_end_s = gone + DIVERTED_SHOWN_S;
         d_open[no++] = (tdelta){c->t_call_s, 1};
-        if (gone < t_end) d_open[no++] = (tdelta){gone, -1};
+        if (isfinite(gone)) d_open[no++] = (tdelta){gone, -1};
     }
     for (size_t u = 0; u < r->n_units; u++) {
         const view_unit *vu = &r->units[u];
