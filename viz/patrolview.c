@@ -441,8 +441,10 @@ static size_t speed_index(double s)
     return best;
 }
 
-static void save_window_png(app *a, SDL_Renderer *ren, int w, int h)
+static void save_window_png(app *a, SDL_Renderer *ren)
 {
+    int w, h;
+    SDL_GetRendererOutputSize(ren, &w, &h);
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s) return;
     char path[128], err[512];
@@ -556,7 +558,7 @@ static int run_window(app *a)
                 else if (k == SDLK_f || k == SDLK_F11) {
                     full = !full;
                     SDL_SetWindowFullscreen(win, full ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
-                } else if (k == SDLK_p) save_window_png(a, ren, w, h);
+                } else if (k == SDLK_p) save_window_png(a, ren);
                 else {
                     static const SDL_Keycode keys[] = {SDLK_z, SDLK_s, SDLK_u, SDLK_c, SDLK_l,
                                                        SDLK_g, SDLK_t, SDLK_k};
