@@ -1407,7 +1407,7 @@ osm_map *osm_import(const char *path, const osm_opts *o, diag *d)
     /* Lengths as the file will have them: rounded up to 1 cm, never shorter than the
      * straight line, and equal both ways for a two-way road whatever the order in
      * which its parts were added. */
-    for (size_t i = 0; i < g.ne; i++) {
+    for (size_t i = 0; i < g.ne && !o->raw; i++) {
         double len = ceil(g.e[i].length_m * 100.0 - 1e-6) / 100.0;
         g.e[i].length_m = len < 0.01 ? 0.01 : len;
     }
@@ -1694,7 +1694,7 @@ int osm_map_write(const osm_map *m, const char *path, diag *d)
     for (size_t c = 0; c < m->n_classes; c++)
         if (used_cls[c]) {
             const double *sp = m->classes[c].speed_mps;
-            fprintf(f, "class %-16s %5.4g %5.4g   # ", m->classes[c].name, sp[0], sp[1]);
+            fprintf(f, "class %-16s %5.6g %5.6g   # ", m->classes[c].name, sp[0], sp[1]);
             if (sp[0] > 0)
                 fprintf(f, "%.0f km/h%s\n", sp[0] * 3.6, sp[1] > 0 ? "" : ", no walking");
             else

@@ -78,7 +78,7 @@ typedef struct osm_opts {
     osm_class *classes; /* the speed table, owned; osm_opts_init fills the defaults */
     size_t n_classes, cap_classes;
     bool simplify;         /* merge nodes that only shape a way (default true) */
-    bool raw;              /* stop after step 2: the whole graph, for tests (default false) */
+    bool raw;              /* stop after step 2: the whole graph, lengths not rounded (tests) */
     double origin_lon_deg; /* projection origin; NaN (default): the extract's centre */
     double origin_lat_deg;
 } osm_opts;
