@@ -512,11 +512,11 @@ void chart_ticks_nice(double lo, double hi, int target, double *first, double *s
     double raw = span / target;
     double mag = pow(10, floor(log10(raw)));
     double f = raw / mag, nice;
-    if (f < 1.5)
+    if (f < 1.5) /* Heckbert's thresholds ("Nice numbers for graph labels") */
         nice = 1;
-    else if (f < 3.5)
+    else if (f < 3)
         nice = 2;
-    else if (f < 7.5)
+    else if (f < 7)
         nice = 5;
     else
         nice = 10;
