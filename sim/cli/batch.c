@@ -29,6 +29,7 @@
 #include "model.h"
 #include "paired.h"
 #include "progress.h"
+#include "replay_h5.h"
 #include "results.h"
 #include "runner.h"
 #include "stats.h"
@@ -93,6 +94,7 @@ mpi:
 
 typedef struct batch_item {
     rep_result r;
+    replay *rec;  /* its replay (--replay), written under /replay before the row; or NULL */
     double row[]; /* the /summary row */
 } batch_item;
 
@@ -139,6 +141,7 @@ static void batch_item_free(void *ctx, void *p)
     batch_item *it = p;
     if (!it) return;
     rep_result_fini(&it->r);
+    replay_destroy(it->rec);
     free(it);
 }
 
@@ -315,6 +318,8 @@ typedef struct batch_ctx {
     int *pool_rank, *pool_thread; /* remote threads without a proxy */
     size_t pool_n;
     char fail_msg[512];         /* the first failure, written under mu */
+    const uint32_t *replay_reps; /* batch_opts.replay_reps */
+    size_t n_replay_reps;
 } batch_ctx;
 
 static void batch_fail(batch_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -377,10 +382,40 @@ static void batch_worker_fini(void *ctx, void *state)
     free(r);
 }
 
+static int batch_cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* A replication chosen with --replay, recorded. It runs here on rank 0 whatever the worker's
+ * role (a proxy borrows a workspace for it), so a replay never has to cross ranks; recording
+ * changes no result, so the data are those any rank would compute. */
+static batch_item *batch_compute_replay(batch_ctx *c, batch_role *r, uint32_t rep)
+{
+    model_ws *ws = r->kind == ROLE_LOCAL ? r->ws : model_ws_create(c->s);
+    replay *rec = replay_create();
+    batch_item *it = NULL;
+    if (ws && rec) {
+        model_ws_set_replay(ws, rec);
+        it = batch_compute(ws, c->s, c->m, rep);
+        model_ws_set_replay(ws, NULL);
+    }
+    if (ws != r->ws) model_ws_destroy(ws);
+    if (it) it->rec = rec;
+    else replay_destroy(rec);
+    return it;
+}
+
 static void *batch_worker_rep(void *ctx, void *state, uint32_t rep)
 {
     batch_ctx *c = ctx;
     batch_role *r = state;
+    if (bsearch(&rep, c->replay_reps, c->n_replay_reps, sizeof rep, batch_cmp_u32)) {
+        batch_item *it = batch_compute_replay(c, r, rep);
+        if (!it) batch_fail(c, "replication %u (recording its replay): out of memory", rep);
+        return it;
+    }
     if (r->kind == ROLE_LOCAL) {
         batch_item *it = batch_compute(r->ws, c->s, c->m, rep);
         if (!it) batch_fail(c, "replication %u: out of memory", rep);
@@ -407,7 +442,9 @@ static int batch_deliver(void *ctx, uint32_t rep, void *p)
     batch_ctx *c = ctx;
     batch_item *it = p;
     batch_out *o = c->out;
-    int rc = results_append_rep(c->w, &it->r, it->row);
+    /* The replay first: a replication counts as done once its /summary row is in. */
+    int rc = it->rec ? replay_h5_write(results_h5(c->w), it->rec) : 0;
+    if (!rc) rc = results_append_rep(c->w, &it->r, it->row);
     if (rc) {
         batch_fail(c, "replication %u: %s", rep, results_error(c->w));
     } else {
@@ -560,7 +597,8 @@ static int batch_lead(cluster *cl, const scenario *s, const metrics *m, const ch
 {
     int size = cluster_size(cl), remote = 0;
     for (int k = 1; k < size; k++) remote += threads_of[k];
-    batch_ctx c = {.cl = cl, .s = s, .m = m, .out = out, .local_left = o->threads};
+    batch_ctx c = {.cl = cl, .s = s, .m = m, .out = out, .local_left = o->threads,
+                   .replay_reps = o->replay_reps, .n_replay_reps = o->n_replay_reps};
     pthread_mutex_init(&c.mu, NULL);
     c.pool_rank = calloc((size_t)remote + 1, sizeof *c.pool_rank);
     c.pool_thread = calloc((size_t)remote + 1, sizeof *c.pool_thread);

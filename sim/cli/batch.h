@@ -48,6 +48,9 @@ typedef struct batch_opts {
     bool precision_relative;     /* precision is a fraction of the mean, not seconds */
     bool progress;               /* a progress display on stderr (rank 0) */
     const char *label;           /* its label: the scenario or variant name */
+    const uint32_t *replay_reps; /* replications to record for patrolview, sorted (replay_h5.h);
+                                  * they run on rank 0, so replays never cross ranks */
+    size_t n_replay_reps;
     volatile sig_atomic_t *stop; /* optional */
 } batch_opts;
 

@@ -27,6 +27,7 @@
 #include "cluster.h"
 #include "metrics.h"
 #include "report.h"
+#include "replay_h5.h"
 #include "results.h"
 #include "scenario.h"
 
@@ -55,6 +56,8 @@ static void run_usage(FILE *out)
             "                         output results/<name>.A-B.h5); join with 'patrolsim merge'\n"
             "      --precision X[%%]   run in batches until the 95%% CI half-width of the mean\n"
             "                         response time is at most X seconds (or X%% of the mean)\n"
+            "      --replay REPS      replications to record for patrolview: '0,3,7', '2-5' or\n"
+            "                         'none' (default: 0)\n"
             "  -q, --quiet            no progress display and no table\n"
             "Writes OUT.tmp while running and renames it to OUT when every replication is\n"
             "done. Ctrl-C stops after the replications in progress; those finished are kept in\n"
@@ -97,7 +100,9 @@ int cmd_run(int argc, char **argv)
         {"set", required_argument, NULL, 'S'},      {"quiet", no_argument, NULL, 'q'},
         {"resume", no_argument, NULL, 'R'},         {"rep-range", required_argument, NULL, 'G'},
         {"precision", required_argument, NULL, 'P'}, {"help", no_argument, NULL, 'h'},
-        {0}};
+        {"replay", required_argument, NULL, 'Y'},   {0}};
+    uint32_t rep0 = 0, *replay_reps = NULL; /* --replay; replication 0 when not given */
+    size_t n_replay_reps = 1;
     char err[2048];
     cluster *cl = cluster_start(&argc, &argv, err, sizeof err);
     if (!cl) {
@@ -141,6 +146,13 @@ int cmd_run(int argc, char **argv)
             if (args_sets_add(&sets, optarg)) goto oom;
             break;
         case 'q': quiet = 1; break;
+        case 'Y':
+            free(replay_reps);
+            if (replay_reps_parse(optarg, &replay_reps, &n_replay_reps, err, sizeof err)) {
+                if (say) fprintf(say, "patrolsim: %s\n", err);
+                goto out;
+            }
+            break;
         case 'R': resume = true; break;
         case 'G':
             if (run_parse_range(optarg, &ra, &rb)) {
@@ -255,6 +267,8 @@ int cmd_run(int argc, char **argv)
         .progress = lead && !quiet,
         .label = s->name,
         .stop = &run_stop,
+        .replay_reps = replay_reps ? replay_reps : &rep0,
+        .n_replay_reps = n_replay_reps,
     };
     batch_out b;
     int st = batch_run(cl, s, &m, out_path, &bo, cli_command_line, &b, err, sizeof err);
@@ -293,11 +307,13 @@ int cmd_run(int argc, char **argv)
     scen_destroy(s);
 out:
     args_sets_fini(&sets);
+    free(replay_reps);
     cluster_stop(cl);
     return rc;
 oom:
     fprintf(stderr, "patrolsim: out of memory\n");
     args_sets_fini(&sets);
+    free(replay_reps);
     cluster_stop(cl);
     return 1;
 }
