@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 bool dispatch_may_answer(const scenario *s, uint32_t u, int type, int zone, int *plan_pos)
 {
@@ -69,7 +70,7 @@ static void dispatch_travel(const scenario *s, travel_ws *w, uint32_t call_node,
 }
 
 size_t dispatch_rank(const scenario *s, travel_ws *w, uint32_t call_node, int officers,
-                     dispatch_cand *c, size_t *n_io)
+                     const int *post_away, dispatch_cand *c, size_t *n_io)
 {
     size_t n = *n_io;
     if (n == 0) return 0;
@@ -80,8 +81,22 @@ size_t dispatch_rank(const scenario *s, travel_ws *w, uint32_t call_node, int of
     *n_io = n = kept;
     if (n == 0) return 0;
     qsort(c, n, sizeof *c, s->policy == POLICY_PLAN ? dispatch_cmp_plan : dispatch_cmp_nearest);
+    /* Take in rank order; a unit whose post is already at its limit (counting
+     * the units taken here) is passed over. Taken ones move to the front. */
     size_t take = 0;
     int crew = 0;
-    while (take < n && crew < officers) crew += s->units[c[take++].unit].crew;
+    int extra[s->n_posts ? s->n_posts : 1];
+    for (size_t p = 0; p < s->n_posts; p++) extra[p] = 0;
+    for (size_t i = 0; i < n && crew < officers; i++) {
+        if (c[i].post >= 0 && c[i].leaves_post) {
+            int away = (post_away ? post_away[c[i].post] : 0) + extra[c[i].post];
+            if (away >= s->posts[c[i].post].max_away) continue;
+            extra[c[i].post]++;
+        }
+        dispatch_cand x = c[i];
+        memmove(&c[take + 1], &c[take], (i - take) * sizeof *c);
+        c[take++] = x;
+        crew += s->units[x.unit].crew;
+    }
     return take;
 }

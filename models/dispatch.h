@@ -36,6 +36,8 @@ typedef struct dispatch_cand {
     double offset_m;   /* distance to reach that node first */
     double travel_s;   /* filled by dispatch_rank: offset_s + node -> call */
     int plan_pos;      /* position in the zone's plan (POLICY_PLAN), else 0 */
+    int post;          /* the post it holds, or -1 */
+    int leaves_post;   /* 1 when sending it takes one more unit away from its post */
 } dispatch_cand;
 
 /* Whether unit u may answer a call of type `type` in zone `zone`; when it may
@@ -49,8 +51,11 @@ bool dispatch_post_allows(const scenario *s, int post, int away, uint32_t call_n
 /* Fills travel_s of the n candidates for a call at call_node, ranks them in
  * place under the scenario's policy, drops those beyond their travel limit
  * (the survivors are c[0..*n) afterwards), and returns how many of the first
- * to send (0 when none is left). */
+ * to send (0 when none is left). post_away[p] is how many units of post p are
+ * away already (NULL without posts): units are taken in rank order, skipping
+ * any whose post would then have more away than it allows, and the ones taken
+ * are moved to the front in rank order. */
 size_t dispatch_rank(const scenario *s, travel_ws *w, uint32_t call_node, int officers,
-                     dispatch_cand *c, size_t *n);
+                     const int *post_away, dispatch_cand *c, size_t *n);
 
 #endif

@@ -102,6 +102,7 @@ struct model_ws {
     gsl_rng *streams[CALLS_STREAMS];
     unit_st *u;
     post_st *post;          /* [n_posts] */
+    int *post_away;         /* [n_posts] post[p].away, in the form dispatch_rank takes */
     int **checkin_of;       /* [n_lines][route.n]: check-in index at a cycle position, -1 */
     coverage *cov;
     dispatch_cand *cand;
@@ -131,12 +132,13 @@ model_ws *model_ws_create(const scenario *s)
     w->tw = travel_ws_create(s->travel);
     w->u = calloc(s->n_units ? s->n_units : 1, sizeof *w->u);
     w->post = calloc(s->n_posts ? s->n_posts : 1, sizeof *w->post);
+    w->post_away = calloc(s->n_posts ? s->n_posts : 1, sizeof *w->post_away);
     w->checkin_of = calloc(s->n_lines ? s->n_lines : 1, sizeof *w->checkin_of);
     w->cov = coverage_create(&s->cells, s->presence_window_s);
     w->cand = calloc(s->n_units ? s->n_units : 1, sizeof *w->cand);
     w->rank_unit = calloc(s->n_units ? s->n_units : 1, sizeof *w->rank_unit);
     w->rank_travel_s = calloc(s->n_units ? s->n_units : 1, sizeof *w->rank_travel_s);
-    int ok = w->q && w->tw && w->u && w->post && w->checkin_of && w->cov && w->cand &&
+    int ok = w->q && w->tw && w->u && w->post && w->post_away && w->checkin_of && w->cov && w->cand &&
              w->rank_unit && w->rank_travel_s;
     for (int i = 0; i < CALLS_STREAMS; i++)
         ok = ok && (w->streams[i] = rng_stream_create(s->seed, 0, (uint32_t)i)) != NULL;
@@ -173,6 +175,7 @@ void model_ws_destroy(model_ws *w)
     free(w->checkin_of);
     free(w->u);
     free(w->post);
+    free(w->post_away);
     coverage_destroy(w->cov);
     free(w->cand);
     free(w->rank_unit);
@@ -244,6 +247,7 @@ static void model_post_touch(model_ws *w, int p, double t_s)
     }
     ps->gap = ps->on_duty > 0 && ps->present == 0;
     ps->since_s = t_s;
+    w->post_away[p] = ps->away;
 }
 
 /* Every state change goes through here: time per state, stays for presence,
@@ -508,14 +512,16 @@ static int model_candidates(model_ws *w, uint32_t ci, double t_s, int only_kind,
         if (!model_unit_is_free(&w->u[ui])) continue;
         if (only_kind >= 0 && su->kind != only_kind) continue;
         if (!dispatch_may_answer(s, ui, c->type, c->zone, &pos)) continue;
-        if (su->post >= 0 && w->u[ui].state != UNIT_RETURNING &&
-            !dispatch_post_allows(s, su->post, w->post[su->post].away, (uint32_t)c->node))
-            continue;
-        if (su->post >= 0 && w->u[ui].state == UNIT_RETURNING &&
-            !dispatch_post_allows(s, su->post, w->post[su->post].away - 1, (uint32_t)c->node))
+        /* A unit at its post leaves it; one on its way back is away already. */
+        int leaves = su->post >= 0 && w->u[ui].state != UNIT_RETURNING;
+        if (su->post >= 0 && !dispatch_post_allows(s, su->post,
+                                                   w->post[su->post].away - !leaves,
+                                                   (uint32_t)c->node))
             continue;
         double covered;
         if (model_position(w, ui, t_s, &w->cand[n], &covered)) return -1;
+        w->cand[n].post = su->post;
+        w->cand[n].leaves_post = leaves;
         w->cand[n++].plan_pos = pos;
     }
     *n_out = n;
@@ -555,7 +561,7 @@ static int model_dispatch(model_ws *w, uint32_t ci, double t_s)
     size_t n;
     if (model_candidates(w, ci, t_s, -1, &n)) return -1;
     int officers = s->types[c->type].officers;
-    size_t take = dispatch_rank(s, w->tw, (uint32_t)c->node, officers, w->cand, &n);
+    size_t take = dispatch_rank(s, w->tw, (uint32_t)c->node, officers, w->post_away, w->cand, &n);
     if (take == 0) return 0;
     if (w->rec) {
         for (size_t k = 0; k < n; k++) {
@@ -729,7 +735,8 @@ static int model_hand_over(model_ws *w, uint32_t ui, double t_s)
     uint32_t ci = (uint32_t)w->u[ui].call;
     size_t n;
     if (model_candidates(w, ci, t_s, s->units[ui].kind, &n)) return -1;
-    if (dispatch_rank(s, w->tw, (uint32_t)w->out->calls[ci].node, 1, w->cand, &n) == 0) return 0;
+    if (dispatch_rank(s, w->tw, (uint32_t)w->out->calls[ci].node, 1, w->post_away, w->cand, &n) == 0)
+        return 0;
     if (model_send(w, ci, &w->cand[0], t_s)) return -1;
     return 1;
 }
@@ -769,17 +776,24 @@ static int model_on_shift(model_ws *w, uint32_t ui, double t_s)
         return model_serve_queue(w, t_s);
     }
     u->shift_end_s = t_s;
-    model_slot_done(w, ui);
     switch (u->state) {
     case UNIT_AVAILABLE:
     case UNIT_AT_POST:
+        model_slot_done(w, ui);
         return model_go_off(w, ui, t_s);
     case UNIT_PATROLLING:
-    case UNIT_RETURNING:
-        /* Time out past the slot's end, back to base, is overtime too. */
-        u->going_off = u->overtime = 1;
-        return model_head_back(w, ui, t_s);
+    case UNIT_RETURNING: {
+        /* Walking or driving back from its patrol is part of the slot's work;
+         * coming back from a call past the slot's end is overtime. The patrol
+         * stretch ends first, so its check-ins count for the slot. */
+        u->going_off = 1;
+        u->overtime = u->state == UNIT_RETURNING && u->dest != DEST_ROUTE;
+        int rc = model_head_back(w, ui, t_s);
+        model_slot_done(w, ui);
+        return rc;
+    }
     default: /* ENROUTE, ONSCENE */
+        model_slot_done(w, ui);
         if (su->hand_over) {
             int r = model_hand_over(w, ui, t_s);
             if (r < 0) return -1;

@@ -152,7 +152,7 @@ static void print_figure(FILE *out, const metrics *m, const double *rows, size_t
     char cell[CELL_LEN];
     format_cell(cell, m, rows, n_reps, name, scale, decimals, "", partial);
     fputs("  ", out);
-    print_padded(out, label, 34, false);
+    print_padded(out, label, 46, false);
     fprintf(out, "%s\n", cell);
 }
 
@@ -204,6 +204,36 @@ int report_print(FILE *out, const report_info *info, const metrics *m, const dou
     print_figure(out, m, rows, n_reps, "overtime, all units (hours)", "overtime_s",
                  1.0 / 3600.0, 1, &partial);
 
+    /* The operations model's figures, where the scenario has what they measure
+     * (files of an older run lack the columns, a scenario without posts has no
+     * post gap: both are left out rather than shown empty). */
+    static const struct {
+        const char *label, *name;
+        double scale;
+        int decimals;
+    } ops[] = {
+        {"response from the incident, mean (min)", "response_incident_mean_s", 1.0 / 60.0, 2},
+        {"reported through a camera (%)", "camera_detected", 100.0, 1},
+        {"time on patrol, of on-duty time (%)", "patrol_share", 100.0, 1},
+        {"posts left empty, of staffed time (%)", "post_gap", 100.0, 1},
+        {"grid cells with presence in the last hour (%)", "presence_mean", 100.0, 1},
+        {"community check-in points visited (%)", "checkin_completion", 100.0, 1},
+    };
+    bool ops_header = false;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        int col = metrics_find(m, ops[i].name);
+        bool any = false;
+        for (size_t r = 0; col >= 0 && r < n_reps && !any; r++)
+            any = isfinite(rows[r * m->n + (size_t)col]);
+        if (!any) continue;
+        if (!ops_header) {
+            fprintf(out, "\nOperations (mean across replications ± 95%% CI half-width)\n");
+            ops_header = true;
+        }
+        print_figure(out, m, rows, n_reps, ops[i].label, ops[i].name, ops[i].scale,
+                     ops[i].decimals, &partial);
+    }
+
     if (partial || n_reps < 2) fputc('\n', out);
     if (partial)
         fprintf(out, "(n=K): the figure rests on the K replications that had answered calls "
@@ -222,7 +252,7 @@ int report_print_table(FILE *out, const char *title, uint64_t seed, const metric
 
 /* ---- JSON ----------------------------------------------------------------------------------- */
 
-static void json_string(FILE *out, const char *s)
+void report_json_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
@@ -238,7 +268,7 @@ static void json_string(FILE *out, const char *s)
 
 /* The shortest of %.15g / %.17g that reads back exactly; null for NaN and infinities (JSON has
  * no such numbers). */
-static void json_number(FILE *out, double v)
+void report_json_number(FILE *out, double v)
 {
     if (!isfinite(v)) {
         fputs("null", out);
@@ -256,7 +286,7 @@ int report_print_json(FILE *out, const report_info *info, const metrics *m, cons
     report_info none = {0};
     if (!info) info = &none;
     fprintf(out, "{\"layout_version\":1,\"scenario\":");
-    json_string(out, info->scenario);
+    report_json_string(out, info->scenario);
     fprintf(out, ",\"seed\":%llu,\"replications\":%zu,\"replications_planned\":",
             (unsigned long long)info->seed, n_reps);
     if (info->replications_planned)
@@ -271,19 +301,228 @@ int report_print_json(FILE *out, const report_info *info, const metrics *m, cons
         stats_ci ci = column_ci(m, rows, n_reps, d->name);
         if (!first) fputc(',', out);
         first = false;
-        json_string(out, d->name);
+        report_json_string(out, d->name);
         fputs(":{\"mean\":", out);
-        json_number(out, ci.mean);
+        report_json_number(out, ci.mean);
         fputs(",\"ci95_low\":", out);
-        json_number(out, ci.lo);
+        report_json_number(out, ci.lo);
         fputs(",\"ci95_high\":", out);
-        json_number(out, ci.hi);
+        report_json_number(out, ci.hi);
         fputs(",\"half_width\":", out);
-        json_number(out, ci.half_width);
+        report_json_number(out, ci.half_width);
         fprintf(out, ",\"n\":%zu,\"unit\":", ci.n);
-        json_string(out, d->unit);
+        report_json_string(out, d->unit);
         fputc('}', out);
     }
     fputs("}}\n", out);
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---- Comparisons and sweeps ----------------------------------------------------------------- */
+
+/* How a figure stored in unit is shown: minutes, km, percent, counts as they are. */
+static void unit_display(const char *unit, double *scale, int *decimals, const char **shown)
+{
+    *scale = 1;
+    *decimals = 1;
+    *shown = "";
+    if (!unit) return;
+    if (strcmp(unit, "s") == 0) {
+        *scale = 1.0 / 60.0;
+        *decimals = 2;
+        *shown = "min";
+    } else if (strcmp(unit, "m") == 0) {
+        *scale = 1e-3;
+        *decimals = 2;
+        *shown = "km";
+    } else if (strcmp(unit, "1") == 0) {
+        *scale = 100;
+        *shown = "%";
+    }
+}
+
+/* "4.34 ± 0.27", "+0.57 ± 0.05", "4.34" (one value), "-" (none). */
+static void format_ci(char *buf, double mean, double hw, double scale, int decimals, bool sign)
+{
+    if (!isfinite(mean)) {
+        snprintf(buf, CELL_LEN, "-");
+        return;
+    }
+    double v = mean * scale;
+    if (v == 0) v = 0; /* no "-0.00" */
+    if (isfinite(hw))
+        snprintf(buf, CELL_LEN, sign ? "%+.*f ± %.*f" : "%.*f ± %.*f", decimals, v, decimals,
+                 hw * scale);
+    else
+        snprintf(buf, CELL_LEN, sign ? "%+.*f" : "%.*f", decimals, v);
+}
+
+/* Prints a table of cells[n_lines][n_cols], columns sized to fit, the first left-aligned. */
+static void print_grid(FILE *out, const char *const *heads, char (*cells)[CELL_LEN],
+                       size_t n_lines, size_t n_cols)
+{
+    int width[16] = {0};
+    for (size_t c = 0; c < n_cols && c < 16; c++) {
+        width[c] = text_width(heads[c]);
+        for (size_t l = 0; l < n_lines; l++) {
+            int w = text_width(cells[l * n_cols + c]);
+            if (w > width[c]) width[c] = w;
+        }
+    }
+    for (size_t c = 0; c < n_cols && c < 16; c++) {
+        if (c) fputs("   ", out);
+        print_padded(out, heads[c], width[c], c > 0);
+    }
+    fputc('\n', out);
+    for (size_t l = 0; l < n_lines; l++) {
+        for (size_t c = 0; c < n_cols && c < 16; c++) {
+            if (c) fputs("   ", out);
+            print_padded(out, cells[l * n_cols + c], width[c], c > 0);
+        }
+        fputc('\n', out);
+    }
+}
+
+enum { CMP_COLS = 7 };
+
+int report_print_compare(FILE *out, const report_cmp_row *rows, size_t n)
+{
+    static const char *const heads[CMP_COLS] = {"figure", "A", "B", "B - A (paired)",
+                                                "p-value", "significant", "variance reduction"};
+    char(*cells)[CELL_LEN] = calloc((n ? n : 1) * CMP_COLS, sizeof *cells);
+    if (!cells) {
+        fprintf(out, "(out of memory for the comparison table)\n");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const report_cmp_row *r = &rows[i];
+        char(*c)[CELL_LEN] = &cells[i * CMP_COLS];
+        double scale;
+        int dec;
+        const char *shown;
+        unit_display(r->unit, &scale, &dec, &shown);
+        size_t len = strlen(r->name);
+        int stem = (int)len;
+        if (len > 2 && (strcmp(r->name + len - 2, "_s") == 0 || strcmp(r->name + len - 2, "_m") == 0))
+            stem -= 2;
+        if (shown[0])
+            snprintf(c[0], CELL_LEN, "%.*s (%s)", stem, r->name, shown);
+        else
+            snprintf(c[0], CELL_LEN, "%.*s", stem, r->name);
+        format_ci(c[1], r->a.mean, r->a.half_width, scale, dec, false);
+        format_ci(c[2], r->b.mean, r->b.half_width, scale, dec, false);
+        format_ci(c[3], r->d.diff, r->d.half_width, scale, dec, true);
+        if (!isfinite(r->d.p_value))
+            snprintf(c[4], CELL_LEN, "-");
+        else if (r->d.p_value < 0.001)
+            snprintf(c[4], CELL_LEN, "<0.001");
+        else
+            snprintf(c[4], CELL_LEN, "%.3f", r->d.p_value);
+        snprintf(c[5], CELL_LEN, "%s", !isfinite(r->d.p_value) ? "-"
+                                       : r->d.significant   ? "yes" : "no");
+        if (isfinite(r->d.var_ratio))
+            snprintf(c[6], CELL_LEN, "%.0f%%", 100 * (1 - r->d.var_ratio));
+        else
+            snprintf(c[6], CELL_LEN, "-");
+    }
+    fprintf(out, "Paired differences B - A (mean across replications ± 95%% CI half-width; "
+                 "times in minutes, fractions in percent)\n");
+    print_grid(out, heads, cells, n, CMP_COLS);
+    free(cells);
+    fprintf(out, "\nsignificant: the 95%% CI of B - A excludes 0 (two-sided paired t-test, "
+                 "p < 0.05).\nvariance reduction: 1 - var(B - A) / (var(A) + var(B)), what "
+                 "pairing saves against independent runs\n(90%% means independent runs would "
+                 "need 10 times the replications for the same CI).\n");
+    return ferror(out) ? -1 : 0;
+}
+
+void report_print_compare_json(FILE *out, const report_cmp_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const report_cmp_row *r = &rows[i];
+        if (i) fputc(',', out);
+        report_json_string(out, r->name);
+        fputs(":{\"unit\":", out);
+        report_json_string(out, r->unit);
+        fprintf(out, ",\"n\":%zu,\"a\":", r->d.n);
+        report_json_number(out, r->a.mean);
+        fputs(",\"a_half_width\":", out);
+        report_json_number(out, r->a.half_width);
+        fputs(",\"b\":", out);
+        report_json_number(out, r->b.mean);
+        fputs(",\"b_half_width\":", out);
+        report_json_number(out, r->b.half_width);
+        fputs(",\"diff\":", out);
+        report_json_number(out, r->d.diff);
+        fputs(",\"ci95_low\":", out);
+        report_json_number(out, r->d.lo);
+        fputs(",\"ci95_high\":", out);
+        report_json_number(out, r->d.hi);
+        fputs(",\"half_width\":", out);
+        report_json_number(out, r->d.half_width);
+        fputs(",\"p_value\":", out);
+        report_json_number(out, r->d.p_value);
+        fprintf(out, ",\"significant\":%s,\"var_ratio\":", r->d.significant ? "true" : "false");
+        report_json_number(out, r->d.var_ratio);
+        fputs(",\"variance_reduction\":", out);
+        report_json_number(out, 1 - r->d.var_ratio);
+        fputs(",\"corr\":", out);
+        report_json_number(out, r->d.corr);
+        fputc('}', out);
+    }
+}
+
+enum { SWEEP_COLS = 9 };
+
+int report_print_sweep(FILE *out, const report_variant *v, size_t n)
+{
+    static const char *const heads[SWEEP_COLS] = {
+        "variant", "reps", "mean", "p90", "within target", "p1 mean", "p1 within target",
+        "utilisation", "mean - first (paired)"};
+    static const struct {
+        const char *name;
+        double scale;
+        int decimals;
+    } cols[6] = {{"response_mean_s", 1.0 / 60.0, 2}, {"response_p90_s", 1.0 / 60.0, 2},
+                 {"within_target", 100, 1},          {"p1_response_mean_s", 1.0 / 60.0, 2},
+                 {"p1_within_target", 100, 1},       {"utilisation", 100, 1}};
+    char(*cells)[CELL_LEN] = calloc((n ? n : 1) * SWEEP_COLS, sizeof *cells);
+    if (!cells) {
+        fprintf(out, "(out of memory for the sweep table)\n");
+        return -1;
+    }
+    bool partial = false;
+    for (size_t i = 0; i < n; i++) {
+        char(*c)[CELL_LEN] = &cells[i * SWEEP_COLS];
+        snprintf(c[0], CELL_LEN, "%s", v[i].name);
+        snprintf(c[1], CELL_LEN, "%zu", v[i].n_reps);
+        for (int k = 0; k < 6; k++)
+            format_cell(c[2 + k], v[i].m, v[i].rows, v[i].n_reps, cols[k].name, cols[k].scale,
+                        cols[k].decimals, "", &partial);
+        int ja = metrics_find(v[0].m, "response_mean_s"), jb = metrics_find(v[i].m,
+                                                                             "response_mean_s");
+        size_t np = v[i].n_reps < v[0].n_reps ? v[i].n_reps : v[0].n_reps;
+        if (i == 0 || ja < 0 || jb < 0) {
+            snprintf(c[8], CELL_LEN, i == 0 ? "(baseline)" : "-");
+        } else {
+            paired_cmp d = paired_compare(v[0].rows + ja, v[0].m->n, v[i].rows + jb, v[i].m->n,
+                                          np);
+            format_ci(c[8], d.diff, d.half_width, 1.0 / 60.0, 2, true);
+            if (isfinite(d.p_value)) {
+                size_t len = strlen(c[8]);
+                snprintf(c[8] + len, CELL_LEN - len, d.significant ? " *" : "  ");
+            }
+        }
+    }
+    fprintf(out, "Variants (mean across replications ± 95%% CI half-width; times in minutes, "
+                 "fractions in percent)\n");
+    print_grid(out, heads, cells, n, SWEEP_COLS);
+    free(cells);
+    fprintf(out, "\nmean - first: the paired difference in mean response time against the "
+                 "first variant\n(same seed: the same calls replication by replication); "
+                 "* significant at 5%%.\n");
+    if (partial)
+        fprintf(out, "(n=K): the figure rests on the K replications that had answered calls "
+                     "to measure.\n");
     return ferror(out) ? -1 : 0;
 }

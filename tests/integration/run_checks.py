@@ -130,7 +130,43 @@ def check_check():
             fail(f"check output lacks '{word}'")
 
 
+def paired_ci(a, b):
+    """Mean of b - a over paired replications, with its Student-t 95% half-width."""
+    from statistics import mean, stdev
+    d = [y - x for x, y in zip(a, b)]
+    t975 = {2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
+    return mean(d), t975[len(d) - 1] * stdev(d) / len(d) ** 0.5
+
+
+def check_upgrades_2015_2016():
+    """The 2016 forces against 2015's, same seed, same incidents: faster, more presence."""
+    a, b = os.path.join(WORK, "z2015.h5"), os.path.join(WORK, "z2016.h5")
+    short = ["--set", "run.horizon_days=5", "--set", "run.warmup_days=1", "-r", "6", "-q"]
+    run("run", os.path.join(SRC, "scenarios", "ziliujing-2015.cfg"), "-o", a, *short)
+    run("run", SCEN, "-o", b, *short)
+    with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb:
+        ia, ib = fa["incidents"][:], fb["incidents"][:]
+        for field in ("rep", "t_incident_s", "node", "type", "onscene_s"):
+            if not np.array_equal(ia[field], ib[field]):
+                fail(f"2015 and 2016 do not face the same incidents ({field})")
+        sa, sb = fa["summary"][:], fb["summary"][:]
+        for name, sign in [("response_mean_s", -1), ("p1_response_mean_s", -1),
+                           ("response_incident_mean_s", -1), ("p1_within_target", +1),
+                           ("presence_mean", +1), ("camera_detected", +1)]:
+            d, hw = paired_ci(sa[name], sb[name])
+            print(f"{name}: 2016 - 2015 = {d:.4g} +- {hw:.2g} (paired 95% CI, 6 replications)")
+            if not (sign * (d - hw) > 0 and sign * (d + hw) > 0):
+                fail(f"{name}: the paired CI does not show 2016 {'above' if sign > 0 else 'below'} 2015")
+        lines = fb["line_reps"][:]
+        comm = lines[~np.isnan(lines["completion"])]
+        if len(comm) == 0 or not (0.5 < comm["completion"].mean() <= 1.0):
+            fail("community check-in completion missing or implausible")
+        if len(fa["line_reps"]) != 0 or len(fa["posts"]) != 0:
+            fail("2015 has lines or posts")
+
+
 CHECKS = {
+    "upgrades_2015_2016": check_upgrades_2015_2016,
     "default_run": check_default_run,
     "deterministic": check_deterministic,
     "common_random_numbers": check_common_random_numbers,

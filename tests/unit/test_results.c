@@ -351,7 +351,7 @@ static void test_write_and_read(const fixture *fx, const metrics *m, double *row
     CHECK_EQ(h5_attr_get_strv(f, "/incidents", "field_names", &names, &nn), 0);
     CHECK_EQ(h5_attr_get_strv(f, "/incidents", "units", &units, &nu), 0);
     CHECK_EQ(h5_table_field_names(f, "/incidents", &members, &nmem), 0);
-    CHECK_EQ(nn, 24);
+    CHECK_EQ(nn, 28);
     CHECK_EQ(nu, nn);
     CHECK_EQ(nmem, nn);
     for (size_t i = 0; i < nn && i < nmem; i++) CHECK_STR(names[i], members[i]);
