@@ -14,7 +14,15 @@ static void usage(FILE *out)
             "\n"
             "commands:\n"
             "  run SCENARIO [-o OUT.h5] [-r REPS] [-s SEED] [-j THREADS] [--set path=value]...\n"
+            "      [--resume] [--rep-range A:B] [--precision X[%]]\n"
             "                       run Monte Carlo replications, print the summary, write results\n"
+            "                       (under 'mpirun -np N' the replications spread over the ranks)\n"
+            "  compare A.h5 B.h5 [--json] [--power D] [--strict]\n"
+            "                       paired differences B - A with 95% CIs (common random numbers)\n"
+            "  sweep SCENARIO --vary 'path=v1,v2,...'... | --variants FILE [-o DIR] [run options]\n"
+            "                       run variants of a scenario (same seed), one file each, a table\n"
+            "  merge OUT.h5 SHARD.h5...\n"
+            "                       join the shards of a run (run --rep-range) into one file\n"
             "  check SCENARIO [--set path=value]...\n"
             "                       validate a scenario without running it and describe it\n"
             "  summary FILE.h5 [--json]\n"
@@ -23,6 +31,8 @@ static void usage(FILE *out)
             "                       charts and a page (DIR/index.html) for planners\n"
             "  map import FILE.osm|FILE.osm.pbf -o NETWORK.txt [--places-out F] [--zones F]\n"
             "                       make a network file from an OpenStreetMap extract\n"
+            "  fit HISTORY.csv [-o FRAGMENT.cfg] [--network NETWORK.txt]\n"
+            "                       estimate the call model from past calls (a scenario fragment)\n"
             "  version              print the program version\n"
             "\n"
             "'patrolsim <command> --help' describes a command. Exit status: 0 success,\n"
@@ -60,10 +70,18 @@ int main(int argc, char **argv)
         rc = cmd_check(argc - 1, argv + 1);
     else if (strcmp(cmd, "summary") == 0)
         rc = cmd_summary(argc - 1, argv + 1);
+    else if (strcmp(cmd, "compare") == 0)
+        rc = cmd_compare(argc - 1, argv + 1);
+    else if (strcmp(cmd, "sweep") == 0)
+        rc = cmd_sweep(argc - 1, argv + 1);
+    else if (strcmp(cmd, "merge") == 0)
+        rc = cmd_merge(argc - 1, argv + 1);
     else if (strcmp(cmd, "report") == 0)
         rc = cmd_report(argc - 1, argv + 1);
     else if (strcmp(cmd, "map") == 0)
         rc = cmd_map(argc - 1, argv + 1);
+    else if (strcmp(cmd, "fit") == 0)
+        rc = cmd_fit(argc - 1, argv + 1);
     else if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("patrolsim %s (%s)\n", PATROLSIM_VERSION, PATROLSIM_GIT_REV);
         rc = 0;
