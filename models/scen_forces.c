@@ -499,8 +499,23 @@ static void read_community(loader *L)
         sc_err(&L->c, g, "the routes file '%s' has no community line", L->routes_path);
 }
 
+/* A post nobody holds is a mistake in the file (its gap would be meaningless). */
+static void check_posts_staffed(loader *L)
+{
+    const scenario *s = L->s;
+    const config_setting_t *list = sc_member(L->root, "posts");
+    for (size_t p = 0; p < s->n_posts; p++) {
+        bool staffed = false;
+        for (size_t u = 0; u < s->n_units && !staffed; u++) staffed = s->units[u].post == (int)p;
+        if (!staffed && s->posts[p].name)
+            sc_err(&L->c, elem(list, p), "post '%s' has no staff: no unit group names it as its post",
+                   s->posts[p].name);
+    }
+}
+
 void read_lines(loader *L)
 {
+    check_posts_staffed(L);
     const char *rel;
     const config_setting_t *nw = sc_member(L->root, "network");
     if (sc_get_string(nw, "routes", &rel) == 1 && L->s->net)
