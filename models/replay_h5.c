@@ -29,6 +29,8 @@ static const char *const state_names[] = {
     [UNIT_ENROUTE] = "enroute",
     [UNIT_ONSCENE] = "onscene",
     [UNIT_RETURNING] = "returning",
+    [UNIT_PATROLLING] = "patrolling",
+    [UNIT_AT_POST] = "at_post",
 };
 #define N_STATE_NAMES (sizeof state_names / sizeof state_names[0])
 

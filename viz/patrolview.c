@@ -350,17 +350,26 @@ static int run_headless(app *a)
     }
     char err[512];
     if (o->bench) {
-        struct timespec t0, t1;
+        /* As the window draws: the static map from its cache, redrawn only when the view
+         * changes; the first frame pays for the map. */
+        view_map_cache caches[MAX_RUNS] = {0};
+        struct timespec t0, t1, t2;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         for (int i = 0; i < o->bench; i++) {
             a->t_s = a->runs[0]->warmup_s + 3600.0 * 10 + 20.0 * i; /* 20 s per frame: 1200x */
-            offscreen_draw(a, &off);
+            draw_all(a, off.ren, off.font, w, h, 0.3, caches, o->speed, false);
+            SDL_RenderFlush(off.ren);
+            if (i == 0) clock_gettime(CLOCK_MONOTONIC, &t1);
         }
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        double ms = ((double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-                     (double)(t1.tv_nsec - t0.tv_nsec) * 1e-6) / o->bench;
-        printf("patrolview: %d frames of %dx%d in the software renderer: %.2f ms per frame "
-               "(%.0f frames/s)\n", o->bench, w, h, ms, 1000.0 / ms);
+        clock_gettime(CLOCK_MONOTONIC, &t2);
+        double first = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+                       (double)(t1.tv_nsec - t0.tv_nsec) * 1e-6;
+        double ms = ((double)(t2.tv_sec - t1.tv_sec) * 1e3 +
+                     (double)(t2.tv_nsec - t1.tv_nsec) * 1e-6) / (o->bench > 1 ? o->bench - 1 : 1);
+        printf("patrolview: %d frames of %dx%d, %zu units, software renderer: first frame "
+               "(with the map) %.1f ms, then %.2f ms per frame (%.0f frames/s)\n",
+               o->bench, w, h, a->runs[0]->n_units, first, ms, 1000.0 / ms);
+        for (int i = 0; i < MAX_RUNS; i++) view_map_cache_fini(&caches[i]);
     } else if (o->screenshot) {
         offscreen_draw(a, &off);
         if (view_png_write(o->screenshot, off.surf, err, sizeof err)) {

@@ -27,7 +27,7 @@ static const SDL_Color C_PANEL = {255, 255, 255, 228};
 static const SDL_Color C_PANEL_EDGE = {170, 170, 170, 255};
 static const SDL_Color C_STATION = {30, 58, 138, 255};
 static const SDL_Color C_POST = {15, 118, 110, 255};
-static const SDL_Color C_PATROL = {37, 99, 235, 150};
+static const SDL_Color C_PATROL = {37, 99, 235, 70};
 static const SDL_Color C_ENROUTE = {220, 38, 38, 200};
 
 /* ---- Vertex batches -------------------------------------------------------------------------- */
@@ -184,9 +184,11 @@ static SDL_Color with_alpha(SDL_Color c, int a)
 
 SDL_Color view_kind_colour(int k)
 {
+    /* Dark, saturated and far apart, so that a bright state ring stands out around them. */
     static const SDL_Color pal[] = {
-        {29, 78, 216, 255},  {4, 120, 87, 255},  {124, 58, 237, 255}, {180, 83, 9, 255},
-        {190, 24, 93, 255},  {15, 118, 110, 255}, {77, 124, 15, 255}, {55, 65, 81, 255},
+        {29, 78, 216, 255},  {4, 120, 87, 255},   {124, 58, 237, 255}, {180, 83, 9, 255},
+        {190, 24, 93, 255},  {8, 145, 178, 255},  {77, 124, 15, 255},  {55, 65, 81, 255},
+        {153, 27, 27, 255},  {67, 56, 202, 255},  {120, 53, 15, 255},  {13, 148, 136, 255},
     };
     return pal[(k < 0 ? 0 : k) % (int)(sizeof pal / sizeof *pal)];
 }
@@ -198,8 +200,8 @@ SDL_Color view_state_colour(const char *s)
     if (!strcmp(s, "enroute")) return rgba(239, 68, 68, 255);
     if (!strcmp(s, "onscene")) return rgba(217, 70, 239, 255);
     if (!strcmp(s, "returning")) return rgba(6, 182, 212, 255);
-    if (!strcmp(s, "patrolling")) return rgba(96, 165, 250, 255);
-    if (!strcmp(s, "at_post")) return rgba(132, 204, 22, 255);
+    if (!strcmp(s, "patrolling")) return rgba(250, 204, 21, 255);
+    if (!strcmp(s, "at_post")) return rgba(74, 222, 128, 255);
     if (!strcmp(s, "off")) return rgba(156, 163, 175, 255);
     return rgba(107, 114, 128, 255);
 }
@@ -405,7 +407,7 @@ static void draw_map(SDL_Renderer *ren, view_font *font, const view_frame *fr)
             float x0, y0, x1, y1;
             view_cam_to_px(cam, r->x_m[r->seg_a[i]], r->y_m[r->seg_a[i]], &x0, &y0);
             view_cam_to_px(cam, r->x_m[r->seg_b[i]], r->y_m[r->seg_b[i]], &x1, &y1);
-            vb_line(&b, x0, y0, x1, y1, 4.0f * zoomw, C_PATROL);
+            vb_line(&b, x0, y0, x1, y1, 3.0f * zoomw, C_PATROL);
         }
         vb_flush(&b, ren);
     }
@@ -441,7 +443,11 @@ static void draw_map(SDL_Renderer *ren, view_font *font, const view_frame *fr)
                 float x, y;
                 view_cam_to_px(cam, r->x_m[s->node], r->y_m[s->node], &x, &y);
                 if (!pane_has(&cam->pane, x, y, 0)) continue;
-                halo_text(font, VIEW_T_NORMAL, x + 11, y - 20, s->is_post ? C_POST : C_STATION,
+                /* Several posts on one node (a garrison and a kiosk): one label under another. */
+                int above = 0;
+                for (size_t k = 0; k < i; k++) above += r->stations[k].node == s->node;
+                float ly = y - 20 + (float)(above * view_text_height(font, VIEW_T_NORMAL));
+                halo_text(font, VIEW_T_NORMAL, x + 11, ly, s->is_post ? C_POST : C_STATION,
                           s->name);
             }
     }
@@ -952,7 +958,7 @@ static void draw_details(SDL_Renderer *ren, view_font *font, const view_frame *f
             const char *what = e->what >= 0 && (size_t)e->what < r->n_cev_names
                                    ? r->cev_names[e->what] : "?";
             double dt = e->t_s - c->t_call_s;
-            LINE(e->t_s <= fr->t_s ? 0 : 2, "%s  +%02d:%02d  %s %s", hms, (int)(dt / 60),
+            LINE(e->t_s <= fr->t_s ? 0 : 2, "%s\t+%02d:%02d\t%s\t%s", hms, (int)(dt / 60),
                  (int)fmod(dt, 60), what, e->unit >= 0 ? r->units[e->unit].name : "");
         }
         fmt_min(c->response_s, m1, sizeof m1);
@@ -966,8 +972,8 @@ static void draw_details(SDL_Renderer *ren, view_font *font, const view_frame *f
             for (uint32_t k = 0; k < c->n_cand && k < 9; k++) {
                 const view_cand *d = &r->cands[c->cand0 + k];
                 fmt_min(d->travel_s, m1, sizeof m1);
-                LINE(d->sent ? 0 : 2, "%d. %-22s %9s  %s", d->rank + 1, r->units[d->unit].name, m1,
-                     d->sent ? "✓ sent" : "");
+                LINE(d->sent ? 0 : 2, "%d.\t%s\t%s\t%s", d->rank + 1, r->units[d->unit].name,
+                     m1, d->sent ? "✓ sent" : "");
             }
             if (c->n_cand > 9) LINE(2, "… and %u more", c->n_cand - 9);
         } else if (c->n_ev) {
@@ -977,21 +983,53 @@ static void draw_details(SDL_Renderer *ren, view_font *font, const view_frame *f
         return;
     }
 #undef LINE
+    /* Columns: each run of lines with tabs (a table) gets columns as wide as its widest
+     * cells. */
     int lh = view_text_height(font, VIEW_T_NORMAL);
-    int w = 0;
+    int colw[40][6] = {{0}}, grp[40], w = 0, g = 0;
+    for (int i = 0; i < n; i++) grp[i] = strchr(lines[i], '\t') ? g : ++g;
     for (int i = 0; i < n; i++) {
-        int tw = view_text_width(font, kind[i] == 1 ? VIEW_T_LARGE : VIEW_T_NORMAL, lines[i]);
+        if (!strchr(lines[i], '\t')) continue;
+        char tmp[160];
+        memcpy(tmp, lines[i], sizeof tmp);
+        int k = 0;
+        for (char *save = NULL, *cell = strtok_r(tmp, "\t", &save); cell && k < 6;
+             cell = strtok_r(NULL, "\t", &save), k++) {
+            int cw = view_text_width(font, VIEW_T_NORMAL, cell) + 10;
+            if (cw > colw[grp[i]][k]) colw[grp[i]][k] = cw;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        int tabbed = 0;
+        for (int k = 0; k < 6; k++) tabbed += colw[grp[i]][k];
+        int tw = strchr(lines[i], '\t') ? tabbed
+                                         : view_text_width(font, kind[i] == 1 ? VIEW_T_LARGE
+                                                                              : VIEW_T_NORMAL,
+                                                           lines[i]);
         if (tw > w) w = tw;
     }
     w += 24;
     float h = (float)(n * lh + view_text_height(font, VIEW_T_LARGE) - lh + 16);
-    float x = (float)(p->x + p->w) - (float)w - 10, y = (float)p->y + 10;
+    /* Beside the legend, not over it. */
+    float right = (float)(p->x + p->w) - 10 - (fr->layers & VIEW_L_LEGEND && !fr->no_legend
+                                                   ? 210.0f : 0.0f);
+    float x = right - (float)w, y = (float)p->y + 10;
     panel(ren, x, y, (float)w, h);
     float ty = y + 6;
     for (int i = 0; i < n; i++) {
         int size = kind[i] == 1 ? VIEW_T_LARGE : VIEW_T_NORMAL;
         SDL_Color c = kind[i] == 2 ? C_MUTED : kind[i] == 3 ? C_STATION : C_INK;
-        view_text(font, size, x + 12, ty, c, lines[i]);
+        if (strchr(lines[i], '\t')) {
+            float cx = x + 12;
+            int k = 0;
+            for (char *save = NULL, *cell = strtok_r(lines[i], "\t", &save); cell && k < 6;
+                 cell = strtok_r(NULL, "\t", &save), k++) {
+                view_text(font, size, cx, ty, c, cell);
+                cx += (float)colw[grp[i]][k];
+            }
+        } else {
+            view_text(font, size, x + 12, ty, c, lines[i]);
+        }
         ty += (float)view_text_height(font, size);
     }
 }
