@@ -85,9 +85,12 @@ static double fit_ks_pvalue(double d, size_t n)
 static double fit_cdf(fit_dist_kind k, const fit_dist *f, double x)
 {
     switch (k) {
-    case FIT_EXPONENTIAL: return gsl_cdf_exponential_P(x, f->p1);
-    case FIT_LOGNORMAL: return gsl_cdf_lognormal_P(x, f->p1, f->p2);
-    default: return gsl_cdf_gamma_P(x, f->p1, f->p2);
+    case FIT_EXPONENTIAL:
+        return gsl_cdf_exponential_P(x, f->p1);
+    case FIT_LOGNORMAL:
+        return gsl_cdf_lognormal_P(x, f->p1, f->p2);
+    default:
+        return gsl_cdf_gamma_P(x, f->p1, f->p2);
     }
 }
 
@@ -168,16 +171,16 @@ void fit_onscene(double *x, size_t n, fit_dist dist[FIT_N_DISTS], int *best)
     double gs = log(s.mean) - s.mlog;
     g->p1 = fit_gamma_shape(gs);
     g->p2 = s.mean / g->p1;
-    g->loglik = (g->p1 - 1) * s.slog - sumx / g->p2 - nn * g->p1 * log(g->p2) -
-                nn * gsl_sf_lngamma(g->p1);
+    g->loglik =
+        (g->p1 - 1) * s.slog - sumx / g->p2 - nn * g->p1 * log(g->p2) - nn * gsl_sf_lngamma(g->p1);
     g->aic = 2 * 2 - 2 * g->loglik;
     for (int k = 0; k < FIT_N_DISTS; k++) {
         fit_dist *f = &dist[k];
         fit_moments((fit_dist_kind)k, &s, &f->mean_s, &f->sd_s);
         f->ok = isfinite(f->loglik) && f->mean_s > 0;
         /* A gamma outside sd in [0.05, 2] x mean cannot be inverted by GSL (scenario.h). */
-        f->usable = f->ok && (k != FIT_GAMMA || (f->sd_s >= 0.05 * f->mean_s &&
-                                                 f->sd_s <= 2 * f->mean_s));
+        f->usable =
+            f->ok && (k != FIT_GAMMA || (f->sd_s >= 0.05 * f->mean_s && f->sd_s <= 2 * f->mean_s));
         if (!f->ok) continue;
         f->ks_d = fit_ks((fit_dist_kind)k, f, x, n);
         f->ks_p = fit_ks_pvalue(f->ks_d, n);
@@ -199,7 +202,8 @@ static void fit_bootstrap(const double *x, size_t n, fit_dist_kind k, const fit_
         goto done;
     }
     for (size_t j = 0; j < b; j++) {
-        for (size_t i = 0; i < n; i++) idx[i] = (size_t)gsl_rng_uniform_int(r, n);
+        for (size_t i = 0; i < n; i++)
+            idx[i] = (size_t)gsl_rng_uniform_int(r, n);
         fit_sums s = fit_sums_of(x, n, idx);
         fit_moments(k, &s, &bm[j], &bs[j]);
         if (!isfinite(bs[j])) bs[j] = 0; /* a resample of equal values */
@@ -254,7 +258,8 @@ int fit_history(const history *h, const net *g, const fit_opts *o, fit_result *o
     }
     /* Weekly profile and the rate. */
     out->weekly_fitted = true;
-    for (int d = 0; d < 7; d++) out->weekly_fitted = out->weekly_fitted && wdays[d] >= 1;
+    for (int d = 0; d < 7; d++)
+        out->weekly_fitted = out->weekly_fitted && wdays[d] >= 1;
     double r[7], v[7], S = 0;
     if (out->weekly_fitted) {
         for (int d = 0; d < 7; d++) {
@@ -284,7 +289,8 @@ int fit_history(const history *h, const net *g, const fit_opts *o, fit_result *o
     double se;
     if (out->weekly_fitted) {
         double sv = 0;
-        for (int d = 0; d < 7; d++) sv += v[d];
+        for (int d = 0; d < 7; d++)
+            sv += v[d];
         se = sqrt(sv * infl) / 7;
         for (int d = 0; d < 7; d++) {
             double a = 7 * (S - r[d]) / (S * S), b = 7 * r[d] / (S * S), var = a * a * v[d];
@@ -295,11 +301,13 @@ int fit_history(const history *h, const net *g, const fit_opts *o, fit_result *o
         }
     } else {
         se = sqrt((double)n * infl) / days;
-        for (int d = 0; d < 7; d++) out->weekly[d] = (fit_ci){1, NAN, NAN};
+        for (int d = 0; d < 7; d++)
+            out->weekly[d] = (fit_ci){1, NAN, NAN};
     }
     out->per_day.lo = fmax(0, out->per_day.est - FIT_Z95 * se);
     out->per_day.hi = out->per_day.est + FIT_Z95 * se;
-    for (int k = 0; k < 24; k++) out->hourly[k] = fit_wilson(hour_n[k], n, 24);
+    for (int k = 0; k < 24; k++)
+        out->hourly[k] = fit_wilson(hour_n[k], n, 24);
 
     /* Zones. */
     if (g && g->n_zones > 0) {
@@ -470,14 +478,18 @@ int fit_fragment_write(const fit_result *r, const history *h, const net *g, cons
                 r->dispersion > 1.5 ? " (burstier than Poisson: CI widened)" : "");
     fprintf(out, "\n  hourly = [");
     for (int k = 0; k < 24; k++)
-        fprintf(out, "%s%.4f", k == 0 ? " " : k % 8 == 0 ? ",\n             " : ", ",
+        fprintf(out, "%s%.4f",
+                k == 0       ? " "
+                : k % 8 == 0 ? ",\n             "
+                             : ", ",
                 r->hourly[k].est);
     fprintf(out, " ];\n  # by hour, 00-01 first, mean 1; 95%% CIs:");
     for (int k = 0; k < 24; k++)
         fprintf(out, "%s%02d %.2f-%.2f", k % 6 == 0 ? "\n  #  " : ", ", k, r->hourly[k].lo,
                 r->hourly[k].hi);
     fprintf(out, "\n  weekly = [");
-    for (int d = 0; d < 7; d++) fprintf(out, "%s%.4f", d ? ", " : " ", r->weekly[d].est);
+    for (int d = 0; d < 7; d++)
+        fprintf(out, "%s%.4f", d ? ", " : " ", r->weekly[d].est);
     fprintf(out, " ];\n");
     if (r->weekly_fitted) {
         fprintf(out, "  # Monday first, mean 1; 95%% CIs:");
@@ -523,8 +535,9 @@ int fit_fragment_write(const fit_result *r, const history *h, const net *g, cons
     fprintf(out, ");\n");
 
     if (r->zone_weight && g) {
-        fprintf(out, "# Zone weights: each zone's share of the calls. The history cannot tell a "
-                     "zone's kind:\n# every zone is given kind \"%s\"; set each one's.\n",
+        fprintf(out,
+                "# Zone weights: each zone's share of the calls. The history cannot tell a "
+                "zone's kind:\n# every zone is given kind \"%s\"; set each one's.\n",
                 zone_kind);
         if (r->n_no_zone)
             fprintf(out, "# %zu calls are on nodes without a zone and are left out.\n",

@@ -51,56 +51,51 @@ typedef struct fit_ci {
     double est, lo, hi; /* estimate and 95% interval */
 } fit_ci;
 
-typedef enum fit_dist_kind {
-    FIT_EXPONENTIAL,
-    FIT_LOGNORMAL,
-    FIT_GAMMA,
-    FIT_N_DISTS
-} fit_dist_kind;
+typedef enum fit_dist_kind { FIT_EXPONENTIAL, FIT_LOGNORMAL, FIT_GAMMA, FIT_N_DISTS } fit_dist_kind;
 
 typedef struct fit_dist {
-    bool ok;              /* fitted */
-    bool usable;          /* within what a scenario accepts */
-    double mean_s, sd_s;  /* the scenario's parameters */
-    double p1, p2;        /* exponential: mean; lognormal: mu, sigma; gamma: shape, scale */
+    bool ok;             /* fitted */
+    bool usable;         /* within what a scenario accepts */
+    double mean_s, sd_s; /* the scenario's parameters */
+    double p1, p2;       /* exponential: mean; lognormal: mu, sigma; gamma: shape, scale */
     double loglik, aic;
-    double ks_d, ks_p;    /* Kolmogorov-Smirnov statistic and asymptotic p-value */
+    double ks_d, ks_p; /* Kolmogorov-Smirnov statistic and asymptotic p-value */
 } fit_dist;
 
 typedef struct fit_type {
-    const char *name;     /* borrowed from the history */
-    size_t n;             /* calls */
+    const char *name; /* borrowed from the history */
+    size_t n;         /* calls */
     fit_ci share;
-    int priority;         /* most frequent priority given; 0 when no row gives one */
+    int priority;            /* most frequent priority given; 0 when no row gives one */
     size_t n_priority_other; /* calls of the type with another priority */
-    size_t n_onscene;     /* calls with a known time on scene */
+    size_t n_onscene;        /* calls with a known time on scene */
     fit_dist dist[FIT_N_DISTS];
-    int best;             /* index into dist; -1: none (fewer than 2 values, or all equal) */
-    bool fixed;           /* all known times equal: dist "fixed" with mean_s.est */
-    fit_ci mean_s, sd_s;  /* of the chosen distribution (fixed: mean only; none: NaN) */
+    int best;            /* index into dist; -1: none (fewer than 2 values, or all equal) */
+    bool fixed;          /* all known times equal: dist "fixed" with mean_s.est */
+    fit_ci mean_s, sd_s; /* of the chosen distribution (fixed: mean only; none: NaN) */
 } fit_type;
 
 typedef struct fit_opts {
-    size_t bootstrap;     /* resamples for the on-scene CIs (400) */
-    uint64_t seed;        /* of the bootstrap stream (20161130) */
+    size_t bootstrap; /* resamples for the on-scene CIs (400) */
+    uint64_t seed;    /* of the bootstrap stream (20161130) */
 } fit_opts;
 
 typedef struct fit_result {
     size_t n_calls;
     double days;
     int start_weekday;
-    size_t weekday_days[7];   /* days of each weekday (Monday first) in the history */
+    size_t weekday_days[7]; /* days of each weekday (Monday first) in the history */
     fit_ci per_day;
-    double dispersion;        /* Pearson chi-square / df of the daily counts */
+    double dispersion; /* Pearson chi-square / df of the daily counts */
     fit_ci hourly[24];
-    bool weekly_fitted;       /* every weekday occurs; else weekly is all 1 */
+    bool weekly_fitted; /* every weekday occurs; else weekly is all 1 */
     fit_ci weekly[7];
-    fit_type *types;          /* [n_types], in the history's order */
+    fit_type *types; /* [n_types], in the history's order */
     size_t n_types;
-    fit_ci *zone_weight;      /* [n_zones] of the network, when it has zones; else NULL */
+    fit_ci *zone_weight; /* [n_zones] of the network, when it has zones; else NULL */
     size_t *zone_calls;
     size_t n_zones;
-    size_t n_no_zone;         /* calls on nodes without a zone */
+    size_t n_no_zone;             /* calls on nodes without a zone */
     fit_dist pooled[FIT_N_DISTS]; /* all on-scene times together, for types without any */
     int pooled_best;
 } fit_result;

@@ -83,12 +83,12 @@ typedef struct hreader {
     diag *d;
     const history_opts *o;
     size_t n_err;
-    int line;                 /* the line where the current record starts */
-    int col[COL_N];           /* field index of each known column, -1 absent */
+    int line;       /* the line where the current record starts */
+    int col[COL_N]; /* field index of each known column, -1 absent */
     int n_cols;
-    int time_kind;            /* 0 unknown, 1 ISO, 2 seconds */
+    int time_kind; /* 0 unknown, 1 ISO, 2 seconds */
     int time_kind_line;
-    bool lonlat_reported;     /* "needs an origin" said once */
+    bool lonlat_reported; /* "needs an origin" said once */
 } hreader;
 
 static void hist_error(hreader *r, const char *column, const char *fmt, ...)
@@ -122,7 +122,8 @@ static bool csv_record_read(FILE *f, char **buf, size_t *cap, int *lines, bool *
         (*lines)++;
         if (len + (size_t)n + 1 > *cap) {
             size_t c = (*cap ? *cap : 256);
-            while (c < len + (size_t)n + 1) c *= 2;
+            while (c < len + (size_t)n + 1)
+                c *= 2;
             char *grown = realloc(*buf, c);
             if (!grown) {
                 free(line);
@@ -142,7 +143,8 @@ static bool csv_record_read(FILE *f, char **buf, size_t *cap, int *lines, bool *
     if (*lines == 0) return false;
     if (quoted) *unterminated = true;
     /* Strip the record's line end. */
-    while (len > 0 && ((*buf)[len - 1] == '\n' || (*buf)[len - 1] == '\r')) (*buf)[--len] = '\0';
+    while (len > 0 && ((*buf)[len - 1] == '\n' || (*buf)[len - 1] == '\r'))
+        (*buf)[--len] = '\0';
     return true;
 }
 
@@ -153,7 +155,8 @@ static int csv_split(char *s, char **field, int max)
     int n = 0;
     char *p = s;
     for (;;) {
-        while (*p == ' ' || *p == '\t') p++;
+        while (*p == ' ' || *p == '\t')
+            p++;
         char *start = p, *out = p;
         if (*p == '"') {
             p++;
@@ -171,10 +174,13 @@ static int csv_split(char *s, char **field, int max)
                 *out++ = *p++;
             }
             /* Anything between the closing quote and the comma is kept. */
-            while (*p && *p != ',') *out++ = *p++;
+            while (*p && *p != ',')
+                *out++ = *p++;
         } else {
-            while (*p && *p != ',') *out++ = *p++;
-            while (out > start && (out[-1] == ' ' || out[-1] == '\t' || out[-1] == '\r')) out--;
+            while (*p && *p != ',')
+                *out++ = *p++;
+            while (out > start && (out[-1] == ' ' || out[-1] == '\t' || out[-1] == '\r'))
+                out--;
         }
         char end = *p;
         *out = '\0';
@@ -228,8 +234,7 @@ static const char *hist_iso_parse(const char *s, long *day, double *sod)
     if (!hist_digits(&p, 4, &y) || *p++ != '-' || !hist_digits(&p, 2, &mo) || *p++ != '-' ||
         !hist_digits(&p, 2, &d))
         return "expected an ISO 8601 local time like 2016-03-01T08:15:00, or seconds";
-    if (*p != 'T' && *p != ' ' && *p != 't')
-        return "a date needs a time of day (2016-03-01T08:15)";
+    if (*p != 'T' && *p != ' ' && *p != 't') return "a date needs a time of day (2016-03-01T08:15)";
     p++;
     if (!hist_digits(&p, 2, &h) || *p++ != ':' || !hist_digits(&p, 2, &mi))
         return "expected hh:mm[:ss] after the date";
@@ -263,8 +268,8 @@ static const char *hist_iso_parse(const char *s, long *day, double *sod)
 /* A row under construction: the time stays split until day 0 is known. */
 typedef struct hrow {
     history_call c;
-    long day;            /* ISO: day number; seconds: 0 */
-    double sod;          /* ISO: seconds of the day; seconds: the time */
+    long day;   /* ISO: day number; seconds: 0 */
+    double sod; /* ISO: seconds of the day; seconds: the time */
 } hrow;
 
 static int hist_type_find(char **names, size_t n, const char *s)
@@ -355,8 +360,10 @@ static bool hist_row(hreader *r, char **f, int nf, const net *g, const snap_inde
         const char *p = f[r->col[COL_ONSCENE]];
         double v;
         if (*p && (!hist_number(p, &v) || !(v > 0) || v > HIST_MAX_ONSCENE_MIN))
-            hist_error(r, "onscene_min", "must be minutes > 0 and <= %g, or empty when unknown "
-                       "(got '%.40s')", HIST_MAX_ONSCENE_MIN, p);
+            hist_error(r, "onscene_min",
+                       "must be minutes > 0 and <= %g, or empty when unknown "
+                       "(got '%.40s')",
+                       HIST_MAX_ONSCENE_MIN, p);
         else if (*p)
             row->c.onscene_s = 60.0 * v;
     }
@@ -376,8 +383,7 @@ static bool hist_row(hreader *r, char **f, int nf, const net *g, const snap_inde
             hist_error(r, "node", "node ids are integers (got '%.40s')", nd);
         } else if (g) {
             int32_t v = net_node_index(g, (int64_t)id);
-            if (v < 0)
-                hist_error(r, "node", "node %lld is not in the network %s", id, g->path);
+            if (v < 0) hist_error(r, "node", "node %lld is not in the network %s", id, g->path);
             row->c.node = v;
             row->c.snap_m = 0;
         }
@@ -386,8 +392,7 @@ static bool hist_row(hreader *r, char **f, int nf, const net *g, const snap_inde
         if (!*xs || !*ys) {
             hist_error(r, !*xs ? "x_m" : "y_m", "missing (x_m and y_m come together)");
             where = NULL;
-        } else if (!hist_number(xs, &x) || !hist_number(ys, &y) || fabs(x) > 1e7 ||
-                   fabs(y) > 1e7) {
+        } else if (!hist_number(xs, &x) || !hist_number(ys, &y) || fabs(x) > 1e7 || fabs(y) > 1e7) {
             hist_error(r, "x_m, y_m", "not planar metres: '%.40s', '%.40s'", xs, ys);
             where = NULL;
         }
@@ -399,14 +404,18 @@ static bool hist_row(hreader *r, char **f, int nf, const net *g, const snap_inde
             where = NULL;
         } else if (!hist_number(los, &lon) || !hist_number(las, &lat) ||
                    !geo_lonlat_is_valid(lon, lat)) {
-            hist_error(r, "lon, lat", "not a longitude and latitude in degrees: '%.40s', "
-                       "'%.40s'", los, las);
+            hist_error(r, "lon, lat",
+                       "not a longitude and latitude in degrees: '%.40s', "
+                       "'%.40s'",
+                       los, las);
             where = NULL;
         } else if (g && !proj) {
             if (!r->lonlat_reported)
-                hist_error(r, "lon, lat", "positions in lon/lat need a network with an origin "
+                hist_error(r, "lon, lat",
+                           "positions in lon/lat need a network with an origin "
                            "record (maps made by 'patrolsim map import' have one); %s has "
-                           "none: give x_m/y_m or node", g->path);
+                           "none: give x_m/y_m or node",
+                           g->path);
             r->lonlat_reported = true;
             where = NULL;
         } else if (proj) {
@@ -419,9 +428,10 @@ static bool hist_row(hreader *r, char **f, int nf, const net *g, const snap_inde
         double dist;
         long v = snap_nearest(snap, x, y, &dist);
         if (v < 0 || dist > r->o->max_snap_m)
-            hist_error(r, where, "the nearest node (%lld) is %.0f m away, more than %g m: a "
-                       "position off the map%s", v >= 0 ? (long long)g->nodes[v].id : -1LL,
-                       dist, r->o->max_snap_m,
+            hist_error(r, where,
+                       "the nearest node (%lld) is %.0f m away, more than %g m: a "
+                       "position off the map%s",
+                       v >= 0 ? (long long)g->nodes[v].id : -1LL, dist, r->o->max_snap_m,
                        *los ? " (lon, lat in the right order? WGS84, not GCJ-02?)" : "");
         row->c.node = (int32_t)v;
         row->c.snap_m = dist;
@@ -440,7 +450,8 @@ static int hrow_cmp(const void *pa, const void *pb)
 /* Reads the header: returns false when it is unusable. */
 static bool hist_header(hreader *r, char **f, int nf, const net *g, history *h)
 {
-    for (int k = 0; k < COL_N; k++) r->col[k] = -1;
+    for (int k = 0; k < COL_N; k++)
+        r->col[k] = -1;
     r->n_cols = nf;
     if (nf > HIST_MAX_FIELDS) {
         hist_error(r, "header", "more than %d columns", HIST_MAX_FIELDS);
@@ -469,9 +480,11 @@ static bool hist_header(hreader *r, char **f, int nf, const net *g, history *h)
     size_t err0 = r->n_err;
     for (int k = COL_TIME; k <= COL_TYPE; k++)
         if (r->col[k] < 0)
-            hist_error(r, "header", "no '%s' column (the header names the columns: time, type, "
+            hist_error(r, "header",
+                       "no '%s' column (the header names the columns: time, type, "
                        "a position as node, x_m and y_m, or lon and lat; optionally priority "
-                       "and onscene_min)", hist_col_names[k]);
+                       "and onscene_min)",
+                       hist_col_names[k]);
     if ((r->col[COL_X] < 0) != (r->col[COL_Y] < 0))
         hist_error(r, "header", "x_m and y_m come together");
     if ((r->col[COL_LON] < 0) != (r->col[COL_LAT] < 0))
@@ -522,7 +535,8 @@ history *history_load(const char *path, const net *g, const history_opts *o, dia
             (unsigned char)s[2] == 0xBF)
             s += 3; /* a UTF-8 byte order mark */
         const char *q = s;
-        while (*q == ' ' || *q == '\t') q++;
+        while (*q == ' ' || *q == '\t')
+            q++;
         if (*q == '\0' || *q == '#') continue;
         if (unterminated) {
             hist_error(&r, NULL, "a quoted field is not closed before the end of the file");
@@ -553,7 +567,8 @@ history *history_load(const char *path, const net *g, const history_opts *o, dia
     fclose(f);
     f = NULL;
     if (!header) {
-        diag_error(d, path, 0, NULL, "the call history is empty: expected a header line "
+        diag_error(d, path, 0, NULL,
+                   "the call history is empty: expected a header line "
                    "(time,type,... ) and one row per call");
         goto fail;
     }
@@ -586,8 +601,10 @@ history *history_load(const char *path, const net *g, const history_opts *o, dia
     h->days = o->days > 0 ? o->days : floor(t_max / 86400.0) + 1;
     if (o->days > 0 && t_max >= o->days * 86400.0) {
         const history_call *last = &h->calls[n_rows - 1];
-        diag_error(d, path, last->line, "time", "after the end of the history's %g days (the "
-                   "call is in day %.0f, counted from 0)", o->days, floor(t_max / 86400.0));
+        diag_error(d, path, last->line, "time",
+                   "after the end of the history's %g days (the "
+                   "call is in day %.0f, counted from 0)",
+                   o->days, floor(t_max / 86400.0));
         goto fail;
     }
     free(rows);
@@ -610,7 +627,8 @@ void history_destroy(history *h)
     if (!h) return;
     free(h->path);
     free(h->calls);
-    for (size_t i = 0; i < h->n_types; i++) free(h->type_names[i]);
+    for (size_t i = 0; i < h->n_types; i++)
+        free(h->type_names[i]);
     free(h->type_names);
     free(h->ignored);
     free(h);

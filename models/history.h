@@ -49,37 +49,37 @@
 #include "net.h"
 
 typedef struct history_call {
-    double t_s;        /* seconds from 00:00 of day 0 */
-    int32_t node;      /* dense node index; -1 without a network */
-    int32_t type;      /* index into history.type_names */
-    int priority;      /* 1..5; 0 when the row gives none */
-    double onscene_s;  /* time on scene in seconds; NaN when unknown */
-    double snap_m;     /* distance from the given position to the node; NaN without one */
-    int line;          /* where the row starts in the file */
+    double t_s;       /* seconds from 00:00 of day 0 */
+    int32_t node;     /* dense node index; -1 without a network */
+    int32_t type;     /* index into history.type_names */
+    int priority;     /* 1..5; 0 when the row gives none */
+    double onscene_s; /* time on scene in seconds; NaN when unknown */
+    double snap_m;    /* distance from the given position to the node; NaN without one */
+    int line;         /* where the row starts in the file */
 } history_call;
 
 typedef struct history_opts {
     const char *const *type_names; /* the allowed types (borrowed); NULL: any, in order of
                                     * first appearance */
     size_t n_types;
-    double max_snap_m;             /* a position farther from every node is an error (250) */
-    int start_weekday;             /* weekday of day 0 when times are seconds, 0 = Monday (0) */
-    double days;                   /* length of the history in days; 0: from the calls */
-    size_t max_errors;             /* stop reporting after this many (100) */
+    double max_snap_m; /* a position farther from every node is an error (250) */
+    int start_weekday; /* weekday of day 0 when times are seconds, 0 = Monday (0) */
+    double days;       /* length of the history in days; 0: from the calls */
+    size_t max_errors; /* stop reporting after this many (100) */
 } history_opts;
 
 typedef struct history {
     char *path;
-    history_call *calls;           /* [n_calls], by time */
+    history_call *calls; /* [n_calls], by time */
     size_t n_calls;
-    char **type_names;             /* [n_types]: the caller's, copied, or those of the file */
+    char **type_names; /* [n_types]: the caller's, copied, or those of the file */
     size_t n_types;
-    bool iso_times;                /* times were dates (else seconds) */
+    bool iso_times;                      /* times were dates (else seconds) */
     int day0_year, day0_month, day0_day; /* the date of day 0 when iso_times */
-    int start_weekday;             /* weekday of day 0, 0 = Monday */
-    double days;                   /* whole days covered: opts.days, or day 0 to the last call */
-    char *ignored;                 /* the header's ignored columns, comma-separated, or "" */
-    bool has_priority, has_onscene;/* the columns were present */
+    int start_weekday;                   /* weekday of day 0, 0 = Monday */
+    double days;                    /* whole days covered: opts.days, or day 0 to the last call */
+    char *ignored;                  /* the header's ignored columns, comma-separated, or "" */
+    bool has_priority, has_onscene; /* the columns were present */
 } history;
 
 /* Fills the defaults shown above. */

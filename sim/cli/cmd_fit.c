@@ -27,25 +27,26 @@
 
 static void fit_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: patrolsim fit HISTORY.csv [-o FRAGMENT.cfg] [--network NETWORK.txt] [options]\n"
-            "\n"
-            "Estimates the call model from a history of calls: calls per day, the hourly and\n"
-            "weekly profiles, the type mix and priorities, on-scene time distributions per type\n"
-            "(exponential, lognormal or gamma, by AIC, checked with Kolmogorov-Smirnov) and,\n"
-            "with a zoned network, zone weights. Writes a scenario fragment (the calls group,\n"
-            "the incident_types list, the zones list) with 95%% confidence intervals in comments.\n"
-            "See scenarios/README.md, \"Call history files\".\n"
-            "\n"
-            "  -o FILE             write the fragment there (default: standard output)\n"
-            "  --network FILE      snap positions to this network; zone weights from its zones\n"
-            "  --max-snap-m M      a position farther than M m from every node is an error (250)\n"
-            "  --days D            the history covers D days from day 0 (default: to the last call)\n"
-            "  --start-weekday W   weekday of day 0 when times are seconds, 0 = Monday (0)\n"
-            "  --zone-kind NAME    the kind written for every zone (\"urban\")\n"
-            "  --bootstrap B       resamples for the on-scene CIs (400)\n"
-            "  --seed S            seed of the bootstrap (20161130)\n"
-            "  -h, --help          print this help\n");
+    fprintf(
+        out,
+        "usage: patrolsim fit HISTORY.csv [-o FRAGMENT.cfg] [--network NETWORK.txt] [options]\n"
+        "\n"
+        "Estimates the call model from a history of calls: calls per day, the hourly and\n"
+        "weekly profiles, the type mix and priorities, on-scene time distributions per type\n"
+        "(exponential, lognormal or gamma, by AIC, checked with Kolmogorov-Smirnov) and,\n"
+        "with a zoned network, zone weights. Writes a scenario fragment (the calls group,\n"
+        "the incident_types list, the zones list) with 95%% confidence intervals in comments.\n"
+        "See scenarios/README.md, \"Call history files\".\n"
+        "\n"
+        "  -o FILE             write the fragment there (default: standard output)\n"
+        "  --network FILE      snap positions to this network; zone weights from its zones\n"
+        "  --max-snap-m M      a position farther than M m from every node is an error (250)\n"
+        "  --days D            the history covers D days from day 0 (default: to the last call)\n"
+        "  --start-weekday W   weekday of day 0 when times are seconds, 0 = Monday (0)\n"
+        "  --zone-kind NAME    the kind written for every zone (\"urban\")\n"
+        "  --bootstrap B       resamples for the on-scene CIs (400)\n"
+        "  --seed S            seed of the bootstrap (20161130)\n"
+        "  -h, --help          print this help\n");
 }
 
 /* Parses a number option; reports into d. */
@@ -55,8 +56,8 @@ static double fit_arg_number(const char *opt, const char *s, double lo, double h
     errno = 0;
     double v = strtod(s, &end);
     if (end == s || *end || !isfinite(v) || v < lo || v > hi) {
-        diag_error(d, "<command line>", 0, opt, "expected a number in [%g, %g] (got '%s')", lo,
-                   hi, s);
+        diag_error(d, "<command line>", 0, opt, "expected a number in [%g, %g] (got '%s')", lo, hi,
+                   s);
         return NAN;
     }
     return v;
@@ -156,8 +157,8 @@ int cmd_fit(int argc, char **argv)
         goto done;
     }
     if (out_path) {
-        printf("read %s: %zu calls over %g days, %zu types%s%s\n", in, r.n_calls, r.days,
-               r.n_types, *h->ignored ? "; ignored columns: " : "", h->ignored);
+        printf("read %s: %zu calls over %g days, %zu types%s%s\n", in, r.n_calls, r.days, r.n_types,
+               *h->ignored ? "; ignored columns: " : "", h->ignored);
         printf("  calls per day %.2f (95%% CI %.2f-%.2f)\n", r.per_day.est, r.per_day.lo,
                r.per_day.hi);
         for (size_t t = 0; t < r.n_types; t++) {
