@@ -24,17 +24,23 @@
 #include "net.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define NET_FORMAT_VERSION 1
 #define NET_MAX_RECORDS    50000000L /* guards against feeding a huge wrong file */
 #define NET_MAX_ERRORS     100       /* after this many, stop: the rest is usually noise */
 #define NET_MAX_SPEED_MPS  70.0      /* 252 km/h: anything faster is a unit mistake */
+#define NET_MIN_SPEED_MPS  0.1       /* 0.36 km/h: a usable edge slower than this is a mistake */
+#define NET_MAX_LENGTH_M   1e6       /* 1000 km for one edge keeps every path sum finite */
+#define NET_MAX_LINE       4096      /* characters in a record; longer is not a network file */
 #define NET_MAX_COORD_M    1e7       /* planar metres; larger means degrees or millimetres */
 #define NET_LENGTH_SLACK   0.99      /* a road may be 1% shorter than the straight line */
 #define NET_MAX_TOKENS     16        /* more than any record has; counted beyond, not kept */
@@ -287,12 +293,18 @@ static bool load_id(loader *ld, const char *field, const char *tok, int64_t *out
     return true;
 }
 
-/* Parses a speed in [0, NET_MAX_SPEED_MPS]. */
+/* Parses a speed: 0 (the mode cannot use the edge) or in [NET_MIN_SPEED_MPS,
+ * NET_MAX_SPEED_MPS]. A tiny positive speed would make travel times overflow to infinity. */
 static bool load_speed(loader *ld, const char *field, const char *tok, double *out)
 {
     if (!load_double(ld, field, tok, out)) return false;
     if (*out < 0 || *out > NET_MAX_SPEED_MPS) {
         load_error(ld, field, "must be in [0, %g] m/s (got %g)", NET_MAX_SPEED_MPS, *out);
+        return false;
+    }
+    if (*out > 0 && *out < NET_MIN_SPEED_MPS) {
+        load_error(ld, field, "must be 0 (not usable) or at least %g m/s (got %g)",
+                   NET_MIN_SPEED_MPS, *out);
         return false;
     }
     return true;
@@ -502,6 +514,10 @@ static void load_link(loader *ld, char **tok, int ntok, bool two_way)
     } else if (length_m <= 0) {
         load_error(ld, lfield, "must be > 0 m (got %g)", length_m);
         ok = false;
+    } else if (length_m > NET_MAX_LENGTH_M) {
+        load_error(ld, lfield, "must be <= %g m (got %g): lengths are metres", NET_MAX_LENGTH_M,
+                   length_m);
+        ok = false;
     } else if (idx[0] >= 0 && idx[1] >= 0) {
         const net_node *a = &ld->gi->pub.nodes[idx[0]], *b = &ld->gi->pub.nodes[idx[1]];
         double straight_m = hypot(b->x_m - a->x_m, b->y_m - a->y_m);
@@ -584,16 +600,46 @@ static bool load_header(loader *ld, char **tok, int ntok)
     return known;
 }
 
+/* Reads one line of f into buf[NET_MAX_LINE + 1], without its newline. A longer line is
+ * read to its end but only its start is kept (*too_long); a NUL byte is kept out too
+ * (*nul), so neither can hide text from the tokenizer. False at the end of the file. Memory
+ * stays bounded whatever the file holds (one endless line of binary data). */
+static bool load_line(FILE *f, char *buf, bool *too_long, bool *nul)
+{
+    size_t n = 0;
+    int c;
+    *too_long = *nul = false;
+    while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+        if (c == '\0')
+            *nul = true;
+        else if (n < NET_MAX_LINE)
+            buf[n++] = (char)c;
+        else
+            *too_long = true;
+    }
+    buf[n] = '\0';
+    return c != EOF || n > 0 || *too_long || *nul;
+}
+
 /* Reads every record of f into ld. */
 static void load_records(loader *ld, FILE *f)
 {
-    char *buf = NULL;
-    size_t cap = 0;
+    _Static_assert(NET_MAX_LINE < 1 << 20, "the line buffer lives on the stack");
+    char buf[NET_MAX_LINE + 1];
     long records = 0;
-    bool header_seen = false;
+    bool header_seen = false, too_long, nul;
     char *tok[NET_MAX_TOKENS];
-    while (!ld->stop && getline(&buf, &cap, f) >= 0) {
+    while (!ld->stop && load_line(f, buf, &too_long, &nul)) {
         if (ld->line < INT32_MAX) ld->line++;
+        if (too_long || nul) {
+            /* Binary data or another kind of file: before the header, stop at once. */
+            load_error(ld, NULL, too_long ? "line longer than %d characters: not a network "
+                       "record" : "the line holds a NUL byte: not a network record (binary "
+                       "data?)", NET_MAX_LINE);
+            if (!header_seen) ld->stop = true;
+            header_seen = true;
+            continue;
+        }
         int ntok = load_tokens_split(buf, tok, NET_MAX_TOKENS);
         if (ntok == 0) continue;
         if (!header_seen) {
@@ -632,7 +678,38 @@ static void load_records(loader *ld, FILE *f)
         ld->n_err++;
         ld->stop = true;
     }
-    free(buf);
+}
+
+/* Opens path for reading if it is a regular file. A FIFO would block the open (and a device
+ * like /dev/zero never ends), so the open does not wait and the type is checked before any
+ * read. NULL with the reason in d. */
+static FILE *load_open(const char *path, diag *d)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        diag_error(d, path, 0, NULL, "cannot open the network file: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        diag_error(d, path, 0, NULL, "cannot read the network file: %s", strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        diag_error(d, path, 0, NULL, "cannot read the network file: %s",
+                   S_ISDIR(st.st_mode) ? "it is a directory"
+                                       : "not a regular file (a pipe, socket or device)");
+        close(fd);
+        return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    FILE *f = fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ? NULL : fdopen(fd, "r");
+    if (!f) {
+        diag_error(d, path, 0, NULL, "cannot open the network file: %s", strerror(errno));
+        close(fd);
+    }
+    return f;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -869,11 +946,8 @@ net *net_load(const char *path, diag *d)
     g->path = strdup(path);
     if (!g->path) goto oom;
     g->origin_lon_deg = g->origin_lat_deg = NAN;
-    f = fopen(path, "r");
-    if (!f) {
-        diag_error(d, path, 0, NULL, "cannot open the network file: %s", strerror(errno));
-        goto fail;
-    }
+    f = load_open(path, d);
+    if (!f) goto fail;
     load_records(&ld, f);
     fclose(f);
     f = NULL;

@@ -1,4 +1,4 @@
-# Runs "patrolsim check INPUT" and checks that it fails with exit status 2 and prints every
+# Runs "patrolsim check INPUT" (or "patrolsim check HOST --set network.file=INPUT") and checks that it fails with exit status 2 and prints every
 # message that INPUT announces in its "# expect: <regex>" lines (and at least one).
 file(STRINGS ${INPUT} expects REGEX "^# expect: ")
 if(NOT expects)
@@ -10,7 +10,13 @@ foreach(line ${setlines})
   string(REGEX REPLACE "^# set: " "" kv "${line}")
   list(APPEND sets --set "${kv}")
 endforeach()
-execute_process(COMMAND ${PATROLSIM} check ${INPUT} ${sets}
+# A bad network (HOST given) is checked through a scenario that is fine otherwise.
+if(HOST)
+  set(checked ${HOST} --set network.file=${INPUT})
+else()
+  set(checked ${INPUT})
+endif()
+execute_process(COMMAND ${PATROLSIM} check ${checked} ${sets}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 set(all "${out}${err}")
 if(NOT rc EQUAL 2)
