@@ -71,7 +71,10 @@ int cmd_summary(int argc, char **argv)
         .scenario = s.scenario_name,
         .source = json ? NULL : file,
         .seed = s.seed,
-        .replications_planned = s.replications_planned > 0 ? (size_t)s.replications_planned : 0,
+        /* A shard (run --rep-range) is complete when it holds its own range. */
+        .replications_planned = s.rep_end > s.rep_first ? (size_t)(s.rep_end - s.rep_first)
+                                : s.replications_planned > 0 ? (size_t)s.replications_planned
+                                                             : 0,
     };
     int out = json ? report_print_json(stdout, &info, &s.m, s.rows, s.n_reps)
                    : report_print(stdout, &info, &s.m, s.rows, s.n_reps);
