@@ -21,6 +21,8 @@
 #include <stdio.h>
 
 #include "metrics.h"
+#include "paired.h"
+#include "stats.h"
 
 /* What the header says about the run. Strings are borrowed; NULL is shown as "?". */
 typedef struct report_info {
@@ -46,5 +48,47 @@ int report_print_table(FILE *out, const char *title, uint64_t seed, const metric
  * for every column but rep, in column order; NaN and undefined values are null. 0 or -1. */
 int report_print_json(FILE *out, const report_info *info, const metrics *m, const double *rows,
                       size_t n_reps);
+
+/* ---- Comparisons and sweeps ------------------------------------------------------------ */
+
+/* One figure of `patrolsim compare`: each run on its own over the pairs, and the paired
+ * difference B - A (paired.h). name and unit are borrowed. */
+typedef struct report_cmp_row {
+    const char *name; /* the /summary column */
+    const char *unit; /* its unit in the file: "s", "m", "1", "count" */
+    stats_ci a, b;
+    paired_cmp d;
+} report_cmp_row;
+
+/* The table of a comparison: per figure, A and B with their CIs, B - A with its paired CI, the
+ * p-value, whether it is significant and the variance reduction against independent runs.
+ * Units as in the summary table (minutes, km, percent). 0 or -1 on a write error. */
+int report_print_compare(FILE *out, const report_cmp_row *rows, size_t n);
+
+/* The same rows as the "figures" object of `compare --json` (keys in results/README.md):
+ *   "<column>":{"unit":"s","n":k,"a":x,"a_half_width":x,"b":x,"b_half_width":x,"diff":x,
+ *   "ci95_low":x,"ci95_high":x,"half_width":x,"p_value":x,"significant":true,
+ *   "var_ratio":x,"variance_reduction":x,"corr":x}
+ * without the braces around the object. */
+void report_print_compare_json(FILE *out, const report_cmp_row *rows, size_t n);
+
+/* JSON helpers for commands that build their own objects: a string (escaped, quoted) and a
+ * number (fewest digits that read back; null for NaN and infinities). */
+void report_json_string(FILE *out, const char *s);
+void report_json_number(FILE *out, double v);
+
+/* One variant of `patrolsim sweep`: its /summary rows. Borrowed. */
+typedef struct report_variant {
+    const char *name;
+    const metrics *m;
+    const double *rows;
+    size_t n_reps;
+} report_variant;
+
+/* The table of a sweep: per variant, the key figures (mean, p90 and within-target response
+ * overall and for priority 1, utilisation) with their CIs, and the paired difference in mean
+ * response time against the first variant (variants share the seed, so they are paired
+ * replication by replication). 0 or -1. */
+int report_print_sweep(FILE *out, const report_variant *v, size_t n);
 
 #endif

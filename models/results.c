@@ -1383,7 +1383,9 @@ static int shards_check(shard_info *sh, size_t n, char *err, size_t errlen)
     size_t next = 0;
     for (size_t i = 0; i < n; i++) {
         if (sh[i].n == 0) continue;
-        if (sh[i].first > next)
+        if (sh[i].first == next + 1)
+            msg_add(err, errlen, "replication %zu is missing (in no shard)", next);
+        else if (sh[i].first > next)
             msg_add(err, errlen, "replications %zu..%zu are missing (in no shard)", next,
                     sh[i].first - 1);
         else if (sh[i].first < next) {
@@ -1391,8 +1393,12 @@ static int shards_check(shard_info *sh, size_t n, char *err, size_t errlen)
             for (size_t j = 0; j < i; j++)
                 if (sh[j].n && sh[j].first + sh[j].n > sh[i].first) prev = &sh[j];
             size_t hi = next < sh[i].first + sh[i].n ? next : sh[i].first + sh[i].n;
-            msg_add(err, errlen, "%s and %s both hold replications %zu..%zu",
-                    prev ? prev->path : "?", sh[i].path, sh[i].first, hi - 1);
+            if (hi - 1 == sh[i].first)
+                msg_add(err, errlen, "%s and %s both hold replication %zu",
+                        prev ? prev->path : "?", sh[i].path, sh[i].first);
+            else
+                msg_add(err, errlen, "%s and %s both hold replications %zu..%zu",
+                        prev ? prev->path : "?", sh[i].path, sh[i].first, hi - 1);
         }
         if (sh[i].first != next) rc = RESULTS_EMISMATCH;
         if (sh[i].first + sh[i].n > next) next = sh[i].first + sh[i].n;

@@ -10,6 +10,9 @@
 int cmd_run(int argc, char **argv);     /* cmd_run.c: Monte Carlo replications -> results file */
 int cmd_check(int argc, char **argv);   /* cmd_check.c: validate a scenario and describe it */
 int cmd_summary(int argc, char **argv); /* cmd_summary.c: the summary table of a results file */
+int cmd_compare(int argc, char **argv); /* cmd_compare.c: two runs, replication by replication */
+int cmd_sweep(int argc, char **argv);   /* cmd_sweep.c: variants of a scenario, one file each */
+int cmd_merge(int argc, char **argv);   /* cmd_merge.c: shards of a run into one file */
 int cmd_report(int argc, char **argv);  /* cmd_report.c: charts and a page for planners */
 int cmd_map(int argc, char **argv);     /* cmd_map.c: networks from OpenStreetMap */
 int cmd_fit(int argc, char **argv);     /* cmd_fit.c: call model parameters from a call history */
