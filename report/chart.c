@@ -16,6 +16,7 @@
 
 #include <cairo-svg.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -1228,8 +1229,12 @@ static void draw_series(rd *d, const chart_panel *p, const chart_series *s, cons
             font(cr, 10.5, false);
             ink(cr, s->color);
             if (s->vertical) {
+                /* Right of the line (glyph tops face right), or left of it near the edge. */
+                cairo_font_extents_t fe;
+                cairo_font_extents(cr, &fe);
+                double bx = at + 5 + fe.ascent > pl->f.x + pl->f.w ? at - 5 - fe.ascent : at + 5;
                 cairo_save(cr);
-                cairo_translate(cr, at + 5, pl->f.y + 6);
+                cairo_translate(cr, bx, pl->f.y + 6);
                 cairo_rotate(cr, M_PI / 2);
                 cairo_move_to(cr, 0, 0);
                 cairo_show_text(cr, s->text);
@@ -1720,4 +1725,10 @@ int chart_write_svg(chart *c, const char *path, char *err, size_t errlen)
         return fail(err, errlen, path, what);
     }
     return 0;
+}
+
+void chart_release_caches(void)
+{
+    cairo_debug_reset_static_data();
+    FcFini();
 }

@@ -179,6 +179,11 @@ void chart_series_bar_labels(chart_series *s, const char *const *labels);
 int chart_write_png(chart *c, const char *path, char *err, size_t errlen);
 int chart_write_svg(chart *c, const char *path, char *err, size_t errlen);
 
+/* Frees the fonts cairo and fontconfig keep for the life of the process, so that leak
+ * checkers (valgrind, LeakSanitizer) see a clean exit. Call only at the end, when no chart is
+ * being drawn and nothing else in the process uses cairo. */
+void chart_release_caches(void);
+
 /* ---- Helpers, exposed for tests ----------------------------------------------------------- */
 
 /* Nice ticks for [lo, hi] with about target ticks: *step is 1, 2 or 5 times a power of ten and

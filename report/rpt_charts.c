@@ -215,7 +215,7 @@ chart *rpt_chart_cdf(const rpt_set *s)
              "target of their zone and priority; mean across replications ± 95%% CI half-width "
              "(n: replications with such calls, when not all). Diverted calls have no response time and are not in the "
              "curves.%s",
-             np > 0 ? " Axes end at the 99th percentile." : "");
+             np > 0 ? " Each axis ends at the 99th percentile, rounded up." : "");
     chart_note(c, note);
 
     for (int k = 0; k <= np; k++) {
@@ -279,7 +279,11 @@ chart *rpt_chart_cdf(const rpt_set *s)
             free(y);
             free(v);
         }
+        /* The axis ends at the 99th percentile, rounded up to a tick. */
         if (!(xmax > 0)) xmax = 1;
+        double first, step;
+        chart_ticks_nice(0, xmax, 5, &first, &step);
+        xmax = ceil(xmax / step - 1e-9) * step;
         chart_xrange(p, 0, xmax);
         if (k > 0 && s->n > 0) {
             target t[8];
@@ -288,7 +292,7 @@ chart *rpt_chart_cdf(const rpt_set *s)
                 char text[200];
                 double mins = t[j].s / MIN_S;
                 snprintf(text, sizeof text, "%s target %g min", t[j].kinds, mins);
-                if (mins <= xmax) {
+                if (mins < xmax) {
                     chart_rule(p, NULL, mins, true, text);
                 } else {
                     char lab[240];

@@ -249,5 +249,6 @@ int main(int argc, char **argv)
     test_classify();
     test_render(dir);
     test_shared_colours(dir);
+    chart_release_caches();
     return CHECK_DONE();
 }
