@@ -46,6 +46,7 @@ int metrics_init(metrics *m, int n_priorities)
         {"camera_detected", METRIC_REAL, "1"},  {"patrol_share", METRIC_REAL, "1"},
         {"post_gap", METRIC_REAL, "1"},         {"presence_mean", METRIC_REAL, "1"},
         {"checkin_completion", METRIC_REAL, "1"},
+        {"unstable", METRIC_COUNT, "flag"},
     };
     static const struct { const char *suffix; metric_type type; const char *unit; } per[] = {
         {"calls", METRIC_COUNT, "count"},      {"response_mean_s", METRIC_REAL, "s"},
@@ -212,6 +213,7 @@ int metrics_compute(const metrics *m, const scenario *s, const rep_result *r, do
             n_comp++;
         }
     metrics_set(m, out, "checkin_completion", n_comp ? comp / (double)n_comp : NAN);
+    metrics_set(m, out, "unstable", r->unstable);
     free(resp);
     return 0;
 }

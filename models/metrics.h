@@ -22,6 +22,7 @@
  *   post_gap                    time posts stood empty / time they were staffed
  *   presence_mean               mean over grid cells of the presence fraction
  *   checkin_completion          mean over community lines of check-in completion
+ *   unstable                    1 when the replication was stopped as unstable (model.h)
  *   then for each priority k = 1..P:
  *   pk_calls, pk_response_mean_s, pk_response_p50_s, pk_response_p90_s,
  *   pk_response_p95_s, pk_within_target, pk_wait_mean_s

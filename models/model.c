@@ -593,6 +593,28 @@ static int model_dispatch(model_ws *w, uint32_t ci, double t_s)
     return 1;
 }
 
+/* Whether the queue has grown past the scenario's limits: too many calls
+ * waiting, or one waiting too long. Then the replication stops (model.h). */
+static int model_queue_unstable(model_ws *w, double t_s)
+{
+    const scenario *s = w->s;
+    size_t waiting = 0;
+    double oldest = t_s;
+    for (int p = 0; p < s->n_priorities; p++) {
+        const call_fifo *f = &w->wait[p];
+        waiting += f->n;
+        for (size_t i = 0; i < f->n && i < 1; i++) {
+            const call_rec *c = &w->out->calls[f->id[i]];
+            oldest = fmin(oldest, c->t_call_s + w->handling_s[f->id[i]]);
+        }
+    }
+    if (waiting <= (size_t)s->max_queue && t_s - oldest <= s->max_wait_s) return 0;
+    w->out->unstable = 1;
+    w->out->t_unstable_s = t_s;
+    w->out->queue_at_stop = (int32_t)waiting;
+    return 1;
+}
+
 static int model_enqueue(model_ws *w, uint32_t ci)
 {
     call_fifo *f = &w->wait[w->out->calls[ci].priority - 1];
@@ -911,6 +933,9 @@ int model_run_rep(model_ws *w, uint32_t rep, rep_result *out)
     const scenario *s = w->s;
     out->rep = rep;
     out->events = 0;
+    out->unstable = 0;
+    out->t_unstable_s = NAN;
+    out->queue_at_stop = 0;
     w->out = out;
     evq_clear(w->q);
     if (w->rec) replay_reset(w->rec, rep);
@@ -939,6 +964,7 @@ int model_run_rep(model_ws *w, uint32_t rep, rep_result *out)
             break;
         }
         if (rc) return -1;
+        if (e.kind == EV_READY && model_queue_unstable(w, t_now)) break;
     }
 
     /* Close the books: working periods, states, stays and patrols still going.

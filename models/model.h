@@ -135,6 +135,12 @@ typedef struct rep_result {
     post_rec *posts; size_t n_posts;
     cell_rec *cells; size_t n_cells;
     uint64_t events;        /* events processed, for speed figures */
+    /* An unstable system (calls arrive faster than units serve them) is stopped
+     * when the queue passes run.max_queue or a wait passes run.max_wait_hours;
+     * the calls still open are then unanswered. */
+    int32_t unstable;       /* 1 when this replication was stopped so */
+    double t_unstable_s;    /* when */
+    int32_t queue_at_stop;  /* calls waiting then */
 } rep_result;
 
 typedef struct model_ws model_ws;

@@ -234,6 +234,18 @@ int report_print(FILE *out, const report_info *info, const metrics *m, const dou
                      ops[i].decimals, &partial);
     }
 
+    int ucol = metrics_find(m, "unstable");
+    size_t n_unstable = 0;
+    for (size_t r = 0; ucol >= 0 && r < n_reps; r++)
+        n_unstable += rows[r * m->n + (size_t)ucol] > 0.5;
+    if (n_unstable)
+        fprintf(out,
+                "\nWARNING: %zu of %zu replications were stopped as unstable: calls waited "
+                "beyond run.max_queue or run.max_wait_hours, so calls arrive faster than the "
+                "units can serve them. The figures above cover those replications only up to "
+                "the stop; their remaining calls count as unanswered.\n",
+                n_unstable, n_reps);
+
     if (partial || n_reps < 2) fputc('\n', out);
     if (partial)
         fprintf(out, "(n=K): the figure rests on the K replications that had answered calls "

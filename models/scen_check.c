@@ -288,6 +288,23 @@ static void print_forces(const scenario *s, FILE *out)
     if (t != &t0) free(t);
 }
 
+double scen_offered_load(const scenario *s, double *work_s, double *capacity_s,
+                         double *travel_s)
+{
+    double trav = mean_travel(s), work = 0, capacity = 0;
+    for (size_t i = 0; i < s->n_types; i++) {
+        const scen_itype *t = &s->types[i];
+        double crew = mean_crew(s, t->kind_mask);
+        double units = crew > 0 ? ceil(t->officers / crew) : 0;
+        work += s->calls_per_day * t->share * units * (scen_dist_mean(&t->onscene) + 2 * trav);
+    }
+    for (size_t i = 0; i < s->n_units; i++) capacity += on_duty_within(&s->units[i], 0, DAY_S);
+    if (work_s) *work_s = work;
+    if (capacity_s) *capacity_s = capacity;
+    if (travel_s) *travel_s = trav;
+    return capacity > 0 ? work / capacity : INFINITY;
+}
+
 void scen_print_check(const scenario *s, FILE *out)
 {
     char a[32], b[32];
@@ -392,17 +409,8 @@ void scen_print_check(const scenario *s, FILE *out)
             scen_dist_mean(&s->handling));
 
     /* The offered load. */
-    double travel_s = mean_travel(s);
-    double work = 0, capacity = 0;
-    for (size_t i = 0; i < s->n_types; i++) {
-        const scen_itype *t = &s->types[i];
-        double crew = mean_crew(s, t->kind_mask);
-        double units = crew > 0 ? ceil(t->officers / crew) : 0;
-        work += s->calls_per_day * t->share * units * (scen_dist_mean(&t->onscene) + 2 * travel_s);
-    }
-    for (size_t i = 0; i < s->n_units; i++)
-        capacity += s->units[i].shift_len_s;
-    double util = capacity > 0 ? work / capacity : INFINITY;
+    double travel_s, work, capacity;
+    double util = scen_offered_load(s, &work, &capacity, &travel_s);
     fprintf(out, "\nLoad (estimate: units sent x (mean on-scene + 2 x mean travel))\n");
     if (isnan(travel_s))
         fprintf(out, "  mean travel to a call: not computed (out of memory)\n");

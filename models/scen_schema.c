@@ -36,7 +36,8 @@ static const sk_key run_keys[] = {
     {"seed", SK_INT64, true, NULL, NULL},         {"replications", SK_INT, true, NULL, NULL},
     {"horizon_days", SK_FLOAT, true, NULL, NULL}, {"warmup_days", SK_FLOAT, false, NULL, NULL},
     {"drain_hours", SK_FLOAT, false, NULL, NULL}, {"start_weekday", SK_INT, false, NULL, NULL},
-    {"threads", SK_INT, false, NULL, NULL},       {0}};
+    {"threads", SK_INT, false, NULL, NULL},       {"max_queue", SK_INT, false, NULL, NULL},
+    {"max_wait_hours", SK_FLOAT, false, NULL, NULL}, {0}};
 
 static const sk_key network_keys[] = {{"file", SK_STRING, true, NULL, NULL},
                                       {"places", SK_STRING, false, NULL, NULL},

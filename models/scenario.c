@@ -350,6 +350,13 @@ static void read_run(loader *L)
             s->warmup_s = x * DAY_S;
     }
     if (num_key(L, run, "drain_hours", 24, 0, 720, 0, &x)) s->drain_s = x * 3600;
+    /* An unstable system's queue grows without bound: these stop a replication
+     * (flagged, with a diagnosis) long before memory or time run out. */
+    long long q;
+    s->max_queue = 10000;
+    if (int_key(L, run, "max_queue", 10000, 1, 100000000, &q)) s->max_queue = (int)q;
+    s->max_wait_s = 48 * 3600.0;
+    if (num_key(L, run, "max_wait_hours", 48, 0, 8760, OPEN_LO, &x)) s->max_wait_s = x * 3600;
     if (int_key(L, run, "start_weekday", 0, 0, 6, &v)) s->start_weekday = (int)v;
     if (int_key(L, run, "threads", 0, 0, 1024, &v)) s->threads = (int)v;
 }
@@ -1211,7 +1218,7 @@ scenario *scen_load(const char *path, const char *const *overrides, size_t n_ove
     /* The table is built even when travel is disabled: replays and reports
      * still want distances and paths, and it costs little on the small
      * networks that such scenarios use. */
-    s->travel = travel_create(s->net, &(travel_opts){(size_t)tmax, s->threads});
+    s->travel = travel_create(s->net, &(travel_opts){.table_max_nodes = (size_t)tmax, .threads = s->threads});
     if (!s->travel || build_routes(&L)) goto oom;
     if (diag_count(d) != errors_before) goto fail;
 

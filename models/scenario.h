@@ -182,6 +182,8 @@ typedef struct scenario {
     double horizon_s;       /* calls arrive in [0, horizon_s) */
     double warmup_s;        /* calls before this are simulated but not counted */
     double drain_s;         /* after the horizon, time allowed for open calls to finish */
+    int max_queue;          /* calls waiting at once beyond which a replication is unstable */
+    double max_wait_s;      /* a wait beyond which a replication is unstable */
     int start_weekday;      /* weekday of day 0, 0 = Monday */
     int threads;            /* 0: all cores */
 
@@ -251,6 +253,13 @@ double scen_unit_next_change_s(const scenario *s, const scen_unit *u, double t_s
 
 /* The target response time of a call of priority p (1-based) in zone z. */
 double scen_target_s(const scenario *s, int zone, int priority);
+
+/* The offered load against capacity, estimated: expected unit-seconds of work a
+ * day (units sent x (mean on-scene + 2 x mean travel to a call)) over on-duty
+ * unit-seconds a day. >= 1 means calls arrive faster than units can serve them.
+ * The parts go to the pointers that are not NULL. */
+double scen_offered_load(const scenario *s, double *work_s, double *capacity_s,
+                         double *travel_s);
 
 /* Prints what the scenario holds: forces, network size, expected calls per
  * day, offered load against capacity ("patrolsim check"). */

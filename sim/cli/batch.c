@@ -113,8 +113,8 @@ static const batch_array batch_arrays[] = {
 #define BATCH_N_ARRAYS (sizeof batch_arrays / sizeof batch_arrays[0])
 _Static_assert(offsetof(rep_result, events) == offsetof(rep_result, n_cells) + sizeof(size_t),
                "rep_result has a new member before events: add it to batch_arrays");
-_Static_assert(sizeof(rep_result) == offsetof(rep_result, events) + sizeof(uint64_t),
-               "rep_result has a new member after events: add it to batch_arrays");
+_Static_assert(sizeof(rep_result) == offsetof(rep_result, queue_at_stop) + sizeof(int32_t) + 4,
+               "rep_result has a new member after queue_at_stop: add it to batch_head");
 
 static void **batch_array_ptr(rep_result *r, size_t i)
 {
@@ -132,6 +132,8 @@ typedef struct batch_head {
     int32_t ok;       /* 0: the replication failed on the serving rank */
     uint32_t n_row;
     uint64_t events;
+    int32_t unstable, queue_at_stop; /* rep_result's stop of an unstable replication */
+    double t_unstable_s;
     uint64_t count[BATCH_N_ARRAYS];
 } batch_head;
 
@@ -164,6 +166,9 @@ static void *batch_pack(batch_item *it, uint32_t rep, size_t n_row, size_t *len)
     *len = sizeof h;
     if (it) {
         h.events = it->r.events;
+        h.unstable = it->r.unstable;
+        h.queue_at_stop = it->r.queue_at_stop;
+        h.t_unstable_s = it->r.t_unstable_s;
         for (size_t i = 0; i < BATCH_N_ARRAYS; i++) {
             h.count[i] = *batch_array_count(&it->r, i);
             *len += (size_t)h.count[i] * batch_arrays[i].size;
@@ -199,6 +204,9 @@ static batch_item *batch_unpack(const void *msg, size_t len, uint32_t rep, size_
     if (!it) return NULL;
     it->r.rep = rep;
     it->r.events = h.events;
+    it->r.unstable = h.unstable;
+    it->r.queue_at_stop = h.queue_at_stop;
+    it->r.t_unstable_s = h.t_unstable_s;
     const unsigned char *p = (const unsigned char *)msg + sizeof h;
     for (size_t i = 0; i < BATCH_N_ARRAYS; i++) {
         size_t n = (size_t)h.count[i] * batch_arrays[i].size;

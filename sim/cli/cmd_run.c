@@ -92,6 +92,27 @@ static int run_parse_range(const char *arg, unsigned long *a, unsigned long *b)
     return 0;
 }
 
+/* When replications were stopped as unstable, says why in the planner's terms:
+ * the offered load against the units on duty (patrolsim check shows the same). */
+static void run_explain_unstable(FILE *out, const scenario *s, const metrics *m,
+                                 const double *rows, size_t n)
+{
+    int col = metrics_find(m, "unstable");
+    size_t k = 0;
+    for (size_t r = 0; col >= 0 && r < n; r++) k += rows[r * m->n + (size_t)col] > 0.5;
+    if (!k) return;
+    double work, cap;
+    double load = scen_offered_load(s, &work, &cap, NULL);
+    fprintf(out,
+            "Diagnosis: offered load %.2f of capacity (%.0f unit-hours of work a day against "
+            "%.0f on duty)%s. Add units or shifts, or lower the call rate; the limits are "
+            "run.max_queue (%d calls) and run.max_wait_hours (%.0f h).\n",
+            load, work / 3600, cap / 3600,
+            load >= 1 ? ": more work arrives than the units can do"
+                      : ": enough on average, but not at the busiest hours",
+            s->max_queue, s->max_wait_s / 3600);
+}
+
 int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -284,6 +305,7 @@ int cmd_run(int argc, char **argv)
             report_info info = {.scenario = s->name, .seed = s->seed,
                                 .replications_planned = b.n_rows};
             report_print(stdout, &info, &m, b.rows, b.n_rows);
+            run_explain_unstable(stdout, s, &m, b.rows, b.n_rows);
             if (precision > 0) {
                 putchar('\n');
                 batch_print_precision(stdout, &b, precision, relative, bo.rep_end - bo.rep_first);
