@@ -159,13 +159,13 @@ void fit_onscene(double *x, size_t n, fit_dist dist[FIT_N_DISTS], int *best)
     fit_dist *e = &dist[FIT_EXPONENTIAL];
     e->p1 = s.mean;
     e->loglik = -nn * log(s.mean) - nn;
-    e->aic = 2 * 1 - 2 * e->loglik;
+    e->bic = 1 * log(nn) - 2 * e->loglik;
     /* Lognormal: mu and sigma by MLE on the logs. */
     fit_dist *l = &dist[FIT_LOGNORMAL];
     l->p1 = s.mlog;
     l->p2 = sqrt(s.vlog);
     l->loglik = -s.slog - nn * log(l->p2) - nn / 2 * log(2 * M_PI) - nn / 2;
-    l->aic = 2 * 2 - 2 * l->loglik;
+    l->bic = 2 * log(nn) - 2 * l->loglik;
     /* Gamma: the shape from ln(mean) - mean(ln x), the scale from the mean. */
     fit_dist *g = &dist[FIT_GAMMA];
     double gs = log(s.mean) - s.mlog;
@@ -173,7 +173,7 @@ void fit_onscene(double *x, size_t n, fit_dist dist[FIT_N_DISTS], int *best)
     g->p2 = s.mean / g->p1;
     g->loglik =
         (g->p1 - 1) * s.slog - sumx / g->p2 - nn * g->p1 * log(g->p2) - nn * gsl_sf_lngamma(g->p1);
-    g->aic = 2 * 2 - 2 * g->loglik;
+    g->bic = 2 * log(nn) - 2 * g->loglik;
     for (int k = 0; k < FIT_N_DISTS; k++) {
         fit_dist *f = &dist[k];
         fit_moments((fit_dist_kind)k, &s, &f->mean_s, &f->sd_s);
@@ -184,7 +184,7 @@ void fit_onscene(double *x, size_t n, fit_dist dist[FIT_N_DISTS], int *best)
         if (!f->ok) continue;
         f->ks_d = fit_ks((fit_dist_kind)k, f, x, n);
         f->ks_p = fit_ks_pvalue(f->ks_d, n);
-        if (f->usable && (*best < 0 || f->aic < dist[*best].aic)) *best = k;
+        if (f->usable && (*best < 0 || f->bic < dist[*best].bic)) *best = k;
     }
 }
 
@@ -444,11 +444,11 @@ static void fit_put_onscene(FILE *out, const fit_type *t, const fit_dist *dist, 
             fprintf(out, ", sd %.0f s (%.0f-%.0f)", t->sd_s.est, t->sd_s.lo, t->sd_s.hi);
         fprintf(out, "\n");
     }
-    fprintf(out, "    #   AIC:");
+    fprintf(out, "    #   BIC:");
     for (int k = 0; k < FIT_N_DISTS; k++) {
         if (!dist[k].ok) continue;
-        fprintf(out, " %s %.1f", fit_dist_name((fit_dist_kind)k), dist[k].aic);
-        if (k != best) fprintf(out, " (%+.1f)", dist[k].aic - b->aic);
+        fprintf(out, " %s %.1f", fit_dist_name((fit_dist_kind)k), dist[k].bic);
+        if (k != best) fprintf(out, " (%+.1f)", dist[k].bic - b->bic);
         if (!dist[k].usable) fprintf(out, " [sd outside 0.05-2 x mean: not usable]");
         fprintf(out, k + 1 < FIT_N_DISTS ? ";" : "");
     }

@@ -33,7 +33,7 @@ static void fit_usage(FILE *out)
         "\n"
         "Estimates the call model from a history of calls: calls per day, the hourly and\n"
         "weekly profiles, the type mix and priorities, on-scene time distributions per type\n"
-        "(exponential, lognormal or gamma, by AIC, checked with Kolmogorov-Smirnov) and,\n"
+        "(exponential, lognormal or gamma, by BIC, checked with Kolmogorov-Smirnov) and,\n"
         "with a zoned network, zone weights. Writes a scenario fragment (the calls group,\n"
         "the incident_types list, the zones list) with 95%% confidence intervals in comments.\n"
         "See scenarios/README.md, \"Call history files\".\n"
