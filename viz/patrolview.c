@@ -460,6 +460,9 @@ static void save_window_png(app *a, SDL_Renderer *ren)
     long t = (long)a->t_s;
     snprintf(path, sizeof path, "patrolview-d%ld-%02ld%02ld%02ld.png", t / 86400,
              t % 86400 / 3600, t % 3600 / 60, t % 60);
+    for (int k = 2; access(path, F_OK) == 0 && k < 1000; k++) /* never overwrite one */
+        snprintf(path, sizeof path, "patrolview-d%ld-%02ld%02ld%02ld-%d.png", t / 86400,
+                 t % 86400 / 3600, t % 3600 / 60, t % 60, k);
     if (SDL_RenderReadPixels(ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) == 0 &&
         view_png_write(path, s, err, sizeof err) == 0)
         printf("patrolview: saved %s\n", path);
@@ -513,7 +516,7 @@ static int run_window(app *a)
 
     view_map_cache caches[MAX_RUNS] = {0};
     size_t si = speed_index(a->o.speed);
-    bool paused = false, help = false, quit = false, full = false;
+    bool paused = false, help = false, quit = false, full = false, want_shot = false;
     bool drag_map = false, drag_bar = false;
     int drag_x = 0, drag_y = 0, moved = 0;
     int w, h;
@@ -567,7 +570,7 @@ static int run_window(app *a)
                 else if (k == SDLK_f || k == SDLK_F11) {
                     full = !full;
                     SDL_SetWindowFullscreen(win, full ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
-                } else if (k == SDLK_p) save_window_png(a, ren);
+                } else if (k == SDLK_p) want_shot = true;
                 else {
                     static const SDL_Keycode keys[] = {SDLK_z, SDLK_s, SDLK_u, SDLK_c, SDLK_l,
                                                        SDLK_g, SDLK_t, SDLK_k};
@@ -649,6 +652,9 @@ static int run_window(app *a)
         if (help) view_draw_help(ren, font, (SDL_Rect){0, 0, w, h});
         frame_s_sum += (double)(SDL_GetPerformanceCounter() - f0) / (double)freq;
         frames++;
+        /* Read back before presenting: after it the back buffer's content is undefined. */
+        if (want_shot) save_window_png(a, ren);
+        want_shot = false;
         SDL_RenderPresent(ren);
         if (!vsync) {
             double spent = (double)(SDL_GetPerformanceCounter() - now) / (double)freq;
