@@ -1131,26 +1131,31 @@ err:
 
 /* ---- Whether two files faced the same calls ------------------------------------------------- */
 
-/* What identifies a call, as read back from /incidents. */
+/* What identifies an incident, as read back from /incidents. The time is when it happened
+ * (t_incident_s): when it was reported (t_call_s) may depend on the deployment (cameras report
+ * sooner), which is what a comparison measures, not what it must hold equal. Files written
+ * before incidents had their own time have only t_call_s, which then serves. */
 typedef struct call_key {
     uint32_t rep;
     uint32_t id;
     int32_t type;
     int32_t priority;
     int64_t node_id;
-    double t_call_s;
+    double t_s;
     double onscene_s;
 } call_key;
 
-static const h5_field call_key_fields[] = {
-    {"rep", H5X_U32, offsetof(call_key, rep), 0, NULL},
-    {"id", H5X_U32, offsetof(call_key, id), 0, NULL},
-    {"type", H5X_I32, offsetof(call_key, type), 0, NULL},
-    {"priority", H5X_I32, offsetof(call_key, priority), 0, NULL},
-    {"node_id", H5X_I64, offsetof(call_key, node_id), 0, NULL},
-    {"t_call_s", H5X_F64, offsetof(call_key, t_call_s), 0, NULL},
-    {"onscene_s", H5X_F64, offsetof(call_key, onscene_s), 0, NULL},
-};
+#define CALL_KEY_FIELDS(time)                                                              \
+    {{"rep", H5X_U32, offsetof(call_key, rep), 0, NULL},                                   \
+     {"id", H5X_U32, offsetof(call_key, id), 0, NULL},                                     \
+     {"type", H5X_I32, offsetof(call_key, type), 0, NULL},                                 \
+     {"priority", H5X_I32, offsetof(call_key, priority), 0, NULL},                         \
+     {"node_id", H5X_I64, offsetof(call_key, node_id), 0, NULL},                           \
+     {time, H5X_F64, offsetof(call_key, t_s), 0, NULL},                                   \
+     {"onscene_s", H5X_F64, offsetof(call_key, onscene_s), 0, NULL}}
+static const h5_field call_key_fields[] = CALL_KEY_FIELDS("t_incident_s");
+static const h5_field call_key_fields_old[] = CALL_KEY_FIELDS("t_call_s");
+#undef CALL_KEY_FIELDS
 
 typedef struct type_name {
     char name[64];
@@ -1178,8 +1183,12 @@ static int call_set_read(const char *path, call_set *c, char *err, size_t errlen
     if (!f) return code == H5X_ENOMEM ? RESULTS_ENOMEM : code == H5X_ENOTHDF5 ? RESULTS_EFORMAT
                                                                               : RESULTS_EIO;
     void *rows = NULL;
-    int rc = from_h5(h5_table_read(f, "/incidents", call_key_fields, NFIELDS(call_key_fields),
-                                   sizeof(call_key), &rows, &c->n_calls));
+    int h = h5_table_read(f, "/incidents", call_key_fields, NFIELDS(call_key_fields),
+                          sizeof(call_key), &rows, &c->n_calls);
+    if (h == H5X_ENOTFOUND && h5_exists(f, "/incidents"))
+        h = h5_table_read(f, "/incidents", call_key_fields_old, NFIELDS(call_key_fields_old),
+                          sizeof(call_key), &rows, &c->n_calls);
+    int rc = from_h5(h);
     c->calls = rows;
     h5_field tn = {"name", H5X_STR, offsetof(type_name, name), sizeof(type_name), NULL};
     rows = NULL;
@@ -1223,10 +1232,10 @@ int results_same_calls(const char *path_a, const char *path_b, size_t n_reps, ch
             const call_key *x = &a.calls[i0 + k], *y = &b.calls[j0 + k];
             const char *what = NULL;
             char va[96], vb[96];
-            if (x->t_call_s != y->t_call_s) {
+            if (x->t_s != y->t_s) {
                 what = "time";
-                snprintf(va, sizeof va, "%.3f s", x->t_call_s);
-                snprintf(vb, sizeof vb, "%.3f s", y->t_call_s);
+                snprintf(va, sizeof va, "%.3f s", x->t_s);
+                snprintf(vb, sizeof vb, "%.3f s", y->t_s);
             } else if (x->node_id != y->node_id) {
                 what = "place";
                 snprintf(va, sizeof va, "node %lld", (long long)x->node_id);
@@ -1244,14 +1253,14 @@ int results_same_calls(const char *path_a, const char *path_b, size_t n_reps, ch
             if (what) {
                 same = 0;
                 if (why && whylen)
-                    snprintf(why, whylen, "replication %u, call %zu: %s %s in A, %s in B", r, k,
-                             what, va, vb);
+                    snprintf(why, whylen, "replication %u, incident %zu: %s %s in A, %s in B", r,
+                             k, what, va, vb);
             }
         }
         if (same && na != nb) {
             same = 0;
             if (why && whylen)
-                snprintf(why, whylen, "replication %u: %zu calls in A, %zu in B", r, na, nb);
+                snprintf(why, whylen, "replication %u: %zu incidents in A, %zu in B", r, na, nb);
         }
     }
     call_set_fini(&a);

@@ -173,10 +173,12 @@ char *results_overrides_key(const char *overrides);
 int results_check_run(const char *path, const scenario *s, uint32_t rep_first,
                       size_t *n_reps, bool *complete, char *err, size_t errlen);
 
-/* Whether replications 0..n_reps-1 of two files faced the same calls: the same number in each
- * replication and, call by call, the same time, node, type (by name), priority and time on
- * scene. 1 same; 0 different, with the first difference in why ("replication 3, call 12: time
- * 3611.2 s in A, 3600.5 s in B"); a negative code when a file cannot be read (err). */
+/* Whether replications 0..n_reps-1 of two files faced the same incidents: the same number in
+ * each replication and, one by one, the same time of the incident (t_incident_s; when it was
+ * reported may differ, since cameras are part of a deployment), node, type (by name), priority
+ * and time on scene. 1 same; 0 different, with the first difference in why ("replication 3,
+ * incident 12: time 3611.2 s in A, 3600.5 s in B"); a negative code when a file cannot be
+ * read (err). */
 int results_same_calls(const char *path_a, const char *path_b, size_t n_reps, char *why,
                        size_t whylen, char *err, size_t errlen);
 

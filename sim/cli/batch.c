@@ -812,7 +812,7 @@ void batch_print_footer(FILE *out, const batch_out *b, const char *out_path, int
                 b->ranks == 1 ? "" : "s", b->workers, b->workers == 1 ? "" : "s", threads_here);
     }
     if (b->resumed)
-        fprintf(out, "%zu replication%s read back from the interrupted run; the table covers "
+        fprintf(out, "%zu replication%s were already in the file (--resume); the table covers "
                 "all %zu\n", b->resumed, b->resumed == 1 ? "" : "s", b->n_rows);
     fprintf(out, "results: %s\n", out_path);
 }
@@ -835,10 +835,13 @@ void batch_print_precision(FILE *out, const batch_out *b, double precision, bool
                 b->half_width_s, want, n_max);
 }
 
-void batch_print_resume_hint(FILE *out, const char *command_line)
+void batch_print_resume_hint(FILE *out, const char *command_line, int ranks)
 {
     fprintf(out, "patrolsim: to finish it, run the same command with --resume:\n  %s%s\n",
             command_line, strstr(command_line, "--resume") ? "" : " --resume");
+    if (ranks > 1)
+        fprintf(out, "(under mpirun as this run was, with any number of ranks, or without it: "
+                "the data are the same)\n");
 }
 
 void batch_out_fini(batch_out *o)

@@ -110,7 +110,8 @@ void batch_print_footer(FILE *out, const batch_out *b, const char *out_path, int
 void batch_print_precision(FILE *out, const batch_out *b, double precision, bool relative,
                            size_t n_max);
 
-/* "to finish it, run the same command with --resume: <command line> --resume". */
-void batch_print_resume_hint(FILE *out, const char *command_line);
+/* "to finish it, run the same command with --resume: <command line> --resume" (and, for a
+ * run of several ranks, that mpirun is optional for the resumed run). */
+void batch_print_resume_hint(FILE *out, const char *command_line, int ranks);
 
 #endif

@@ -11,13 +11,15 @@
  * faced the same calls. That needs the same seed and the same call model (call volume and
  * rhythm, places, incident types and their on-scene times, warm-up), but the scenario text and
  * overrides are a poor test of it: deployments differ in text by design, and a call-model edit
- * can hide anywhere. So compare checks the outcome itself: the calls recorded in /incidents,
- * replication by replication, call by call (time, place, type by name, priority, time on
- * scene; results_same_calls). It says which case holds:
- *   - same seed and the same calls: common random numbers; the table is the sharpest answer;
+ * can hide anywhere. So compare checks the outcome itself: the incidents recorded in
+ * /incidents, replication by replication, one by one (when each happened, where, its type by
+ * name, priority and time on scene; results_same_calls). When it was *reported* is left out on
+ * purpose: cameras report sooner, and cameras are part of a deployment (the 2015 and 2016
+ * scenarios differ in exactly that). It says which case holds:
+ *   - same seed and the same incidents: common random numbers; the table is the sharpest answer;
  *   - different seeds: independent replications; the CIs are valid but wider (a warning);
- *   - same seed, different calls: the call models differ (a warning naming the first call
- *     that differs), so part of B - A comes from different demand, not deployment;
+ *   - same seed, different incidents: the call models differ (a warning naming the first
+ *     incident that differs), so part of B - A comes from different demand, not deployment;
  *   - different warm-up or horizon: the figures cover different periods (a warning).
  * --strict turns the warnings into a refusal (exit status 2), for scripts that must only
  * compare deployments under one call model.
@@ -49,13 +51,13 @@ static void compare_usage(FILE *out)
             "and of B). For every figure of /summary: A, B, and the difference B - A with its\n"
             "paired 95%% confidence interval, p-value and significance, and the variance\n"
             "reduction pairing achieved against independent runs. Runs with the same seed and\n"
-            "call model face the same calls (common random numbers); compare checks the calls\n"
-            "themselves and warns when they differ.\n"
+            "call model face the same incidents (common random numbers); compare checks the\n"
+            "incidents themselves and warns when they differ.\n"
             "\n"
             "  --json      print the comparison as one JSON object (keys in results/README.md)\n"
             "  --power D   replications needed to detect a difference D in mean response time\n"
             "              (seconds, or with a unit: 30s, 0.5min) at 5%% significance, 80%% power\n"
-            "  --strict    refuse (exit status 2) when the runs did not face the same calls\n"
+            "  --strict    refuse (exit status 2) when the runs did not face the same incidents\n"
             "  -h, --help  print this help\n");
 }
 
@@ -199,7 +201,7 @@ int cmd_compare(int argc, char **argv)
         }
         if (!same_calls)
             snprintf(warn[n_warn++], sizeof warn[0],
-                     "same seed, but the runs did not face the same calls (%s): their call "
+                     "same seed, but the runs did not face the same incidents (%s): their call "
                      "models differ, so B - A mixes the effect of deployment with that of "
                      "different demand", why);
     }
@@ -270,7 +272,7 @@ int cmd_compare(int argc, char **argv)
             report_json_string(stdout, f[k].s.overrides);
             printf("}");
         }
-        printf(",\"pairs\":%zu,\"same_seed\":%s,\"same_calls\":%s,\"warnings\":[", np,
+        printf(",\"pairs\":%zu,\"same_seed\":%s,\"same_incidents\":%s,\"warnings\":[", np,
                same_seed ? "true" : "false",
                same_calls < 0 ? "null" : same_calls ? "true" : "false");
         for (int w = 0; w < n_warn; w++) {
@@ -305,8 +307,8 @@ int cmd_compare(int argc, char **argv)
                              na > nb ? "A" : "B");
         printf(".\n");
         if (same_calls == 1)
-            printf("Common random numbers: both runs faced the same calls, replication by "
-                   "replication.\n");
+            printf("Common random numbers: both runs faced the same incidents, replication by "
+                   "replication (same seed, same call model).\n");
         for (int w = 0; w < n_warn; w++) printf("WARNING: %s.\n", warn[w]);
         if (only_a || only_b)
             printf("Figures in one file only (another number of priorities): %zu in A, %zu in "

@@ -315,7 +315,7 @@ int cmd_run(int argc, char **argv)
     } else if (st == BATCH_STOPPED) {
         fprintf(stderr, "patrolsim: stopped after %zu of %u replications; they are kept in "
                 "%s.tmp\n", b.n_rows, bo.rep_end - bo.rep_first, out_path);
-        batch_print_resume_hint(stderr, cli_command_line);
+        batch_print_resume_hint(stderr, cli_command_line, cluster_size(cl));
         rc = 130;
     } else {
         fprintf(stderr, "patrolsim: %s\n", err);

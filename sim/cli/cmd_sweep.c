@@ -621,7 +621,7 @@ int cmd_sweep(int argc, char **argv)
                 fprintf(stderr, "patrolsim sweep: stopped in variant %s after %zu of %d "
                         "replications; they are kept in %s.tmp\n", v->name, b.n_rows,
                         s->replications, out_path);
-                batch_print_resume_hint(stderr, cli_command_line);
+                batch_print_resume_hint(stderr, cli_command_line, cluster_size(cl));
                 rc = 130;
             } else {
                 fprintf(stderr, "patrolsim sweep: variant %s: %s\n", v->name, err);
