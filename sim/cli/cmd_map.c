@@ -196,8 +196,9 @@ static int map_import(int argc, char **argv)
             goto done;
         }
         if (!quiet) {
-            printf("zones from %s: %zu features, %zu names; %zu nodes in no polygon: zone '%s'\n",
-                   zones, z->n_features, z->n_names, n_outside, outside);
+            printf("zones from %s: %zu features, %zu names; %zu node%s in no polygon: zone "
+                   "'%s'\n", zones, z->n_features, z->n_names, n_outside,
+                   n_outside == 1 ? "" : "s", outside);
             for (size_t k = 0; k < z->n_names; k++) {
                 bool any = false;
                 for (size_t v = 0; v < m->n_nodes && !any; v++)
