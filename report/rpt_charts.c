@@ -831,95 +831,164 @@ char *rpt_sweep_axis(const rpt_set *s, double *x)
     return found;
 }
 
+/* The paired difference b - a of summary column col (scaled) over the replications both
+ * files have (matched by number); n = 0 when there are fewer than two. */
+static stats_ci paired_diff(const rdata *a, const rdata *b, const char *col, double scale)
+{
+    stats_ci none = {NAN, NAN, NAN, NAN, NAN, 0};
+    int ja = metrics_find(&a->sum.m, col), jb = metrics_find(&b->sum.m, col);
+    if (ja < 0 || jb < 0) return none;
+    double *d = malloc((a->sum.n_reps + 1) * sizeof *d);
+    if (!d) return none;
+    size_t n = 0;
+    for (size_t r = 0; r < a->sum.n_reps; r++) {
+        const double *ra = a->sum.rows + r * a->sum.m.n;
+        for (size_t q = 0; q < b->sum.n_reps; q++) {
+            const double *rb = b->sum.rows + q * b->sum.m.n;
+            if (rb[0] == ra[0]) {
+                d[n++] = (rb[jb] - ra[ja]) * scale;
+                break;
+            }
+        }
+    }
+    stats_ci ci = n >= 2 ? stats_ci95(d, n) : none;
+    free(d);
+    return ci;
+}
+
 chart *rpt_chart_compare(const rpt_set *s)
 {
     if (s->n < 2) return NULL;
     double *x = malloc(s->n * sizeof *x);
-    if (!x) return NULL;
+    size_t *ord = calloc(s->n, sizeof *ord);
+    if (!x || !ord) {
+        free(x);
+        free(ord);
+        return NULL;
+    }
     char *key = rpt_sweep_axis(s, x);
     bool sweep = key != NULL;
-    double height = sweep ? 560 : 230 + 2 * (60 + 34.0 * (double)s->n);
-    chart *c = chart_create(1000, height, sweep ? "Key figures against the varied setting"
-                                                : "Key figures, file by file");
+    /* The order shown: the setting's for a sweep, the command line's otherwise; the first in
+     * that order is the baseline of the paired differences. */
+    for (size_t i = 0; i < s->n; i++) ord[i] = i;
+    for (size_t i = 1; sweep && i < s->n; i++)
+        for (size_t j = i; j > 0 && x[ord[j]] < x[ord[j - 1]]; j--) {
+            size_t t = ord[j];
+            ord[j] = ord[j - 1];
+            ord[j - 1] = t;
+        }
+    const rdata *base = &s->files[ord[0]];
+    /* Pairing replications needs the same seed (the same calls under the same call model). */
+    bool paired = true;
+    for (size_t i = 0; i < s->n; i++)
+        paired = paired && s->files[i].sum.seed == base->sum.seed && s->files[i].sum.n_reps >= 2;
+    int panels = paired ? 4 : 2;
+    /* A sweep: 2 x 2 panels of points against the setting; files: one panel a row, full
+     * width for the labels. */
+    int rows = sweep ? panels / 2 : panels, ncols = sweep ? 2 : 1;
+    double row_h = sweep ? 330 : 70 + 30.0 * (double)s->n;
+    chart *c = chart_create(1000, 150 + row_h * rows,
+                            sweep ? "Key figures against the varied setting"
+                                  : "Key figures, file by file");
     if (!c) {
         free(x);
+        free(ord);
         free(key);
         return NULL;
     }
-    char reps[64], buf[600];
+    char reps[64], buf[900];
     reps_text(s, reps, sizeof reps);
-    snprintf(buf, sizeof buf,
-             "Mean across %s with the 95%% CI (error bars). %s", reps,
+    snprintf(buf, sizeof buf, "Mean across %s with the 95%% CI (error bars). %s", reps,
              sweep ? "The files differ only in the setting on the x axis."
-                   : "Each row is one results file: its scenario and --set overrides.");
+                   : "Each row is one results file (the overrides that differ).");
     chart_subtitle(c, buf);
-    chart_note(c, "Paired differences (common random numbers) are tighter than these "
-                  "intervals suggest: `patrolsim compare A.h5 B.h5` tests them.");
-    chart_grid(c, sweep ? 1 : 2, sweep ? 2 : 1, NULL);
+    if (paired)
+        snprintf(buf, sizeof buf,
+                 "Below, the difference from %s, replication by replication: the files share "
+                 "the seed, so with the same call model they face the same calls (common random "
+                 "numbers) and the paired interval is usually much narrower. `patrolsim compare` "
+                 "checks that the calls are the same.",
+                 s->labels[ord[0]]);
+    else
+        snprintf(buf, sizeof buf,
+                 "The files have different seeds (or a single replication), so their "
+                 "replications are not paired; `patrolsim compare A.h5 B.h5` tests "
+                 "differences.");
+    chart_note(c, buf);
+    chart_grid(c, rows, ncols, NULL);
     static const char *const cols[2] = {"response_mean_s", "within_target"};
-    static const char *const titles[2] = {"Mean response time", "Calls reached within target"};
-    static const char *const units[2] = {"mean response time (minutes)",
-                                         "within target (% of answered calls)"};
+    static const char *const titles[4] = {
+        "Mean response time", "Calls reached within target",
+        "Difference in mean response time (paired)", "Difference within target (paired)"};
+    static const char *const units[4] = {
+        "mean response time (minutes)", "within target (% of answered calls)",
+        "difference (minutes)", "difference (percentage points)"};
     double *v = malloc(s->n * sizeof *v), *lo = malloc(s->n * sizeof *lo);
     double *hi = malloc(s->n * sizeof *hi), *pos = malloc(s->n * sizeof *pos);
-    bool ok = v && lo && hi && pos;
-    for (int f = 0; ok && f < 2; f++) {
+    double *lx = malloc(s->n * sizeof *lx), *ly = malloc(s->n * sizeof *ly);
+    bool ok = v && lo && hi && pos && lx && ly;
+    /* Category labels in the order shown. */
+    const char **labels = malloc(s->n * sizeof *labels);
+    ok = ok && labels;
+    for (size_t k = 0; ok && k < s->n; k++) labels[k] = s->labels[ord[k]];
+    double xlo = INFINITY, xhi = -INFINITY;
+    for (size_t i = 0; sweep && i < s->n; i++) {
+        xlo = fmin(xlo, x[i]);
+        xhi = fmax(xhi, x[i]);
+    }
+    double pad = sweep ? (xhi > xlo ? 0.06 * (xhi - xlo) : 0.5) : 0;
+    for (int f = 0; ok && f < panels; f++) {
         chart_panel *p = chart_panel_add(c, titles[f]);
-        double scale = f == 0 ? 1 / MIN_S : 100;
-        for (size_t i = 0; i < s->n; i++) {
-            stats_ci ci = rdata_figure(&s->files[i], cols[f]);
-            v[i] = ci.mean * scale;
-            lo[i] = ci.lo * scale;
-            hi[i] = ci.hi * scale;
-            pos[i] = sweep ? x[i] : (double)i;
+        double scale = f % 2 == 0 ? 1 / MIN_S : 100;
+        for (size_t k = 0; k < s->n; k++) {
+            const rdata *d = &s->files[ord[k]];
+            stats_ci ci = f < 2 ? rdata_figure(d, cols[f]) : paired_diff(base, d, cols[f - 2], scale);
+            if (f < 2) {
+                ci.mean *= scale;
+                ci.lo *= scale;
+                ci.hi *= scale;
+            }
+            if (f >= 2 && k == 0) ci.mean = 0, ci.lo = ci.hi = NAN; /* the baseline itself */
+            v[k] = ci.mean;
+            lo[k] = ci.lo;
+            hi[k] = ci.hi;
+            pos[k] = sweep ? x[ord[k]] : (double)k;
         }
+        chart_legend(p, CHART_LEGEND_NONE);
+        if (f >= 2) chart_series_color(chart_rule(p, NULL, 0, !sweep, NULL),
+                                       (chart_rgba){0.45, 0.45, 0.45, 1});
         if (sweep) {
             chart_xlabel(p, key);
             chart_ylabel(p, units[f]);
-            chart_legend(p, CHART_LEGEND_NONE);
-            /* Points in the order of the setting, joined by a line. */
-            size_t *ord = malloc(s->n * sizeof *ord);
-            double *lx = malloc(s->n * sizeof *lx), *ly = malloc(s->n * sizeof *ly);
-            if (!ord || !lx || !ly) {
-                ok = false;
-            } else {
-                for (size_t i = 0; i < s->n; i++) ord[i] = i;
-                for (size_t i = 1; i < s->n; i++)
-                    for (size_t j = i; j > 0 && x[ord[j]] < x[ord[j - 1]]; j--) {
-                        size_t t = ord[j];
-                        ord[j] = ord[j - 1];
-                        ord[j - 1] = t;
-                    }
-                for (size_t i = 0; i < s->n; i++) {
-                    lx[i] = x[ord[i]];
-                    ly[i] = v[ord[i]];
-                }
-                chart_series *ln = chart_line(p, NULL, lx, ly, s->n);
-                chart_series_color(ln, (chart_rgba){0.6, 0.6, 0.6, 1});
-                chart_series_width(ln, 1.2);
-                chart_series_color(chart_errbars(p, titles[f], pos, v, lo, hi, s->n, false),
-                                   chart_palette(0));
+            chart_xrange(p, xlo - pad, xhi + pad);
+            for (size_t k = 0; k < s->n; k++) {
+                lx[k] = pos[k];
+                ly[k] = v[k];
             }
-            free(ord);
-            free(lx);
-            free(ly);
+            chart_series *ln = chart_line(p, NULL, lx, ly, s->n);
+            chart_series_color(ln, (chart_rgba){0.6, 0.6, 0.6, 1});
+            chart_series_width(ln, 1.2);
+            chart_series_color(chart_errbars(p, titles[f], pos, v, lo, hi, s->n, false),
+                               chart_palette(0));
         } else {
-            chart_ycategories(p, (const char *const *)s->labels, s->n);
+            chart_ycategories(p, labels, s->n);
             chart_xlabel(p, units[f]);
-            chart_legend(p, CHART_LEGEND_NONE);
-            if (f == 1) chart_xrange(p, NAN, NAN);
             /* One series per file, so each keeps its colour. */
-            for (size_t i = 0; i < s->n; i++)
+            for (size_t k = 0; k < s->n; k++)
                 chart_series_color(
-                    chart_errbars(p, s->labels[i], &pos[i], &v[i], &lo[i], &hi[i], 1, true),
-                    chart_palette(i));
+                    chart_errbars(p, labels[k], &pos[k], &v[k], &lo[k], &hi[k], 1, true),
+                    chart_palette(ord[k]));
         }
     }
     free(v);
     free(lo);
     free(hi);
     free(pos);
+    free(lx);
+    free(ly);
+    free(labels);
     free(x);
+    free(ord);
     free(key);
     if (!ok || chart_failed(c)) {
         chart_destroy(c);

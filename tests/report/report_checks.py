@@ -3,10 +3,10 @@
 
     report_checks.py PATROLSIM PNG_STATS SCENARIO OUTDIR
 
-Runs SCENARIO briefly (4 replications of 3 days) three times: as it is (a), with one more
-day car at Wuxingjie (b: units.wuxingjie-day.count=6) and with fewer (c: =2). Then reports on
-a alone, on a and b (two deployments facing the same calls), and on b and c (a sweep of one
-setting), and checks that each chart is there, decodes, and shows the data:
+Runs SCENARIO briefly (4 replications of 3 days) as it is (a), and as a sweep of the day cars
+at Wuxingjie (`patrolsim sweep --vary units.wuxingjie-day.count=2,6`: c and b). Then reports on
+a alone, on a and b (two deployments facing the same calls), and on the sweep's folder, and
+checks that each chart is there, decodes, and shows the data:
   - each SVG holds the expected number of series (the chart module classes every element:
     class="series p<panel> s<series> <kind>"), the map one cell per grid cell with calls;
   - each PNG decodes (cairo, through png_stats) to the size of its SVG with enough ink;
@@ -270,16 +270,22 @@ def check_report(dirname, files, results, sweep=False):
                 check(got and close(got[0], share), "util.csv %s on calls: %r, numpy %r" %
                       (kind, got, share))
 
-    # 6. Comparison: a point per file, or a line through the points of a sweep.
+    # 6. Comparison: a point per file, or a line through the points of a sweep; the files
+    # share the seed, so two more panels show the paired differences from the first.
     if n > 1:
         cmp_ = classes(os.path.join(dirname, "compare.svg"))
-        for p in (0, 1):
+        check(sorted(set(k[0] for k in cmp_)) == [0, 1, 2, 3],
+              "compare: panels %r, expected 4 (figures and paired differences)" %
+              sorted(set(k[0] for k in cmp_)))
+        for p in (0, 1, 2, 3):
             if sweep:
                 check(len(series(cmp_, p, "line")) == 1 and len(series(cmp_, p, "errbar")) == 1,
                       "compare panel %d: not drawn as a sweep: %r" % (p, series(cmp_, p)))
             else:
                 check(len(series(cmp_, p, "errbar")) == n,
                       "compare panel %d: %d files shown of %d" % (p, len(series(cmp_, p, "errbar")), n))
+            if p >= 2:
+                check(len(series(cmp_, p, "rule")) == 1, "compare panel %d: no zero line" % p)
 
     # The page: every image linked and present, nothing from the network, the summary.
     page = open(os.path.join(dirname, "index.html"), encoding="utf-8").read()
@@ -306,8 +312,13 @@ def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
     a = simulate("a", [])
-    b = simulate("b", ["units.wuxingjie-day.count=6"])
-    c = simulate("c", ["units.wuxingjie-day.count=2"])
+    sweep_dir = os.path.join(OUT, "sw")
+    run(["sweep", SCENARIO, "--vary", "units.wuxingjie-day.count=2,6", "-r", "4", "-j", "2",
+         "--set", "run.horizon_days=3", "-o", sweep_dir])
+    with open(os.path.join(sweep_dir, "index.csv"), newline="") as f:
+        variants = [os.path.join(sweep_dir, r["file"]) for r in csv.DictReader(f)]
+    check(len(variants) == 2, "the sweep made %d files" % len(variants))
+    c, b = variants
     ra, rb, rc = Results(a), Results(b), Results(c)
 
     one = os.path.join(OUT, "one")
@@ -321,10 +332,10 @@ def main():
     check_report(two, [a, b], [ra, rb])
     print("two deployments: charts, figures and page check out")
 
-    sweep = os.path.join(OUT, "sweep")
-    run(["report", "-q", b, c, "-o", sweep])
-    check_report(sweep, [b, c], [rb, rc], sweep=True)
-    print("a sweep of one setting: drawn against the setting")
+    # A sweep's folder stands for its files (index.csv order); the report goes inside it.
+    run(["report", "-q", sweep_dir])
+    check_report(os.path.join(sweep_dir, "report"), [c, b], [rc, rb], sweep=True)
+    print("a sweep's folder: drawn against the varied setting")
 
     # The same input gives the same bytes (no dates, no addresses, no hash order).
     again = os.path.join(OUT, "again")
