@@ -24,12 +24,8 @@
  * number; a state added to model.h without a name here is written as "state_<n>" (see
  * write_names), so files stay readable while this table catches up. */
 static const char *const state_names[] = {
-    [UNIT_OFF] = "off",
-    [UNIT_AVAILABLE] = "available",
-    [UNIT_ENROUTE] = "enroute",
-    [UNIT_ONSCENE] = "onscene",
-    [UNIT_RETURNING] = "returning",
-    [UNIT_PATROLLING] = "patrolling",
+    [UNIT_OFF] = "off",         [UNIT_AVAILABLE] = "available", [UNIT_ENROUTE] = "enroute",
+    [UNIT_ONSCENE] = "onscene", [UNIT_RETURNING] = "returning", [UNIT_PATROLLING] = "patrolling",
     [UNIT_AT_POST] = "at_post",
 };
 #define N_STATE_NAMES (sizeof state_names / sizeof state_names[0])
@@ -58,7 +54,10 @@ typedef struct point_row {
     double t_s;
 } point_row;
 
-#define F(type, m, t, unit) {#m, t, offsetof(type, m), 0, unit}
+#define F(type, m, t, unit)                                                                        \
+    {                                                                                              \
+#m, t, offsetof(type, m), 0, unit                                                          \
+    }
 static const h5_field leg_fields[] = {
     F(replay_leg_rec, unit, H5X_U32, "index"),
     F(replay_leg_rec, t0_s, H5X_F64, "s"),
@@ -82,12 +81,9 @@ static const h5_field call_fields[] = {
     F(replay_call_rec, unit, H5X_I32, "index"),
 };
 static const h5_field cand_fields[] = {
-    F(replay_cand_rec, call, H5X_U32, "index"),
-    F(replay_cand_rec, t_s, H5X_F64, "s"),
-    F(replay_cand_rec, rank, H5X_I32, "count"),
-    F(replay_cand_rec, unit, H5X_U32, "index"),
-    F(replay_cand_rec, travel_s, H5X_F64, "s"),
-    F(replay_cand_rec, sent, H5X_I32, "flag"),
+    F(replay_cand_rec, call, H5X_U32, "index"), F(replay_cand_rec, t_s, H5X_F64, "s"),
+    F(replay_cand_rec, rank, H5X_I32, "count"), F(replay_cand_rec, unit, H5X_U32, "index"),
+    F(replay_cand_rec, travel_s, H5X_F64, "s"), F(replay_cand_rec, sent, H5X_I32, "flag"),
 };
 #undef F
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
@@ -109,8 +105,8 @@ static int write_table(h5_file *f, const char *group, const char *name, const h5
 
 /* The names of codes 0 .. max over the table known, "state_<n>" beyond it, so every code that
  * occurs in the file has a name. */
-static int write_names(h5_file *f, const char *group, const char *attr,
-                       const char *const *known, size_t n_known, int max_code)
+static int write_names(h5_file *f, const char *group, const char *attr, const char *const *known,
+                       size_t n_known, int max_code)
 {
     size_t n = max_code + 1 > (int)n_known ? (size_t)max_code + 1 : n_known;
     char **v = calloc(n, sizeof *v);
@@ -123,7 +119,8 @@ static int write_names(h5_file *f, const char *group, const char *attr,
         if (!(v[i] = strdup(k ? k : buf))) rc = h5_file_fail(f, H5X_ENOMEM, "out of memory");
     }
     if (!rc) rc = h5_attr_set_strv(f, group, attr, (const char *const *)v, n);
-    for (size_t i = 0; i < n; i++) free(v[i]);
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
     free(v);
     return rc;
 }
@@ -150,8 +147,8 @@ int replay_h5_write(h5_file *f, const replay *r)
     for (size_t i = 0; i < r->n_states; i++)
         if (r->states[i].state > max_state) max_state = r->states[i].state;
 
-    rc = write_table(f, group, "legs", leg_fields, NF(leg_fields), sizeof(replay_leg_rec),
-                     r->legs, r->n_legs);
+    rc = write_table(f, group, "legs", leg_fields, NF(leg_fields), sizeof(replay_leg_rec), r->legs,
+                     r->n_legs);
     if (!rc)
         rc = write_table(f, group, "leg_points", point_fields, NF(point_fields), sizeof(point_row),
                          pts, r->n_leg_points);
@@ -166,11 +163,9 @@ int replay_h5_write(h5_file *f, const replay *r)
         rc = write_table(f, group, "candidates", cand_fields, NF(cand_fields),
                          sizeof(replay_cand_rec), r->cands, r->n_cands);
     if (!rc) rc = h5_attr_set_int(f, group, "rep", (int)r->rep);
+    if (!rc) rc = write_names(f, group, "state_names", state_names, N_STATE_NAMES, max_state);
     if (!rc)
-        rc = write_names(f, group, "state_names", state_names, N_STATE_NAMES, max_state);
-    if (!rc)
-        rc = h5_attr_set_strv(f, group, "call_event_names", call_event_names,
-                              N_CALL_EVENT_NAMES);
+        rc = h5_attr_set_strv(f, group, "call_event_names", call_event_names, N_CALL_EVENT_NAMES);
     if (!rc) rc = h5_file_flush(f);
     return rc;
 }
@@ -257,8 +252,8 @@ int replay_h5_read(h5_file *f, uint32_t rep, replay *out)
                             group, rep, rep);
     void *legs = NULL, *pts = NULL, *states = NULL, *calls = NULL, *cands = NULL;
     size_t n_legs = 0, n_pts = 0, n_states = 0, n_calls = 0, n_cands = 0;
-    int rc = read_table(f, group, "legs", leg_fields, NF(leg_fields), sizeof(replay_leg_rec),
-                        &legs, &n_legs);
+    int rc = read_table(f, group, "legs", leg_fields, NF(leg_fields), sizeof(replay_leg_rec), &legs,
+                        &n_legs);
     if (!rc)
         rc = read_table(f, group, "leg_points", point_fields, NF(point_fields), sizeof(point_row),
                         &pts, &n_pts);

@@ -23,8 +23,8 @@
 #include "view.h"
 
 #define DEFAULT_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-#define TIMEBAR_H 46
-#define MAX_RUNS 2
+#define TIMEBAR_H    46
+#define MAX_RUNS     2
 
 static const double speeds[] = {1, 2, 5, 10, 30, 60, 120, 300, 600, 1200, 3600};
 #define N_SPEEDS (sizeof speeds / sizeof speeds[0])
@@ -52,7 +52,7 @@ typedef struct app {
     view_run *runs[MAX_RUNS];
     int n_runs;
     view_sel sel[MAX_RUNS];
-    view_cam cam;     /* shared centre and zoom; each pane has its own rect */
+    view_cam cam; /* shared centre and zoom; each pane has its own rect */
     unsigned layers;
     double t_s, t_end_s;
 } app;
@@ -83,17 +83,24 @@ static void usage(FILE *out)
 
 static int parse_opts(int argc, char **argv, opts *o)
 {
-    static const struct option lo[] = {
-        {"rep", required_argument, NULL, 'r'},       {"at", required_argument, NULL, 'a'},
-        {"speed", required_argument, NULL, 's'},     {"size", required_argument, NULL, 'z'},
-        {"screenshot", required_argument, NULL, 'S'}, {"frames", required_argument, NULL, 'F'},
-        {"video", required_argument, NULL, 'V'},     {"from", required_argument, NULL, 'f'},
-        {"to", required_argument, NULL, 't'},        {"fps", required_argument, NULL, 'p'},
-        {"select", required_argument, NULL, 'e'},    {"font", required_argument, NULL, 'n'},
-        {"hide", required_argument, NULL, 'H'},      {"bench", required_argument, NULL, 'B'},
-        {"help", no_argument, NULL, 'h'},            {0}};
-    *o = (opts){.rep = -1, .speed = 60, .width = 1600, .height = 900, .fps = 30,
-                .font = DEFAULT_FONT};
+    static const struct option lo[] = {{"rep", required_argument, NULL, 'r'},
+                                       {"at", required_argument, NULL, 'a'},
+                                       {"speed", required_argument, NULL, 's'},
+                                       {"size", required_argument, NULL, 'z'},
+                                       {"screenshot", required_argument, NULL, 'S'},
+                                       {"frames", required_argument, NULL, 'F'},
+                                       {"video", required_argument, NULL, 'V'},
+                                       {"from", required_argument, NULL, 'f'},
+                                       {"to", required_argument, NULL, 't'},
+                                       {"fps", required_argument, NULL, 'p'},
+                                       {"select", required_argument, NULL, 'e'},
+                                       {"font", required_argument, NULL, 'n'},
+                                       {"hide", required_argument, NULL, 'H'},
+                                       {"bench", required_argument, NULL, 'B'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {0}};
+    *o = (opts){
+        .rep = -1, .speed = 60, .width = 1600, .height = 900, .fps = 30, .font = DEFAULT_FONT};
     const char *env_font = getenv("PATROLVIEW_FONT");
     if (env_font && *env_font) o->font = env_font;
     int c;
@@ -114,9 +121,11 @@ static int parse_opts(int argc, char **argv, opts *o)
         case 't': {
             double v;
             if (view_parse_time(optarg, &v)) {
-                fprintf(stderr,
-                        "patrolview: --%s: expected DAY:HH:MM[:SS] or seconds (got '%s')\n",
-                        c == 'a' ? "at" : c == 'f' ? "from" : "to", optarg);
+                fprintf(stderr, "patrolview: --%s: expected DAY:HH:MM[:SS] or seconds (got '%s')\n",
+                        c == 'a'   ? "at"
+                        : c == 'f' ? "from"
+                                   : "to",
+                        optarg);
                 return 2;
             }
             if (c == 'a') o->at_s = v, o->have_at = true;
@@ -139,9 +148,15 @@ static int parse_opts(int argc, char **argv, opts *o)
                 return 2;
             }
             break;
-        case 'S': o->screenshot = optarg; break;
-        case 'F': o->frames_dir = optarg; break;
-        case 'V': o->video = optarg; break;
+        case 'S':
+            o->screenshot = optarg;
+            break;
+        case 'F':
+            o->frames_dir = optarg;
+            break;
+        case 'V':
+            o->video = optarg;
+            break;
         case 'p':
             o->fps = strtod(optarg, &end);
             if (*end || !(o->fps >= 1 && o->fps <= 120)) {
@@ -149,20 +164,27 @@ static int parse_opts(int argc, char **argv, opts *o)
                 return 2;
             }
             break;
-        case 'e': o->select = optarg; break;
-        case 'n': o->font = optarg; break;
+        case 'e':
+            o->select = optarg;
+            break;
+        case 'n':
+            o->font = optarg;
+            break;
         case 'H': {
-            static const char *const names[] = {"zones", "roads", "stations", "units", "calls",
-                                                "labels", "chart", "patrol", "legend"};
+            static const char *const names[] = {"zones",  "roads", "stations", "units", "calls",
+                                                "labels", "chart", "patrol",   "legend"};
             char buf[256];
             snprintf(buf, sizeof buf, "%s", optarg);
             for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
                 size_t k = 0;
-                while (k < 9 && strcmp(tok, names[k])) k++;
+                while (k < 9 && strcmp(tok, names[k]))
+                    k++;
                 if (k == 9) {
-                    fprintf(stderr, "patrolview: --hide: unknown layer '%s' (expected zones, "
-                                    "roads, stations, units, calls, labels, chart, patrol, "
-                                    "legend)\n", tok);
+                    fprintf(stderr,
+                            "patrolview: --hide: unknown layer '%s' (expected zones, "
+                            "roads, stations, units, calls, labels, chart, patrol, "
+                            "legend)\n",
+                            tok);
                     return 2;
                 }
                 o->hide |= 1u << k;
@@ -172,13 +194,16 @@ static int parse_opts(int argc, char **argv, opts *o)
         case 'B':
             o->bench = (int)strtol(optarg, &end, 10);
             if (*end || o->bench < 1) {
-                fprintf(stderr, "patrolview: --bench: expected a frame count (got '%s')\n",
-                        optarg);
+                fprintf(stderr, "patrolview: --bench: expected a frame count (got '%s')\n", optarg);
                 return 2;
             }
             break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     for (int i = optind; i < argc; i++) {
@@ -206,7 +231,8 @@ static int parse_opts(int argc, char **argv, opts *o)
 static void layout_panes(app *a, int w, int h, SDL_Rect *panes)
 {
     int ph = h - TIMEBAR_H;
-    if (a->n_runs == 1) panes[0] = (SDL_Rect){0, 0, w, ph};
+    if (a->n_runs == 1)
+        panes[0] = (SDL_Rect){0, 0, w, ph};
     else {
         panes[0] = (SDL_Rect){0, 0, w / 2 - 1, ph};
         panes[1] = (SDL_Rect){w / 2 + 1, 0, w - w / 2 - 1, ph};
@@ -216,8 +242,13 @@ static void layout_panes(app *a, int w, int h, SDL_Rect *panes)
 static view_frame frame_for(const app *a, int i, SDL_Rect pane, double anim_s,
                             view_map_cache *cache)
 {
-    view_frame fr = {.run = a->runs[i], .cam = a->cam, .t_s = a->t_s, .anim_s = anim_s,
-                     .layers = a->layers, .sel = a->sel[i], .cache = cache};
+    view_frame fr = {.run = a->runs[i],
+                     .cam = a->cam,
+                     .t_s = a->t_s,
+                     .anim_s = anim_s,
+                     .layers = a->layers,
+                     .sel = a->sel[i],
+                     .cache = cache};
     fr.cam.pane = pane;
     fr.heading = a->n_runs > 1 ? a->runs[i]->title : NULL;
     fr.no_legend = a->n_runs > 1 && i == 0;
@@ -249,7 +280,8 @@ static int apply_select(app *a, const char *spec)
         const view_run *r = a->runs[i];
         if (!strncmp(spec, "unit:", 5)) {
             size_t u = 0;
-            while (u < r->n_units && strcmp(r->units[u].name, spec + 5)) u++;
+            while (u < r->n_units && strcmp(r->units[u].name, spec + 5))
+                u++;
             if (u == r->n_units) {
                 fprintf(stderr, "patrolview: --select: %s has no unit '%s'\n", r->path, spec + 5);
                 return 2;
@@ -259,8 +291,8 @@ static int apply_select(app *a, const char *spec)
             char *end;
             long c = strtol(spec + 5, &end, 10);
             if (*end || c < 0 || (size_t)c >= r->n_calls) {
-                fprintf(stderr, "patrolview: --select: %s has no call '%s' (0 to %zu)\n",
-                        r->path, spec + 5, r->n_calls ? r->n_calls - 1 : 0);
+                fprintf(stderr, "patrolview: --select: %s has no call '%s' (0 to %zu)\n", r->path,
+                        spec + 5, r->n_calls ? r->n_calls - 1 : 0);
                 return 2;
             }
             a->sel[i] = (view_sel){2, (uint32_t)c};
@@ -362,14 +394,16 @@ static int run_headless(app *a)
             if (i == 0) clock_gettime(CLOCK_MONOTONIC, &t1);
         }
         clock_gettime(CLOCK_MONOTONIC, &t2);
-        double first = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-                       (double)(t1.tv_nsec - t0.tv_nsec) * 1e-6;
-        double ms = ((double)(t2.tv_sec - t1.tv_sec) * 1e3 +
-                     (double)(t2.tv_nsec - t1.tv_nsec) * 1e-6) / (o->bench > 1 ? o->bench - 1 : 1);
+        double first =
+            (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-6;
+        double ms =
+            ((double)(t2.tv_sec - t1.tv_sec) * 1e3 + (double)(t2.tv_nsec - t1.tv_nsec) * 1e-6) /
+            (o->bench > 1 ? o->bench - 1 : 1);
         printf("patrolview: %d frames of %dx%d, %zu units, software renderer: first frame "
                "(with the map) %.1f ms, then %.2f ms per frame (%.0f frames/s)\n",
                o->bench, w, h, a->runs[0]->n_units, first, ms, 1000.0 / ms);
-        for (int i = 0; i < MAX_RUNS; i++) view_map_cache_fini(&caches[i]);
+        for (int i = 0; i < MAX_RUNS; i++)
+            view_map_cache_fini(&caches[i]);
     } else if (o->screenshot) {
         offscreen_draw(a, &off);
         if (view_png_write(o->screenshot, off.surf, err, sizeof err)) {
@@ -385,7 +419,8 @@ static int run_headless(app *a)
                 if (*p == '\'') {
                     memcpy(q + k, "'\\''", 4);
                     k += 4;
-                } else q[k++] = *p;
+                } else
+                    q[k++] = *p;
             }
             q[k] = 0;
             snprintf(cmd, sizeof cmd,
@@ -399,8 +434,7 @@ static int run_headless(app *a)
                 return 1;
             }
         } else if (mkdir(o->frames_dir, 0777) && errno != EEXIST) {
-            fprintf(stderr, "patrolview: %s: cannot create: %s\n", o->frames_dir,
-                    strerror(errno));
+            fprintf(stderr, "patrolview: %s: cannot create: %s\n", o->frames_dir, strerror(errno));
             offscreen_close(&off);
             return 1;
         }
@@ -411,8 +445,8 @@ static int run_headless(app *a)
             offscreen_draw(a, &off);
             if (pipe) {
                 for (int y = 0; y < h && !rc; y++)
-                    if (fwrite((char *)off.surf->pixels + (size_t)y * (size_t)off.surf->pitch,
-                               4, (size_t)w, pipe) != (size_t)w)
+                    if (fwrite((char *)off.surf->pixels + (size_t)y * (size_t)off.surf->pitch, 4,
+                               (size_t)w, pipe) != (size_t)w)
                         rc = 1;
                 if (rc) fprintf(stderr, "patrolview: ffmpeg stopped reading frames\n");
             } else {
@@ -427,8 +461,7 @@ static int run_headless(app *a)
         if (pipe) {
             int st = pclose(pipe);
             if (st != 0 && !rc) {
-                fprintf(stderr, "patrolview: ffmpeg failed (status %d) writing %s\n", st,
-                        o->video);
+                fprintf(stderr, "patrolview: ffmpeg failed (status %d) writing %s\n", st, o->video);
                 rc = 1;
             }
         }
@@ -458,15 +491,16 @@ static void save_window_png(app *a, SDL_Renderer *ren)
     if (!s) return;
     char path[128], err[512];
     long t = (long)a->t_s;
-    snprintf(path, sizeof path, "patrolview-d%ld-%02ld%02ld%02ld.png", t / 86400,
-             t % 86400 / 3600, t % 3600 / 60, t % 60);
+    snprintf(path, sizeof path, "patrolview-d%ld-%02ld%02ld%02ld.png", t / 86400, t % 86400 / 3600,
+             t % 3600 / 60, t % 60);
     for (int k = 2; access(path, F_OK) == 0 && k < 1000; k++) /* never overwrite one */
         snprintf(path, sizeof path, "patrolview-d%ld-%02ld%02ld%02ld-%d.png", t / 86400,
                  t % 86400 / 3600, t % 3600 / 60, t % 60, k);
     if (SDL_RenderReadPixels(ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) == 0 &&
         view_png_write(path, s, err, sizeof err) == 0)
         printf("patrolview: saved %s\n", path);
-    else fprintf(stderr, "patrolview: cannot save the screenshot: %s\n", SDL_GetError());
+    else
+        fprintf(stderr, "patrolview: cannot save the screenshot: %s\n", SDL_GetError());
     SDL_FreeSurface(s);
 }
 
@@ -483,8 +517,10 @@ static int pane_at(app *a, int w, int h, int x, int y)
 static int run_window(app *a)
 {
     if (SDL_Init(SDL_INIT_VIDEO) < 0) {
-        fprintf(stderr, "patrolview: cannot open a window: %s (no display? use --screenshot "
-                        "or --frames, which need none)\n", SDL_GetError());
+        fprintf(stderr,
+                "patrolview: cannot open a window: %s (no display? use --screenshot "
+                "or --frames, which need none)\n",
+                SDL_GetError());
         return 1;
     }
     char title[512];
@@ -497,9 +533,8 @@ static int run_window(app *a)
         SDL_Quit();
         return 1;
     }
-    SDL_Renderer *ren = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED |
-                                                        SDL_RENDERER_PRESENTVSYNC |
-                                                        SDL_RENDERER_TARGETTEXTURE);
+    SDL_Renderer *ren = SDL_CreateRenderer(
+        win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC | SDL_RENDERER_TARGETTEXTURE);
     if (!ren) ren = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
     char err[512];
     view_font *font = ren ? view_font_create(ren, a->o.font, 1.0f, err, sizeof err) : NULL;
@@ -533,50 +568,63 @@ static int run_window(app *a)
         SDL_GetRendererOutputSize(ren, &w, &h);
         while (SDL_PollEvent(&e)) {
             switch (e.type) {
-            case SDL_QUIT: quit = true; break;
+            case SDL_QUIT:
+                quit = true;
+                break;
             case SDL_KEYDOWN: {
                 SDL_Keycode k = e.key.keysym.sym;
                 bool shift = e.key.keysym.mod & KMOD_SHIFT;
-                if (k == SDLK_q) quit = true;
+                if (k == SDLK_q)
+                    quit = true;
                 else if (k == SDLK_ESCAPE) {
                     bool any = help;
-                    for (int i = 0; i < a->n_runs; i++) any = any || a->sel[i].kind;
+                    for (int i = 0; i < a->n_runs; i++)
+                        any = any || a->sel[i].kind;
                     if (!any) quit = true;
                     help = false;
-                    for (int i = 0; i < a->n_runs; i++) a->sel[i].kind = 0;
-                } else if (k == SDLK_SPACE) paused = !paused;
+                    for (int i = 0; i < a->n_runs; i++)
+                        a->sel[i].kind = 0;
+                } else if (k == SDLK_SPACE)
+                    paused = !paused;
                 else if (k == SDLK_PLUS || k == SDLK_EQUALS || k == SDLK_KP_PLUS ||
                          k == SDLK_RIGHTBRACKET || k == SDLK_UP) {
                     if (si + 1 < N_SPEEDS) si++;
                 } else if (k == SDLK_MINUS || k == SDLK_KP_MINUS || k == SDLK_LEFTBRACKET ||
                            k == SDLK_DOWN) {
                     if (si > 0) si--;
-                } else if (k == SDLK_RIGHT) a->t_s += shift ? 3600 : 60;
-                else if (k == SDLK_LEFT) a->t_s -= shift ? 3600 : 60;
-                else if (k == SDLK_HOME) a->t_s = 0;
-                else if (k == SDLK_END) a->t_s = a->t_end_s;
+                } else if (k == SDLK_RIGHT)
+                    a->t_s += shift ? 3600 : 60;
+                else if (k == SDLK_LEFT)
+                    a->t_s -= shift ? 3600 : 60;
+                else if (k == SDLK_HOME)
+                    a->t_s = 0;
+                else if (k == SDLK_END)
+                    a->t_s = a->t_end_s;
                 else if (k == SDLK_n || k == SDLK_m) {
                     long c = view_next_call(a->runs[0], a->t_s, k == SDLK_m);
                     if (c >= 0) {
                         a->t_s = a->runs[0]->calls[c].t_call_s;
                         for (int i = 0; i < a->n_runs; i++)
-                            if ((size_t)c < a->runs[i]->n_calls) a->sel[i] = (view_sel){2,
-                                                                                       (uint32_t)c};
+                            if ((size_t)c < a->runs[i]->n_calls)
+                                a->sel[i] = (view_sel){2, (uint32_t)c};
                         paused = true;
                     }
-                } else if (k == SDLK_r) view_cam_fit(&a->cam, a->runs[0], panes[0]);
-                else if (k == SDLK_a) view_cam_fit_all(&a->cam, a->runs[0], panes[0]);
-                else if (k == SDLK_F1) help = !help;
+                } else if (k == SDLK_r)
+                    view_cam_fit(&a->cam, a->runs[0], panes[0]);
+                else if (k == SDLK_a)
+                    view_cam_fit_all(&a->cam, a->runs[0], panes[0]);
+                else if (k == SDLK_F1)
+                    help = !help;
                 else if (k == SDLK_f || k == SDLK_F11) {
                     full = !full;
                     SDL_SetWindowFullscreen(win, full ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
-                } else if (k == SDLK_p) want_shot = true;
+                } else if (k == SDLK_p)
+                    want_shot = true;
                 else {
-                    static const SDL_Keycode keys[] = {SDLK_z, SDLK_s, SDLK_u, SDLK_c, SDLK_l,
-                                                       SDLK_g, SDLK_t, SDLK_k};
-                    static const unsigned bits[] = {VIEW_L_ZONES,  VIEW_L_STATIONS,
-                                                    VIEW_L_UNITS,  VIEW_L_CALLS,
-                                                    VIEW_L_LABELS, VIEW_L_CHART,
+                    static const SDL_Keycode keys[] = {SDLK_z, SDLK_s, SDLK_u, SDLK_c,
+                                                       SDLK_l, SDLK_g, SDLK_t, SDLK_k};
+                    static const unsigned bits[] = {VIEW_L_ZONES,  VIEW_L_STATIONS, VIEW_L_UNITS,
+                                                    VIEW_L_CALLS,  VIEW_L_LABELS,   VIEW_L_CHART,
                                                     VIEW_L_PATROL, VIEW_L_LEGEND};
                     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
                         if (k == keys[i]) a->layers ^= bits[i];
@@ -594,13 +642,13 @@ static int run_window(app *a)
             }
             case SDL_MOUSEBUTTONDOWN:
                 if (e.button.button == SDL_BUTTON_RIGHT) {
-                    for (int i = 0; i < a->n_runs; i++) a->sel[i].kind = 0;
+                    for (int i = 0; i < a->n_runs; i++)
+                        a->sel[i].kind = 0;
                 } else if (e.button.button == SDL_BUTTON_LEFT) {
                     if (e.button.y >= h - TIMEBAR_H) {
                         drag_bar = true;
-                        a->t_s = view_timebar_time(a->runs[0], (SDL_Rect){0, h - TIMEBAR_H, w,
-                                                                          TIMEBAR_H},
-                                                   e.button.x);
+                        a->t_s = view_timebar_time(
+                            a->runs[0], (SDL_Rect){0, h - TIMEBAR_H, w, TIMEBAR_H}, e.button.x);
                     } else {
                         drag_map = true;
                         drag_x = e.button.x;
@@ -611,8 +659,8 @@ static int run_window(app *a)
                 break;
             case SDL_MOUSEMOTION:
                 if (drag_bar)
-                    a->t_s = view_timebar_time(a->runs[0], (SDL_Rect){0, h - TIMEBAR_H, w,
-                                                                      TIMEBAR_H}, e.motion.x);
+                    a->t_s = view_timebar_time(
+                        a->runs[0], (SDL_Rect){0, h - TIMEBAR_H, w, TIMEBAR_H}, e.motion.x);
                 else if (drag_map) {
                     a->cam.cx_m -= e.motion.xrel / a->cam.px_per_m;
                     a->cam.cy_m += e.motion.yrel / a->cam.px_per_m;
@@ -662,9 +710,10 @@ static int run_window(app *a)
         }
     }
     if (getenv("PATROLVIEW_STATS"))
-        fprintf(stderr, "patrolview: %ld frames, %.2f ms drawing per frame (%s renderer)\n",
-                frames, frames ? 1e3 * frame_s_sum / (double)frames : 0.0, info.name);
-    for (int i = 0; i < MAX_RUNS; i++) view_map_cache_fini(&caches[i]);
+        fprintf(stderr, "patrolview: %ld frames, %.2f ms drawing per frame (%s renderer)\n", frames,
+                frames ? 1e3 * frame_s_sum / (double)frames : 0.0, info.name);
+    for (int i = 0; i < MAX_RUNS; i++)
+        view_map_cache_fini(&caches[i]);
     view_font_destroy(font);
     SDL_DestroyRenderer(ren);
     SDL_DestroyWindow(win);
@@ -684,16 +733,20 @@ int main(int argc, char **argv)
         a.runs[i] = view_run_load(a.o.files[i], a.o.rep, err, sizeof err);
         if (!a.runs[i]) {
             fprintf(stderr, "patrolview: %s\n", err);
-            for (int k = 0; k < i; k++) view_run_free(a.runs[k]);
+            for (int k = 0; k < i; k++)
+                view_run_free(a.runs[k]);
             return 2;
         }
         a.n_runs++;
     }
     rc = 0;
     if (a.n_runs == 2 && a.runs[0]->n_nodes != a.runs[1]->n_nodes)
-        fprintf(stderr, "patrolview: note: %s and %s have different networks; both are drawn "
-                        "with one camera\n", a.o.files[0], a.o.files[1]);
-    for (int i = 0; i < a.n_runs; i++) a.t_end_s = fmax(a.t_end_s, a.runs[i]->t_end_s);
+        fprintf(stderr,
+                "patrolview: note: %s and %s have different networks; both are drawn "
+                "with one camera\n",
+                a.o.files[0], a.o.files[1]);
+    for (int i = 0; i < a.n_runs; i++)
+        a.t_end_s = fmax(a.t_end_s, a.runs[i]->t_end_s);
     a.t_s = a.o.have_at ? a.o.at_s : a.runs[0]->warmup_s;
     if (a.t_s > a.t_end_s) {
         char c[64];
@@ -714,6 +767,7 @@ int main(int argc, char **argv)
             rc = run_window(&a);
         }
     }
-    for (int i = 0; i < a.n_runs; i++) view_run_free(a.runs[i]);
+    for (int i = 0; i < a.n_runs; i++)
+        view_run_free(a.runs[i]);
     return rc;
 }

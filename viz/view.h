@@ -48,17 +48,17 @@ typedef struct view_leg {
 
 typedef struct view_state {
     double t_s;
-    int32_t state;     /* index into state_names (may exceed n_state_names: unknown) */
-    int32_t call;      /* call served, -1 */
+    int32_t state; /* index into state_names (may exceed n_state_names: unknown) */
+    int32_t call;  /* call served, -1 */
 } view_state;
 
 typedef struct view_unit {
     char name[VIEW_NAME], group[VIEW_NAME], kind[VIEW_NAME], station[VIEW_NAME], mode[16];
-    int kind_idx;      /* index into view_run.kinds */
+    int kind_idx; /* index into view_run.kinds */
     int crew;
-    int32_t home_node; /* node index, -1 unknown */
-    uint32_t leg0, n_legs;   /* its legs: view_run.legs[leg0 .. leg0+n_legs) */
-    uint32_t st0, n_states;  /* its states: view_run.states[st0 .. st0+n_states) */
+    int32_t home_node;      /* node index, -1 unknown */
+    uint32_t leg0, n_legs;  /* its legs: view_run.legs[leg0 .. leg0+n_legs) */
+    uint32_t st0, n_states; /* its states: view_run.states[st0 .. st0+n_states) */
 } view_unit;
 
 typedef struct view_cand {
@@ -71,7 +71,7 @@ typedef struct view_cand {
 
 typedef struct view_cev {
     double t_s;
-    int32_t what;      /* index into call_event_names */
+    int32_t what; /* index into call_event_names */
     int32_t unit;
 } view_cev;
 
@@ -79,10 +79,10 @@ typedef struct view_call {
     uint32_t id;
     int32_t type, priority, node, zone, status, unit, units_sent, counted;
     double t_call_s, t_dispatch_s, t_arrive_s, t_clear_s, response_s, target_s, wait_s;
-    double t_end_s;    /* when it leaves the map: cleared, diverted (+10 min) or end of run */
-    bool queued;       /* it waited for a free unit */
-    uint32_t ev0, n_ev;      /* events: view_run.cevs[ev0 .. ev0+n_ev) */
-    uint32_t cand0, n_cand;  /* candidates: view_run.cands[cand0 .. cand0+n_cand) */
+    double t_end_s;         /* when it leaves the map: cleared, diverted (+10 min) or end of run */
+    bool queued;            /* it waited for a free unit */
+    uint32_t ev0, n_ev;     /* events: view_run.cevs[ev0 .. ev0+n_ev) */
+    uint32_t cand0, n_cand; /* candidates: view_run.cands[cand0 .. cand0+n_cand) */
 } view_call;
 
 /* A piecewise-constant count: value[i] holds from t[i] on; 0 before t[0]. */
@@ -95,22 +95,22 @@ typedef struct view_steps {
 typedef struct view_station {
     char name[VIEW_NAME], kind[VIEW_NAME];
     int32_t node;
-    bool is_post;      /* a post (garrison, kiosk, checkpoint), not a station */
+    bool is_post; /* a post (garrison, kiosk, checkpoint), not a station */
 } view_station;
 
 typedef struct view_run {
     char *path;
-    char *title;              /* the scenario name and replication, for the pane's heading */
+    char *title; /* the scenario name and replication, for the pane's heading */
     char *scenario_name;
     uint32_t rep;
     double warmup_s, horizon_s, t_end_s; /* t_end_s: the last recorded moment */
-    int start_weekday;        /* 0 = Monday, -1 unknown */
+    int start_weekday;                   /* 0 = Monday, -1 unknown */
 
     /* network */
     size_t n_nodes;
     double *x_m, *y_m;
-    int32_t *node_zone;       /* scenario zone per node, -1 */
-    size_t n_segs;            /* undirected road segments */
+    int32_t *node_zone; /* scenario zone per node, -1 */
+    size_t n_segs;      /* undirected road segments */
     uint32_t *seg_a, *seg_b;
     int32_t *seg_cls;
     char **class_names;
@@ -120,9 +120,9 @@ typedef struct view_run {
     /* zones */
     size_t n_zones;
     char (*zone_name)[VIEW_NAME];
-    double *zone_x_m, *zone_y_m;  /* label position: the node nearest the zone's mean */
+    double *zone_x_m, *zone_y_m; /* label position: the node nearest the zone's mean */
 
-    size_t n_stations;        /* stations, then posts */
+    size_t n_stations; /* stations, then posts */
     view_station *stations;
 
     size_t n_types;
@@ -134,21 +134,21 @@ typedef struct view_run {
     size_t n_kinds;
 
     /* replay */
-    view_leg *legs;           /* grouped by unit, by start */
+    view_leg *legs; /* grouped by unit, by start */
     size_t n_legs;
     uint32_t *pt_node;
     double *pt_t;
     size_t n_pts;
-    view_state *states;       /* grouped by unit, by time */
+    view_state *states; /* grouped by unit, by time */
     size_t n_states;
     char **state_names;
     size_t n_state_names;
-    bool *state_free;         /* [n_state_names] */
+    bool *state_free; /* [n_state_names] */
     char **cev_names;
     size_t n_cev_names;
 
     size_t n_calls;
-    view_call *calls;         /* by id = arrival order */
+    view_call *calls; /* by id = arrival order */
     view_cev *cevs;
     size_t n_cevs;
     view_cand *cands;
@@ -157,15 +157,15 @@ typedef struct view_run {
     /* indexes */
     double open_step_s;
     size_t n_open_slots;
-    uint32_t *open_start;     /* [n_open_slots + 1] into open_ids */
+    uint32_t *open_start; /* [n_open_slots + 1] into open_ids */
     uint32_t *open_ids;
     view_steps open_calls, queue_len, units_free, units_on;
-    double *resp_t;           /* answered calls by arrival time */
-    double *resp_cum;         /* [n_resp + 1] prefix sums of response_s */
+    double *resp_t;   /* answered calls by arrival time */
+    double *resp_cum; /* [n_resp + 1] prefix sums of response_s */
     size_t n_resp;
-    uint32_t *major;          /* calls that needed more than one unit, by time */
+    uint32_t *major; /* calls that needed more than one unit, by time */
     size_t n_major;
-    uint8_t *seg_patrol;      /* [n_segs] 1 when a unit drove it while patrolling */
+    uint8_t *seg_patrol; /* [n_segs] 1 when a unit drove it while patrolling */
     bool has_patrol;
 } view_run;
 
@@ -211,9 +211,9 @@ int view_parse_time(const char *s, double *t_s);
 /* ---- Camera --------------------------------------------------------------------------------- */
 
 typedef struct view_cam {
-    double cx_m, cy_m;   /* map point at the centre of the pane */
-    double px_per_m;     /* zoom */
-    SDL_Rect pane;       /* the pane on screen */
+    double cx_m, cy_m; /* map point at the centre of the pane */
+    double px_per_m;   /* zoom */
+    SDL_Rect pane;     /* the pane on screen */
 } view_cam;
 
 /* Fits where the calls are (their 10th to 90th percentiles, widened) into the pane;
@@ -256,7 +256,7 @@ int view_text_height(view_font *f, int size);
 
 /* What is selected in a pane. */
 typedef struct view_sel {
-    int kind;   /* 0 none, 1 unit, 2 call */
+    int kind; /* 0 none, 1 unit, 2 call */
     uint32_t index;
 } view_sel;
 

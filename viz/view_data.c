@@ -18,7 +18,7 @@
 #include "replay_impl.h"
 #include "view.h"
 
-#define OPEN_STEP_S 1800.0
+#define OPEN_STEP_S      1800.0
 #define DIVERTED_SHOWN_S 600.0
 
 /* ---- Small helpers ------------------------------------------------------------------------- */
@@ -44,8 +44,10 @@ static int32_t id_lookup(const id_ix *map, size_t n, int64_t id)
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (map[mid].id < id) lo = mid + 1;
-        else hi = mid;
+        if (map[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo < n && map[lo].id == id ? (int32_t)map[lo].ix : -1;
 }
@@ -56,8 +58,10 @@ static size_t upper_bound(const double *t, size_t n, double x)
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (t[mid] <= x) lo = mid + 1;
-        else hi = mid;
+        if (t[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo;
 }
@@ -77,8 +81,10 @@ bool view_unit_pos(const view_run *r, uint32_t u, double t_s, double *x_m, doubl
     size_t lo = 0, hi = vu->n_legs;
     while (lo < hi) { /* the first leg starting after t */
         size_t mid = (lo + hi) / 2;
-        if (legs[mid].t0_s <= t_s) lo = mid + 1;
-        else hi = mid;
+        if (legs[mid].t0_s <= t_s)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     if (lo == 0) {
         int32_t h = vu->home_node;
@@ -114,8 +120,10 @@ long view_unit_state_at(const view_run *r, uint32_t u, double t_s)
     size_t lo = 0, hi = vu->n_states;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (st[mid].t_s <= t_s) lo = mid + 1;
-        else hi = mid;
+        if (st[mid].t_s <= t_s)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo ? (long)(vu->st0 + lo - 1) : -1;
 }
@@ -147,8 +155,10 @@ size_t view_calls_open(const view_run *r, double t_s, uint32_t *out, size_t cap)
         size_t lo = 0, hi = r->n_calls;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (r->calls[mid].t_call_s <= ts) lo = mid + 1;
-            else hi = mid;
+            if (r->calls[mid].t_call_s <= ts)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         from_call = lo;
     }
@@ -174,16 +184,20 @@ long view_next_call(const view_run *r, double t_s, bool major)
         size_t lo = 0, hi = r->n_major;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (r->calls[r->major[mid]].t_call_s <= t_s) lo = mid + 1;
-            else hi = mid;
+            if (r->calls[r->major[mid]].t_call_s <= t_s)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         return lo < r->n_major ? (long)r->major[lo] : -1;
     }
     size_t lo = 0, hi = r->n_calls;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (r->calls[mid].t_call_s <= t_s) lo = mid + 1;
-        else hi = mid;
+        if (r->calls[mid].t_call_s <= t_s)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo < r->n_calls ? (long)lo : -1;
 }
@@ -206,8 +220,8 @@ int view_parse_time(const char *s, double *t_s)
     long d, h, m, sec = 0;
     char tail;
     int k = sscanf(s, "%ld:%ld:%ld%c", &d, &h, &m, &tail);
-    if (k == 3 || (k == 4 && tail == ':' && sscanf(s, "%ld:%ld:%ld:%ld%c", &d, &h, &m, &sec,
-                                                   &tail) == 4)) {
+    if (k == 3 ||
+        (k == 4 && tail == ':' && sscanf(s, "%ld:%ld:%ld:%ld%c", &d, &h, &m, &sec, &tail) == 4)) {
         if (d < 0 || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) return -1;
         *t_s = (double)d * 86400.0 + (double)h * 3600.0 + (double)m * 60.0 + (double)sec;
         return 0;
@@ -247,7 +261,8 @@ static int steps_build(view_steps *s, tdelta *d, size_t n)
     int32_t v = 0;
     for (size_t i = 0; i < n; i++) {
         v += d[i].d;
-        if (s->n && s->t[s->n - 1] == d[i].t) s->value[s->n - 1] = v;
+        if (s->n && s->t[s->n - 1] == d[i].t)
+            s->value[s->n - 1] = v;
         else {
             s->t[s->n] = d[i].t;
             s->value[s->n++] = v;
@@ -282,8 +297,10 @@ static long seg_find(const view_run *r, uint32_t a, uint32_t b)
     size_t lo = 0, hi = r->n_segs;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (seg_key(r->seg_a[mid], r->seg_b[mid]) < k) lo = mid + 1;
-        else hi = mid;
+        if (seg_key(r->seg_a[mid], r->seg_b[mid]) < k)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo < r->n_segs && seg_key(r->seg_a[lo], r->seg_b[lo]) == k ? (long)lo : -1;
 }
@@ -304,7 +321,8 @@ int view_run_index(view_run *r)
         view_leg *lg = r->legs + vu->leg0;
         uint32_t k = 0;
         for (uint32_t i = 0; i < vu->n_legs; i++) {
-            while (k > 0 && lg[k - 1].t0_s >= lg[i].t0_s) k--;
+            while (k > 0 && lg[k - 1].t0_s >= lg[i].t0_s)
+                k--;
             lg[k++] = lg[i];
         }
         vu->n_legs = k;
@@ -337,9 +355,12 @@ int view_run_index(view_run *r)
 
     /* Calls: when each leaves the map, whether it queued. */
     double t_end = r->horizon_s;
-    for (size_t i = 0; i < r->n_states; i++) t_end = fmax(t_end, r->states[i].t_s);
-    for (size_t i = 0; i < r->n_cevs; i++) t_end = fmax(t_end, r->cevs[i].t_s);
-    for (size_t i = 0; i < r->n_pts; i++) t_end = fmax(t_end, r->pt_t[i]);
+    for (size_t i = 0; i < r->n_states; i++)
+        t_end = fmax(t_end, r->states[i].t_s);
+    for (size_t i = 0; i < r->n_cevs; i++)
+        t_end = fmax(t_end, r->cevs[i].t_s);
+    for (size_t i = 0; i < r->n_pts; i++)
+        t_end = fmax(t_end, r->pt_t[i]);
     r->t_end_s = t_end;
     size_t n_delta = 2 * r->n_calls + 2 * r->n_states + 4;
     tdelta *d_open = malloc(n_delta * sizeof *d_open);
@@ -379,8 +400,8 @@ int view_run_index(view_run *r)
         bool was_free = false, was_on = false;
         for (uint32_t k = 0; k < vu->n_states; k++) {
             const view_state *s = &r->states[vu->st0 + k];
-            bool fr = s->state >= 0 && (size_t)s->state < r->n_state_names &&
-                      r->state_free[s->state];
+            bool fr =
+                s->state >= 0 && (size_t)s->state < r->n_state_names && r->state_free[s->state];
             bool on = s->state != st_off;
             if (fr != was_free) d_free[nf++] = (tdelta){s->t_s, fr ? 1 : -1};
             if (on != was_on) d_on[non++] = (tdelta){s->t_s, on ? 1 : -1};
@@ -403,7 +424,8 @@ int view_run_index(view_run *r)
     for (int pass = 0; pass < 2; pass++) {
         uint32_t *fill = NULL;
         if (pass == 1) {
-            for (size_t s = 0; s < r->n_open_slots; s++) r->open_start[s + 1] += r->open_start[s];
+            for (size_t s = 0; s < r->n_open_slots; s++)
+                r->open_start[s + 1] += r->open_start[s];
             r->open_ids = malloc((r->open_start[r->n_open_slots] + 1) * sizeof *r->open_ids);
             fill = calloc(r->n_open_slots, sizeof *fill);
             if (!r->open_ids || !fill) {
@@ -416,8 +438,10 @@ int view_run_index(view_run *r)
             double a = ceil(c->t_call_s / OPEN_STEP_S);
             for (double s = a; s * OPEN_STEP_S < c->t_end_s && s < (double)r->n_open_slots; s++) {
                 size_t si = (size_t)s;
-                if (pass == 0) r->open_start[si + 1]++;
-                else r->open_ids[r->open_start[si] + fill[si]++] = (uint32_t)i;
+                if (pass == 0)
+                    r->open_start[si + 1]++;
+                else
+                    r->open_ids[r->open_start[si] + fill[si]++] = (uint32_t)i;
             }
         }
         free(fill);
@@ -653,8 +677,7 @@ static int ld_edges(loader *L, const id_ix *map)
     size_t n = 0;
     if (h5_table_read(L->f, "/network/edges", ef, 3, sizeof *rows, (void **)&rows, &n))
         return ld_fail(L, NULL);
-    if (h5_attr_get_strv(L->f, "/network/edges", "class_names", &r->class_names,
-                         &r->n_classes)) {
+    if (h5_attr_get_strv(L->f, "/network/edges", "class_names", &r->class_names, &r->n_classes)) {
         free(rows);
         return ld_fail(L, NULL);
     }
@@ -671,8 +694,8 @@ static int ld_edges(loader *L, const id_ix *map)
         if (a < 0 || b < 0) {
             free(rows);
             free(seg);
-            return ld_fail(L, "/network/edges: row %zu: node id %lld is not in /network/nodes",
-                           i, (long long)(a < 0 ? rows[i].from : rows[i].to));
+            return ld_fail(L, "/network/edges: row %zu: node id %lld is not in /network/nodes", i,
+                           (long long)(a < 0 ? rows[i].from : rows[i].to));
         }
         if (a == b) continue;
         seg[ns][0] = seg_key((uint32_t)a, (uint32_t)b);
@@ -719,7 +742,8 @@ static int ld_zones(loader *L)
         free(cnt);
         return ld_fail(L, "out of memory");
     }
-    for (size_t i = 0; i < n; i++) copy_name(r->zone_name[i], rows[i].name);
+    for (size_t i = 0; i < n; i++)
+        copy_name(r->zone_name[i], rows[i].name);
     free(rows);
     for (size_t i = 0; i < r->n_nodes; i++) {
         int32_t z = r->node_zone[i];
@@ -828,7 +852,8 @@ static int ld_units(loader *L, const id_ix *map)
         u->crew = rows[i].crew;
         u->home_node = id_lookup(map, r->n_nodes, rows[i].home);
         size_t k = 0;
-        while (k < r->n_kinds && strcmp(r->kinds[k], u->kind) != 0) k++;
+        while (k < r->n_kinds && strcmp(r->kinds[k], u->kind) != 0)
+            k++;
         if (k == r->n_kinds) copy_name(r->kinds[r->n_kinds++], u->kind);
         u->kind_idx = (int)k;
     }
@@ -850,7 +875,8 @@ static int ld_types(loader *L)
         free(rows);
         return ld_fail(L, "out of memory");
     }
-    for (size_t i = 0; i < n; i++) copy_name(r->type_name[i], rows[i].name);
+    for (size_t i = 0; i < n; i++)
+        copy_name(r->type_name[i], rows[i].name);
     free(rows);
     return 0;
 }
@@ -858,11 +884,20 @@ static int ld_types(loader *L)
 static int ld_calls(loader *L)
 {
     view_run *r = L->r;
-#define IF(m, t) {#m, t, offsetof(inc_row, m), 0, ""}
+#define IF(m, t)                                                                                   \
+    {                                                                                              \
+#m, t, offsetof(inc_row, m), 0, ""                                                         \
+    }
     static const h5_field cf[] = {
-        IF(rep, H5X_U32),      IF(id, H5X_U32),         IF(type, H5X_I32),
-        IF(priority, H5X_I32), IF(zone, H5X_I32),       IF(node, H5X_I32),
-        IF(status, H5X_I32),   IF(counted, H5X_I32),    IF(unit, H5X_I32),
+        IF(rep, H5X_U32),
+        IF(id, H5X_U32),
+        IF(type, H5X_I32),
+        IF(priority, H5X_I32),
+        IF(zone, H5X_I32),
+        IF(node, H5X_I32),
+        IF(status, H5X_I32),
+        IF(counted, H5X_I32),
+        IF(unit, H5X_I32),
         IF(units_sent, H5X_I32),
         {"t_call_s", H5X_F64, offsetof(inc_row, t_call), 0, ""},
         {"t_dispatch_s", H5X_F64, offsetof(inc_row, t_dispatch), 0, ""},
@@ -875,11 +910,12 @@ static int ld_calls(loader *L)
 #undef IF
     inc_row *rows = NULL;
     size_t n = 0;
-    if (h5_table_read(L->f, "/incidents", cf, sizeof cf / sizeof *cf, sizeof *rows,
-                      (void **)&rows, &n))
+    if (h5_table_read(L->f, "/incidents", cf, sizeof cf / sizeof *cf, sizeof *rows, (void **)&rows,
+                      &n))
         return ld_fail(L, NULL);
     size_t cnt = 0;
-    for (size_t i = 0; i < n; i++) cnt += rows[i].rep == r->rep;
+    for (size_t i = 0; i < n; i++)
+        cnt += rows[i].rep == r->rep;
     r->calls = calloc(cnt ? cnt : 1, sizeof *r->calls);
     if (!r->calls) {
         free(rows);
@@ -896,12 +932,22 @@ static int ld_calls(loader *L)
                            i, x->id, x->rep, x->node);
         }
         view_call *c = &r->calls[r->n_calls++];
-        *c = (view_call){.id = x->id, .type = x->type, .priority = x->priority, .node = x->node,
-                         .zone = x->zone, .status = x->status, .unit = x->unit,
-                         .units_sent = x->units_sent, .counted = x->counted,
-                         .t_call_s = x->t_call, .t_dispatch_s = x->t_dispatch,
-                         .t_arrive_s = x->t_arrive, .t_clear_s = x->t_clear,
-                         .response_s = x->response, .target_s = x->target, .wait_s = x->wait};
+        *c = (view_call){.id = x->id,
+                         .type = x->type,
+                         .priority = x->priority,
+                         .node = x->node,
+                         .zone = x->zone,
+                         .status = x->status,
+                         .unit = x->unit,
+                         .units_sent = x->units_sent,
+                         .counted = x->counted,
+                         .t_call_s = x->t_call,
+                         .t_dispatch_s = x->t_dispatch,
+                         .t_arrive_s = x->t_arrive,
+                         .t_clear_s = x->t_clear,
+                         .response_s = x->response,
+                         .target_s = x->target,
+                         .wait_s = x->wait};
         if (c->unit >= 0 && (size_t)c->unit >= r->n_units) c->unit = -1;
     }
     free(rows);
@@ -924,8 +970,8 @@ static int ld_replay(loader *L, replay *rp)
                            rp->legs[i].unit);
     for (size_t i = 0; i < rp->n_states; i++)
         if (rp->states[i].unit >= r->n_units)
-            return ld_fail(L, "%s/rep_%u/unit_states: row %zu: unit %u is not in /units", g,
-                           r->rep, i, rp->states[i].unit);
+            return ld_fail(L, "%s/rep_%u/unit_states: row %zu: unit %u is not in /units", g, r->rep,
+                           i, rp->states[i].unit);
     for (size_t i = 0; i < rp->n_call_events; i++)
         if (rp->call_events[i].call >= r->n_calls)
             return ld_fail(L, "%s/rep_%u/call_events: row %zu: call %u is not in /incidents", g,
@@ -945,8 +991,10 @@ static int ld_replay(loader *L, replay *rp)
     r->n_cevs = rp->n_call_events;
     r->n_cands = rp->n_cands;
     /* Counting sorts, stable: grouped by owner, each group in recorded order. */
-    for (size_t i = 0; i < rp->n_legs; i++) r->units[rp->legs[i].unit].n_legs++;
-    for (size_t i = 0; i < rp->n_states; i++) r->units[rp->states[i].unit].n_states++;
+    for (size_t i = 0; i < rp->n_legs; i++)
+        r->units[rp->legs[i].unit].n_legs++;
+    for (size_t i = 0; i < rp->n_states; i++)
+        r->units[rp->states[i].unit].n_states++;
     uint32_t lsum = 0, ssum = 0;
     for (size_t u = 0; u < r->n_units; u++) {
         r->units[u].leg0 = lsum;
@@ -964,11 +1012,13 @@ static int ld_replay(loader *L, replay *rp)
         view_unit *u = &r->units[rp->states[i].unit];
         int32_t call = rp->states[i].call;
         if (call >= 0 && (size_t)call >= r->n_calls) call = -1;
-        r->states[u->st0 + u->n_states++] = (view_state){rp->states[i].t_s, rp->states[i].state,
-                                                         call};
+        r->states[u->st0 + u->n_states++] =
+            (view_state){rp->states[i].t_s, rp->states[i].state, call};
     }
-    for (size_t i = 0; i < rp->n_call_events; i++) r->calls[rp->call_events[i].call].n_ev++;
-    for (size_t i = 0; i < rp->n_cands; i++) r->calls[rp->cands[i].call].n_cand++;
+    for (size_t i = 0; i < rp->n_call_events; i++)
+        r->calls[rp->call_events[i].call].n_ev++;
+    for (size_t i = 0; i < rp->n_cands; i++)
+        r->calls[rp->cands[i].call].n_cand++;
     uint32_t esum = 0, csum = 0;
     for (size_t c = 0; c < r->n_calls; c++) {
         r->calls[c].ev0 = esum;
@@ -1062,7 +1112,8 @@ view_run *view_run_load(const char *path, int rep, char *err, size_t errlen)
     }
     if (rep < 0) rep = (int)reps[0];
     bool found = false;
-    for (size_t i = 0; i < n_reps; i++) found = found || reps[i] == (uint32_t)rep;
+    for (size_t i = 0; i < n_reps; i++)
+        found = found || reps[i] == (uint32_t)rep;
     if (!found) {
         char list[256] = "";
         for (size_t i = 0; i < n_reps && strlen(list) < 200; i++)

@@ -17,7 +17,7 @@
 
 #include "view.h"
 
-#define PI 3.14159265358979323846
+#define PI       3.14159265358979323846
 #define MAX_OPEN 4096
 
 static const SDL_Color C_BG = {244, 241, 234, 255};
@@ -42,7 +42,8 @@ static bool vb_room(vbuf *b, int nv, int ni)
 {
     if (b->nv + nv > b->cap_v) {
         int cap = b->cap_v ? b->cap_v : 1024;
-        while (cap < b->nv + nv) cap *= 2;
+        while (cap < b->nv + nv)
+            cap *= 2;
         SDL_Vertex *p = realloc(b->v, (size_t)cap * sizeof *p);
         if (!p) return false;
         b->v = p;
@@ -50,7 +51,8 @@ static bool vb_room(vbuf *b, int nv, int ni)
     }
     if (b->ni + ni > b->cap_i) {
         int cap = b->cap_i ? b->cap_i : 2048;
-        while (cap < b->ni + ni) cap *= 2;
+        while (cap < b->ni + ni)
+            cap *= 2;
         int *p = realloc(b->ix, (size_t)cap * sizeof *p);
         if (!p) return false;
         b->ix = p;
@@ -117,7 +119,8 @@ static void vb_disc(vbuf *b, float x, float y, float r, SDL_Color c)
         double a = 2 * PI * i / n;
         vb_vert(b, x + r * (float)cos(a), y + r * (float)sin(a), c);
     }
-    for (int i = 0; i < n; i++) vb_tri(b, ctr, ctr + 1 + i, ctr + 1 + (i + 1) % n);
+    for (int i = 0; i < n; i++)
+        vb_tri(b, ctr, ctr + 1 + i, ctr + 1 + (i + 1) % n);
 }
 
 static void vb_ring(vbuf *b, float x, float y, float r, float w, SDL_Color c)
@@ -141,8 +144,10 @@ static void vb_poly(vbuf *b, const float *xy, int n, SDL_Color c)
 {
     if (!vb_room(b, n, 3 * (n - 2))) return;
     int base = b->nv;
-    for (int i = 0; i < n; i++) vb_vert(b, xy[2 * i], xy[2 * i + 1], c);
-    for (int i = 1; i + 1 < n; i++) vb_tri(b, base, base + i, base + i + 1);
+    for (int i = 0; i < n; i++)
+        vb_vert(b, xy[2 * i], xy[2 * i + 1], c);
+    for (int i = 1; i + 1 < n; i++)
+        vb_tri(b, base, base + i, base + i + 1);
 }
 
 static void vb_diamond(vbuf *b, float x, float y, float r, SDL_Color c)
@@ -186,9 +191,9 @@ SDL_Color view_kind_colour(int k)
 {
     /* Dark, saturated and far apart, so that a bright state ring stands out around them. */
     static const SDL_Color pal[] = {
-        {29, 78, 216, 255},  {4, 120, 87, 255},   {124, 58, 237, 255}, {180, 83, 9, 255},
-        {190, 24, 93, 255},  {8, 145, 178, 255},  {77, 124, 15, 255},  {55, 65, 81, 255},
-        {153, 27, 27, 255},  {67, 56, 202, 255},  {120, 53, 15, 255},  {13, 148, 136, 255},
+        {29, 78, 216, 255}, {4, 120, 87, 255},  {124, 58, 237, 255}, {180, 83, 9, 255},
+        {190, 24, 93, 255}, {8, 145, 178, 255}, {77, 124, 15, 255},  {55, 65, 81, 255},
+        {153, 27, 27, 255}, {67, 56, 202, 255}, {120, 53, 15, 255},  {13, 148, 136, 255},
     };
     return pal[(k < 0 ? 0 : k) % (int)(sizeof pal / sizeof *pal)];
 }
@@ -209,10 +214,14 @@ SDL_Color view_state_colour(const char *s)
 SDL_Color view_priority_colour(int p)
 {
     switch (p) {
-    case 1: return rgba(220, 38, 38, 255);
-    case 2: return rgba(249, 115, 22, 255);
-    case 3: return rgba(234, 179, 8, 255);
-    default: return rgba(120, 113, 108, 255);
+    case 1:
+        return rgba(220, 38, 38, 255);
+    case 2:
+        return rgba(249, 115, 22, 255);
+    case 3:
+        return rgba(234, 179, 8, 255);
+    default:
+        return rgba(120, 113, 108, 255);
     }
 }
 
@@ -222,12 +231,18 @@ static SDL_Color zone_colour(int z, int alpha)
     double h = fmod(z * 137.508, 360.0), s = 0.55, l = 0.62;
     double c = (1 - fabs(2 * l - 1)) * s, x = c * (1 - fabs(fmod(h / 60.0, 2) - 1)), m = l - c / 2;
     double r = 0, g = 0, b = 0;
-    if (h < 60) r = c, g = x;
-    else if (h < 120) r = x, g = c;
-    else if (h < 180) g = c, b = x;
-    else if (h < 240) g = x, b = c;
-    else if (h < 300) r = x, b = c;
-    else r = c, b = x;
+    if (h < 60)
+        r = c, g = x;
+    else if (h < 120)
+        r = x, g = c;
+    else if (h < 180)
+        g = c, b = x;
+    else if (h < 240)
+        g = x, b = c;
+    else if (h < 300)
+        r = x, b = c;
+    else
+        r = c, b = x;
     return rgba((int)((r + m) * 255), (int)((g + m) * 255), (int)((b + m) * 255), alpha);
 }
 
@@ -250,9 +265,9 @@ typedef struct road_style {
 static road_style road_style_of(const view_run *r, int32_t cls)
 {
     static const road_style known[] = {
-        {"highway", {226, 140, 50, 255}, 3.4f},  {"arterial", {205, 168, 92, 255}, 2.6f},
-        {"street", {160, 160, 160, 255}, 1.4f},  {"lane", {192, 192, 192, 255}, 1.0f},
-        {"rural", {168, 140, 104, 255}, 1.6f},   {"footpath", {170, 190, 170, 255}, 1.0f},
+        {"highway", {226, 140, 50, 255}, 3.4f}, {"arterial", {205, 168, 92, 255}, 2.6f},
+        {"street", {160, 160, 160, 255}, 1.4f}, {"lane", {192, 192, 192, 255}, 1.0f},
+        {"rural", {168, 140, 104, 255}, 1.6f},  {"footpath", {170, 190, 170, 255}, 1.0f},
     };
     const char *name = cls >= 0 && (size_t)cls < r->n_classes ? r->class_names[cls] : "";
     for (size_t i = 0; i < sizeof known / sizeof *known; i++)
@@ -361,9 +376,12 @@ static void fmt_hms(double t_s, char *buf, size_t len)
 
 static void fmt_min(double s, char *buf, size_t len)
 {
-    if (!isfinite(s)) snprintf(buf, len, "–");
-    else if (s < 3600) snprintf(buf, len, "%.1f min", s / 60.0);
-    else snprintf(buf, len, "%.1f h", s / 3600.0);
+    if (!isfinite(s))
+        snprintf(buf, len, "–");
+    else if (s < 3600)
+        snprintf(buf, len, "%.1f min", s / 60.0);
+    else
+        snprintf(buf, len, "%.1f h", s / 3600.0);
 }
 
 static bool pane_has(const SDL_Rect *p, float x, float y, float margin)
@@ -455,7 +473,8 @@ static void draw_map(SDL_Renderer *ren, view_font *font, const view_frame *fr)
                 if (!pane_has(&cam->pane, x, y, 0)) continue;
                 /* Several posts on one node (a garrison and a kiosk): one label under another. */
                 int above = 0;
-                for (size_t k = 0; k < i; k++) above += r->stations[k].node == s->node;
+                for (size_t k = 0; k < i; k++)
+                    above += r->stations[k].node == s->node;
                 float ly = y - 20 + (float)(above * view_text_height(font, VIEW_T_NORMAL));
                 halo_text(font, VIEW_T_NORMAL, x + 11, ly, s->is_post ? C_POST : C_STATION,
                           s->name);
@@ -491,8 +510,8 @@ static void draw_map_cached(SDL_Renderer *ren, view_font *font, const view_frame
         if (c->tex) SDL_QueryTexture(c->tex, NULL, NULL, &tw, &th);
         if (!c->tex || tw != w || th != h) {
             if (c->tex) SDL_DestroyTexture(c->tex);
-            c->tex = SDL_CreateTexture(ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w,
-                                       h);
+            c->tex =
+                SDL_CreateTexture(ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
             if (!c->tex) {
                 draw_map(ren, font, fr);
                 return;
@@ -517,8 +536,8 @@ static void draw_map_cached(SDL_Renderer *ren, view_font *font, const view_frame
 /* ---- Units and calls ---------------------------------------------------------------------- */
 
 typedef struct unit_mark {
-    float x, y;       /* where it is drawn */
-    int32_t state;    /* -1: not on the map (off duty, or before its first record) */
+    float x, y;    /* where it is drawn */
+    int32_t state; /* -1: not on the map (off duty, or before its first record) */
     int32_t call;
 } unit_mark;
 
@@ -527,8 +546,8 @@ static int cmp_mark(const void *a, const void *b, const unit_mark *m)
     const unit_mark *x = &m[*(const uint32_t *)a], *y = &m[*(const uint32_t *)b];
     if (x->x != y->x) return x->x < y->x ? -1 : 1;
     if (x->y != y->y) return x->y < y->y ? -1 : 1;
-    return (*(const uint32_t *)a > *(const uint32_t *)b) - (*(const uint32_t *)a <
-                                                            *(const uint32_t *)b);
+    return (*(const uint32_t *)a > *(const uint32_t *)b) -
+           (*(const uint32_t *)a < *(const uint32_t *)b);
 }
 
 /* Screen positions of every unit at fr->t_s; units that stand on the same spot (a station's
@@ -571,7 +590,8 @@ static unit_mark *unit_marks(const view_frame *fr)
     }
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
-        while (j < n && m[ord[j]].x == m[ord[i]].x && m[ord[j]].y == m[ord[i]].y) j++;
+        while (j < n && m[ord[j]].x == m[ord[i]].x && m[ord[j]].y == m[ord[i]].y)
+            j++;
         size_t k = j - i;
         if (k > 1) {
             float rad = 9.0f + 1.6f * (float)k;
@@ -661,8 +681,7 @@ static void draw_calls(SDL_Renderer *ren, view_font *font, const view_frame *fr,
         bool queued = !(fr->t_s >= c->t_dispatch_s);
         snprintf(buf, sizeof buf, "P%d %.0fm%s", c->priority, floor(w / 60.0),
                  queued && c->queued && w > 120 ? " queued" : "");
-        halo_text(font, VIEW_T_SMALL, x + 10, y + 2, queued ? rgba(153, 27, 27, 255) : C_INK,
-                  buf);
+        halo_text(font, VIEW_T_SMALL, x + 10, y + 2, queued ? rgba(153, 27, 27, 255) : C_INK, buf);
     }
 }
 
@@ -716,8 +735,8 @@ static void draw_counters(SDL_Renderer *ren, view_font *font, const view_frame *
     int lh = view_text_height(font, VIEW_T_NORMAL);
     int w = view_text_width(font, VIEW_T_NORMAL, line) + 24;
     int wh = fr->heading ? view_text_width(font, VIEW_T_NORMAL, fr->heading) + 24 : 0;
-    int wc = view_text_width(font, VIEW_T_LARGE, clock) +
-             view_text_width(font, VIEW_T_SMALL, warm) + 24;
+    int wc =
+        view_text_width(font, VIEW_T_LARGE, clock) + view_text_width(font, VIEW_T_SMALL, warm) + 24;
     if (wh > w) w = wh;
     if (wc > w) w = wc;
     float x = (float)p->x + 10, y = (float)p->y + 10;
@@ -731,8 +750,7 @@ static void draw_counters(SDL_Renderer *ren, view_font *font, const view_frame *
     int cw = view_text(font, VIEW_T_LARGE, x + 12, ty, C_INK, clock);
     view_text(font, VIEW_T_SMALL, x + 12 + (float)cw, ty + 7, C_MUTED, warm);
     ty += (float)view_text_height(font, VIEW_T_LARGE);
-    view_text(font, VIEW_T_NORMAL, x + 12, ty, n_queue > 0 ? rgba(153, 27, 27, 255) : C_INK,
-              line);
+    view_text(font, VIEW_T_NORMAL, x + 12, ty, n_queue > 0 ? rgba(153, 27, 27, 255) : C_INK, line);
 }
 
 static void draw_chart(SDL_Renderer *ren, view_font *font, const view_frame *fr, vbuf *b)
@@ -774,7 +792,8 @@ static void draw_chart(SDL_Renderer *ren, view_font *font, const view_frame *fr,
     double now = view_rolling_response(r, fr->t_s, window) / 60.0;
     if (isfinite(now))
         snprintf(buf, sizeof buf, "Response time (min), mean of the last 2 h: %.1f", now);
-    else snprintf(buf, sizeof buf, "Response time (min), mean of the last 2 h: –");
+    else
+        snprintf(buf, sizeof buf, "Response time (min), mean of the last 2 h: –");
     view_text(font, VIEW_T_SMALL, x + 8, y + 5, C_INK, buf);
     for (int k = 0; k <= 2; k++) {
         snprintf(buf, sizeof buf, "%g", ymax * k / 2);
@@ -786,8 +805,8 @@ static void draw_chart(SDL_Renderer *ren, view_font *font, const view_frame *fr,
     view_text(font, VIEW_T_SMALL, gx + gw - 24, gy + gh + 2, C_MUTED, "now");
 }
 
-static void draw_scale(SDL_Renderer *ren, view_font *font, const view_frame *fr, vbuf *b,
-                       float x, float y)
+static void draw_scale(SDL_Renderer *ren, view_font *font, const view_frame *fr, vbuf *b, float x,
+                       float y)
 {
     static const double nice[] = {50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000};
     double len = nice[0];
@@ -803,8 +822,10 @@ static void draw_scale(SDL_Renderer *ren, view_font *font, const view_frame *fr,
     vb_line(b, bx + px, by, bx + px, by + 5, 1, C_INK);
     vb_flush(b, ren);
     char buf[32];
-    if (len >= 1000) snprintf(buf, sizeof buf, "%g km", len / 1000);
-    else snprintf(buf, sizeof buf, "%g m", len);
+    if (len >= 1000)
+        snprintf(buf, sizeof buf, "%g km", len / 1000);
+    else
+        snprintf(buf, sizeof buf, "%g m", len);
     view_text(font, VIEW_T_SMALL, bx, y + 2, C_INK, buf);
     view_text(font, VIEW_T_SMALL, bx + px + 8, y + 12, C_MUTED, "N ↑");
 }
@@ -823,7 +844,8 @@ static void draw_legend(SDL_Renderer *ren, view_font *font, const view_frame *fr
     for (int s = 0; s < 64; s++)
         if (seen[s] && strcmp(view_state_name(r, s, buf, sizeof buf), "off")) n_states++;
     bool has_post = false;
-    for (size_t i = 0; i < r->n_stations; i++) has_post = has_post || r->stations[i].is_post;
+    for (size_t i = 0; i < r->n_stations; i++)
+        has_post = has_post || r->stations[i].is_post;
     int rows = 1 + (int)r->n_kinds + 1 + n_states + 1 + 1 + 3 + 1 + (int)r->n_classes + 3 +
                (has_post ? 1 : 0) + (r->has_patrol ? 1 : 0);
     float w = 200, h = (float)(rows * lh + 12);
@@ -892,15 +914,25 @@ static void draw_legend(SDL_Renderer *ren, view_font *font, const view_frame *fr
             vb_diamond(b, sx, cy, 7, rgba(40, 40, 40, 255));
             vb_diamond(b, sx, cy, 5.5f, it->c);
             break;
-        case 3: vb_line(b, sx - 10, cy, sx + 10, cy, it->w, it->c); break;
+        case 3:
+            vb_line(b, sx - 10, cy, sx + 10, cy, it->w, it->c);
+            break;
         case 4:
             vb_square(b, sx, cy, 6, rgba(255, 255, 255, 255));
             vb_square(b, sx, cy, 5, it->c);
             break;
-        case 5: vb_triangle(b, sx, cy, 7, it->c); break;
-        case 6: vb_line(b, sx - 10, cy, sx + 10, cy, 4, it->c); break;
-        case 7: vb_dashed(b, sx - 10, cy, sx + 10, cy, 2, 4, it->c); break;
-        case 8: vb_rect(b, sx - 9, cy - 6, 18, 12, it->c); break;
+        case 5:
+            vb_triangle(b, sx, cy, 7, it->c);
+            break;
+        case 6:
+            vb_line(b, sx - 10, cy, sx + 10, cy, 4, it->c);
+            break;
+        case 7:
+            vb_dashed(b, sx - 10, cy, sx + 10, cy, 2, 4, it->c);
+            break;
+        case 8:
+            vb_rect(b, sx - 9, cy - 6, 18, 12, it->c);
+            break;
         }
         view_text(font, VIEW_T_SMALL, tx, ty, C_INK, it->text);
         ty += (float)lh;
@@ -915,12 +947,12 @@ static void draw_details(SDL_Renderer *ren, view_font *font, const view_frame *f
     char lines[40][160];
     int kind[40]; /* 0 normal, 1 title, 2 muted, 3 heading */
     int n = 0;
-#define LINE(k, ...)                                                                        \
-    do {                                                                                    \
-        if (n < 40) {                                                                       \
-            snprintf(lines[n], sizeof lines[n], __VA_ARGS__);                               \
-            kind[n++] = (k);                                                                \
-        }                                                                                   \
+#define LINE(k, ...)                                                                               \
+    do {                                                                                           \
+        if (n < 40) {                                                                              \
+            snprintf(lines[n], sizeof lines[n], __VA_ARGS__);                                      \
+            kind[n++] = (k);                                                                       \
+        }                                                                                          \
     } while (0)
     char hms[32], buf[32], m1[32];
     if (fr->sel.kind == 1 && fr->sel.index < r->n_units) {
@@ -933,8 +965,7 @@ static void draw_details(SDL_Renderer *ren, view_font *font, const view_frame *f
             const view_state *s = &r->states[si];
             fmt_hms(s->t_s, hms, sizeof hms);
             fmt_min(fr->t_s - s->t_s, m1, sizeof m1);
-            LINE(0, "Now %s since %s (%s)", view_state_name(r, s->state, buf, sizeof buf), hms,
-                 m1);
+            LINE(0, "Now %s since %s (%s)", view_state_name(r, s->state, buf, sizeof buf), hms, m1);
             if (s->call >= 0) {
                 const view_call *c = &r->calls[s->call];
                 LINE(0, "Call %u: P%d %s", c->id, c->priority,
@@ -965,8 +996,8 @@ static void draw_details(SDL_Renderer *ren, view_font *font, const view_frame *f
         for (uint32_t k = 0; k < c->n_ev; k++) {
             const view_cev *e = &r->cevs[c->ev0 + k];
             fmt_hms(e->t_s, hms, sizeof hms);
-            const char *what = e->what >= 0 && (size_t)e->what < r->n_cev_names
-                                   ? r->cev_names[e->what] : "?";
+            const char *what =
+                e->what >= 0 && (size_t)e->what < r->n_cev_names ? r->cev_names[e->what] : "?";
             double dt = e->t_s - c->t_call_s;
             LINE(e->t_s <= fr->t_s ? 0 : 2, "%s\t+%02d:%02d\t%s\t%s", hms, (int)(dt / 60),
                  (int)fmod(dt, 60), what, e->unit >= 0 ? r->units[e->unit].name : "");
@@ -982,8 +1013,8 @@ static void draw_details(SDL_Renderer *ren, view_font *font, const view_frame *f
             for (uint32_t k = 0; k < c->n_cand && k < 9; k++) {
                 const view_cand *d = &r->cands[c->cand0 + k];
                 fmt_min(d->travel_s, m1, sizeof m1);
-                LINE(d->sent ? 0 : 2, "%d.\t%s\t%s\t%s", d->rank + 1, r->units[d->unit].name,
-                     m1, d->sent ? "✓ sent" : "");
+                LINE(d->sent ? 0 : 2, "%d.\t%s\t%s\t%s", d->rank + 1, r->units[d->unit].name, m1,
+                     d->sent ? "✓ sent" : "");
             }
             if (c->n_cand > 9) LINE(2, "… and %u more", c->n_cand - 9);
         } else if (c->n_ev) {
@@ -997,7 +1028,8 @@ static void draw_details(SDL_Renderer *ren, view_font *font, const view_frame *f
      * cells. */
     int lh = view_text_height(font, VIEW_T_NORMAL);
     int colw[40][6] = {{0}}, grp[40], w = 0, g = 0;
-    for (int i = 0; i < n; i++) grp[i] = strchr(lines[i], '\t') ? g : ++g;
+    for (int i = 0; i < n; i++)
+        grp[i] = strchr(lines[i], '\t') ? g : ++g;
     for (int i = 0; i < n; i++) {
         if (!strchr(lines[i], '\t')) continue;
         char tmp[160];
@@ -1011,18 +1043,18 @@ static void draw_details(SDL_Renderer *ren, view_font *font, const view_frame *f
     }
     for (int i = 0; i < n; i++) {
         int tabbed = 0;
-        for (int k = 0; k < 6; k++) tabbed += colw[grp[i]][k];
-        int tw = strchr(lines[i], '\t') ? tabbed
-                                         : view_text_width(font, kind[i] == 1 ? VIEW_T_LARGE
-                                                                              : VIEW_T_NORMAL,
-                                                           lines[i]);
+        for (int k = 0; k < 6; k++)
+            tabbed += colw[grp[i]][k];
+        int tw = strchr(lines[i], '\t')
+                     ? tabbed
+                     : view_text_width(font, kind[i] == 1 ? VIEW_T_LARGE : VIEW_T_NORMAL, lines[i]);
         if (tw > w) w = tw;
     }
     w += 24;
     float h = (float)(n * lh + view_text_height(font, VIEW_T_LARGE) - lh + 16);
     /* Beside the legend, not over it. */
-    float right = (float)(p->x + p->w) - 10 - (fr->layers & VIEW_L_LEGEND && !fr->no_legend
-                                                   ? 210.0f : 0.0f);
+    float right =
+        (float)(p->x + p->w) - 10 - (fr->layers & VIEW_L_LEGEND && !fr->no_legend ? 210.0f : 0.0f);
     float x = right - (float)w, y = (float)p->y + 10;
     panel(ren, x, y, (float)w, h);
     float ty = y + 6;
@@ -1053,8 +1085,10 @@ void view_draw_pane(SDL_Renderer *ren, view_font *font, const view_frame *fr)
     SDL_SetRenderDrawBlendMode(ren, SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(ren, C_BG.r, C_BG.g, C_BG.b, 255);
     SDL_RenderFillRect(ren, p);
-    if (fr->cache) draw_map_cached(ren, font, fr);
-    else draw_map(ren, font, fr);
+    if (fr->cache)
+        draw_map_cached(ren, font, fr);
+    else
+        draw_map(ren, font, fr);
     vbuf b = {0};
     unit_mark *m = unit_marks(fr);
     /* The selected call's units, highlighted by a line from the call to each. */
@@ -1122,8 +1156,10 @@ void view_draw_timebar(SDL_Renderer *ren, view_font *font, const view_run *r, SD
     vb_free(&b);
     char buf[96], clock[64];
     view_format_clock(r, t_s, clock, sizeof clock);
-    if (paused) snprintf(buf, sizeof buf, "‖ paused   %s", clock);
-    else snprintf(buf, sizeof buf, "▶ %gx   %s", speed_x, clock);
+    if (paused)
+        snprintf(buf, sizeof buf, "‖ paused   %s", clock);
+    else
+        snprintf(buf, sizeof buf, "▶ %gx   %s", speed_x, clock);
     SDL_Color w = {243, 244, 246, 255};
     view_text(font, VIEW_T_NORMAL, (float)rect.x + 12, (float)rect.y + 12, w, buf);
     int days = (int)(T / 86400);

@@ -45,7 +45,8 @@ int view_png_write(const char *path, SDL_Surface *s, char *err, size_t errlen)
         snprintf(err, errlen, "%s: out of memory", path);
         goto out;
     }
-    for (int y = 0; y < rgb->h; y++) rows[y] = (png_bytep)rgb->pixels + (size_t)y * rgb->pitch;
+    for (int y = 0; y < rgb->h; y++)
+        rows[y] = (png_bytep)rgb->pixels + (size_t)y * rgb->pitch;
     png_init_io(png, fp);
     png_set_IHDR(png, info, (png_uint_32)rgb->w, (png_uint_32)rgb->h, 8, PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);

@@ -17,9 +17,9 @@ static const uint32_t extra_cps[] = {
     0x00B7, /* · */ 0x00D7, /* × */ 0x00B1, /* ± */ 0x00B0, /* ° */ 0x2013, /* – */
     0x2014, /* — */ 0x2026, /* … */ 0x2192, /* → */ 0x25B6, /* ▶ */ 0x2016, /* ‖ */
     0x2713, /* ✓ */ 0x25CF, /* ● */ 0x25C6, /* ◆ */ 0x25A0, /* ■ */ 0x25B2, /* ▲ */
-    0x2190, /* ← */ 0x2191, /* ↑ */ 0x2193, /* ↓ */ 0x00E9, /* é */
+    0x2190, /* ← */ 0x2191, /* ↑ */ 0x2193, /* ↓ */ 0x00E9,                 /* é */
 };
-#define N_EXTRA (sizeof extra_cps / sizeof extra_cps[0])
+#define N_EXTRA  (sizeof extra_cps / sizeof extra_cps[0])
 #define N_GLYPHS (95 + N_EXTRA)
 
 typedef struct glyph {
@@ -74,8 +74,8 @@ static int atlas_build(atlas *a, SDL_Renderer *ren, const char *path, int ptsize
     }
     TTF_CloseFont(font);
     int height = y + row_h + 1;
-    SDL_Surface *sheet = SDL_CreateRGBSurfaceWithFormat(0, width, height, 32,
-                                                        SDL_PIXELFORMAT_ARGB8888);
+    SDL_Surface *sheet =
+        SDL_CreateRGBSurfaceWithFormat(0, width, height, 32, SDL_PIXELFORMAT_ARGB8888);
     int rc = -1;
     if (!sheet) {
         snprintf(err, errlen, "cannot make the glyph atlas: %s", SDL_GetError());
@@ -97,7 +97,8 @@ static int atlas_build(atlas *a, SDL_Renderer *ren, const char *path, int ptsize
     rc = 0;
 out:
     SDL_FreeSurface(sheet);
-    for (size_t i = 0; i < N_GLYPHS; i++) SDL_FreeSurface(glyphs[i]);
+    for (size_t i = 0; i < N_GLYPHS; i++)
+        SDL_FreeSurface(glyphs[i]);
     return rc;
 }
 
@@ -138,10 +139,14 @@ static uint32_t utf8_next(const char **s)
     const unsigned char *p = (const unsigned char *)*s;
     uint32_t cp;
     int n;
-    if (p[0] < 0x80) cp = p[0], n = 1;
-    else if ((p[0] & 0xE0) == 0xC0) cp = p[0] & 0x1F, n = 2;
-    else if ((p[0] & 0xF0) == 0xE0) cp = p[0] & 0x0F, n = 3;
-    else if ((p[0] & 0xF8) == 0xF0) cp = p[0] & 0x07, n = 4;
+    if (p[0] < 0x80)
+        cp = p[0], n = 1;
+    else if ((p[0] & 0xE0) == 0xC0)
+        cp = p[0] & 0x1F, n = 2;
+    else if ((p[0] & 0xF0) == 0xE0)
+        cp = p[0] & 0x0F, n = 3;
+    else if ((p[0] & 0xF8) == 0xF0)
+        cp = p[0] & 0x07, n = 4;
     else {
         *s += 1;
         return '?';
@@ -160,7 +165,8 @@ static uint32_t utf8_next(const char **s)
 static const glyph *glyph_find(const atlas *a, uint32_t cp)
 {
     const glyph *g = NULL;
-    if (cp >= 32 && cp < 127) g = &a->g[cp - 32];
+    if (cp >= 32 && cp < 127)
+        g = &a->g[cp - 32];
     else
         for (size_t i = 95; i < N_GLYPHS; i++)
             if (a->g[i].cp == cp) g = &a->g[i];
@@ -189,7 +195,8 @@ int view_text_width(view_font *f, int size, const char *s)
     if (!f || !s) return 0;
     const atlas *a = &f->a[size < 0 ? 0 : size > 2 ? 2 : size];
     int w = 0;
-    while (*s) w += glyph_find(a, utf8_next(&s))->advance;
+    while (*s)
+        w += glyph_find(a, utf8_next(&s))->advance;
     return w;
 }
 

@@ -20,7 +20,8 @@ static void *dup_mem(const void *p, size_t n)
 static char **dup_names(const char *const *v, size_t n)
 {
     char **out = malloc(n * sizeof *out);
-    for (size_t i = 0; i < n; i++) out[i] = strdup(v[i]);
+    for (size_t i = 0; i < n; i++)
+        out[i] = strdup(v[i]);
     return out;
 }
 
@@ -68,34 +69,61 @@ static view_run *make_run(void)
 
     r->n_units = 2;
     r->units = calloc(2, sizeof *r->units);
-    r->units[0] = (view_unit){.name = "u0", .home_node = 0, .leg0 = 0, .n_legs = 4, .st0 = 0,
-                              .n_states = 5};
-    r->units[1] = (view_unit){.name = "u1", .home_node = 3, .leg0 = 4, .n_legs = 0, .st0 = 5,
-                              .n_states = 2};
+    r->units[0] =
+        (view_unit){.name = "u0", .home_node = 0, .leg0 = 0, .n_legs = 4, .st0 = 0, .n_states = 5};
+    r->units[1] =
+        (view_unit){.name = "u1", .home_node = 3, .leg0 = 4, .n_legs = 0, .st0 = 5, .n_states = 2};
 
-    static const char *const ev[] = {"received", "queued", "dispatched", "arrived", "cleared",
-                                     "diverted"};
+    static const char *const ev[] = {"received", "queued",  "dispatched",
+                                     "arrived",  "cleared", "diverted"};
     r->cev_names = dup_names(ev, 6);
     r->n_cev_names = 6;
     /* Call 0: 5 -> dispatched 10 -> arrived 35 -> cleared 80 (response 30).
      * Call 1: 40, queued 41, dispatched 90 (two units), arrived 100, cleared 5000 (response 60).
      * Call 2: 3000, diverted 3001: on the map until 3601, not open after 3001. */
-    static const view_cev cev[] = {{5, 0, -1},   {10, 2, 0},     {35, 3, 0},   {80, 4, -1},
-                                   {40, 0, -1},  {41, 1, -1},    {90, 2, 0},   {100, 3, 0},
+    static const view_cev cev[] = {{5, 0, -1},    {10, 2, 0},    {35, 3, 0},   {80, 4, -1},
+                                   {40, 0, -1},   {41, 1, -1},   {90, 2, 0},   {100, 3, 0},
                                    {5000, 4, -1}, {3000, 0, -1}, {3001, 5, -1}};
     r->cevs = DUP(cev);
     r->n_cevs = 11;
     r->n_calls = 3;
     r->calls = calloc(3, sizeof *r->calls);
-    r->calls[0] = (view_call){.id = 0, .priority = 1, .node = 3, .status = 0, .units_sent = 1,
-                              .t_call_s = 5, .t_dispatch_s = 10, .t_arrive_s = 35,
-                              .t_clear_s = 80, .response_s = 30, .ev0 = 0, .n_ev = 4};
-    r->calls[1] = (view_call){.id = 1, .priority = 2, .node = 1, .status = 0, .units_sent = 2,
-                              .t_call_s = 40, .t_dispatch_s = 90, .t_arrive_s = 100,
-                              .t_clear_s = 5000, .response_s = 60, .ev0 = 4, .n_ev = 5};
-    r->calls[2] = (view_call){.id = 2, .priority = 3, .node = 0, .status = 1, .units_sent = 0,
-                              .t_call_s = 3000, .t_dispatch_s = NAN, .t_arrive_s = NAN,
-                              .t_clear_s = NAN, .response_s = NAN, .ev0 = 9, .n_ev = 2};
+    r->calls[0] = (view_call){.id = 0,
+                              .priority = 1,
+                              .node = 3,
+                              .status = 0,
+                              .units_sent = 1,
+                              .t_call_s = 5,
+                              .t_dispatch_s = 10,
+                              .t_arrive_s = 35,
+                              .t_clear_s = 80,
+                              .response_s = 30,
+                              .ev0 = 0,
+                              .n_ev = 4};
+    r->calls[1] = (view_call){.id = 1,
+                              .priority = 2,
+                              .node = 1,
+                              .status = 0,
+                              .units_sent = 2,
+                              .t_call_s = 40,
+                              .t_dispatch_s = 90,
+                              .t_arrive_s = 100,
+                              .t_clear_s = 5000,
+                              .response_s = 60,
+                              .ev0 = 4,
+                              .n_ev = 5};
+    r->calls[2] = (view_call){.id = 2,
+                              .priority = 3,
+                              .node = 0,
+                              .status = 1,
+                              .units_sent = 0,
+                              .t_call_s = 3000,
+                              .t_dispatch_s = NAN,
+                              .t_arrive_s = NAN,
+                              .t_clear_s = NAN,
+                              .response_s = NAN,
+                              .ev0 = 9,
+                              .n_ev = 2};
     return r;
 }
 
@@ -111,17 +139,17 @@ static void pos(const view_run *r, uint32_t u, double t, double ex, double ey, b
 static void test_positions(view_run *r)
 {
     CHECK_EQ(r->units[0].n_legs, 3); /* C is gone */
-    pos(r, 0, -1, 0, 0, false);    /* before the first leg: its first node */
-    pos(r, 0, 5, 0, 0, true);      /* standing (A) */
-    pos(r, 0, 10, 0, 0, true);     /* B starts at node 0 */
-    pos(r, 0, 20, 50, 0, true);    /* half way from 0 to 1 */
-    pos(r, 0, 30, 100, 0, true);   /* at node 1 */
-    pos(r, 0, 32.5, 100, 25, true); /* half way from 1 to 2 */
-    pos(r, 0, 50, 100, 50, true);  /* B ended at node 2 */
+    pos(r, 0, -1, 0, 0, false);      /* before the first leg: its first node */
+    pos(r, 0, 5, 0, 0, true);        /* standing (A) */
+    pos(r, 0, 10, 0, 0, true);       /* B starts at node 0 */
+    pos(r, 0, 20, 50, 0, true);      /* half way from 0 to 1 */
+    pos(r, 0, 30, 100, 0, true);     /* at node 1 */
+    pos(r, 0, 32.5, 100, 25, true);  /* half way from 1 to 2 */
+    pos(r, 0, 50, 100, 50, true);    /* B ended at node 2 */
     pos(r, 0, 99.9, 100 - 100 * 4.9 / 100, 50 - 50 * 4.9 / 100, true); /* on D, not C */
     pos(r, 0, 120, 75, 37.5, true); /* D: a quarter of the way from 2 to 0 (C would say 150,50) */
-    pos(r, 0, 300, 0, 0, true);    /* D ended at node 0 */
-    pos(r, 1, 50, 300, 50, false); /* no legs: at home */
+    pos(r, 0, 300, 0, 0, true);     /* D ended at node 0 */
+    pos(r, 1, 50, 300, 50, false);  /* no legs: at home */
 }
 
 static void test_states(view_run *r)

@@ -51,7 +51,8 @@ static void coverage(SDL_Surface *s, int x0, int y0, int x1, int y1, double *sha
             n++;
             diff += p != bg;
             int k = 0;
-            while (k < ns && seen[k] != p) k++;
+            while (k < ns && seen[k] != p)
+                k++;
             if (k == ns && ns < 256) seen[ns++] = p;
         }
     *share = n ? (double)diff / (double)n : 0;
@@ -59,8 +60,7 @@ static void coverage(SDL_Surface *s, int x0, int y0, int x1, int y1, double *sha
 }
 
 /* The position of unit u at t from the raw replay: the last leg recorded with t0 <= t. */
-static bool raw_pos(const replay *rp, const view_run *r, uint32_t u, double t, double *x,
-                    double *y)
+static bool raw_pos(const replay *rp, const view_run *r, uint32_t u, double t, double *x, double *y)
 {
     long leg = -1;
     for (size_t i = 0; i < rp->n_legs; i++)
@@ -68,7 +68,8 @@ static bool raw_pos(const replay *rp, const view_run *r, uint32_t u, double t, d
     if (leg < 0) return false;
     const replay_leg_rec *l = &rp->legs[leg];
     size_t k = 0;
-    while (k + 1 < l->n && rp->leg_t[l->first + k + 1] <= t) k++;
+    while (k + 1 < l->n && rp->leg_t[l->first + k + 1] <= t)
+        k++;
     uint32_t a = rp->leg_node[l->first + k];
     if (k + 1 >= l->n) {
         *x = r->x_m[a];
@@ -133,8 +134,8 @@ static void test_marker(const char *a_path)
         for (uint32_t u = 0; u < r->n_units && checked < 3; u++) {
             long si = view_unit_state_at(r, u, t);
             char buf[32];
-            if (si < 0 || strcmp(view_state_name(r, r->states[si].state, buf, sizeof buf),
-                                 "enroute"))
+            if (si < 0 ||
+                strcmp(view_state_name(r, r->states[si].state, buf, sizeof buf), "enroute"))
                 continue;
             double x, y;
             if (!raw_pos(rp, r, u, t, &x, &y)) continue;
@@ -157,7 +158,8 @@ static void test_marker(const char *a_path)
             Uint32 want = rgb(view_kind_colour(r->units[u].kind_idx));
             int ix = (int)floorf(px), iy = (int)floorf(py), good = 0;
             for (int dy = -2; dy <= 2; dy++)
-                for (int dx = -2; dx <= 2; dx++) good += px_at(s, ix + dx, iy + dy) == want;
+                for (int dx = -2; dx <= 2; dx++)
+                    good += px_at(s, ix + dx, iy + dy) == want;
             if (good != 25)
                 fprintf(stderr, "unit %s at t=%.0f: %d of 25 pixels around (%d, %d) are %06x\n",
                         r->units[u].name, t, good, ix, iy, want);
@@ -202,10 +204,12 @@ static void test_program(const char *pv, const char *a, const char *b, const cha
     /* Two panes: a dark divider down the middle, above the time bar (46 px). */
     const Uint32 divider = 0x1F2937;
     int dark = 0, rows = two->h - 46;
-    for (int y = 0; y < rows; y++) dark += px_at(two, two->w / 2, y) == divider;
+    for (int y = 0; y < rows; y++)
+        dark += px_at(two, two->w / 2, y) == divider;
     CHECK_EQ(dark, rows);
     int dark_one = 0;
-    for (int y = 0; y < one->h - 46; y++) dark_one += px_at(one, one->w / 2, y) == divider;
+    for (int y = 0; y < one->h - 46; y++)
+        dark_one += px_at(one, one->w / 2, y) == divider;
     CHECK(dark_one < (one->h - 46) / 4);
     double sl, sr;
     int cl, cr;
