@@ -293,8 +293,8 @@ static int load_stations(h5_file *f, rdata *d, const idrow *ids)
     return 0;
 }
 
-/* Columns of /unit_reps that hold time in a state: unit "s", other than the three known
- * non-state columns. */
+/* Columns of /unit_reps that hold time in a state while on duty: unit "s", other than the
+ * known columns that are not (on_duty_s, busy_s, overtime_s, and off_s, the time off shift). */
 static int find_state_columns(h5_file *f, rdata *d)
 {
     char **names = NULL, **units = NULL;
@@ -312,8 +312,8 @@ static int find_state_columns(h5_file *f, rdata *d)
         size_t len = strlen(nm);
         bool secs = i < nu ? strcmp(units[i], "s") == 0 : (len > 2 && strcmp(nm + len - 2, "_s") == 0);
         if (!secs || strcmp(nm, "on_duty_s") == 0 || strcmp(nm, "busy_s") == 0 ||
-            strcmp(nm, "overtime_s") == 0)
-            continue;
+            strcmp(nm, "overtime_s") == 0 || strcmp(nm, "off_s") == 0)
+            continue; /* off_s: time off shift, not a share of the time on duty */
         d->state_name[d->n_states] = strdup(nm);
         if (!d->state_name[d->n_states]) rc = H5X_ENOMEM;
         else d->n_states++;
@@ -600,9 +600,26 @@ static bool states_fit(const rdata *d, bool *other)
     return true;
 }
 
-/* "en_route_s" -> "en route". */
+/* Where a state goes in the stacked bars: work on calls first (on scene, en route,
+ * returning), then preventive work (patrolling, at a post), then free time, then others. */
+static int state_rank(const char *col)
+{
+    static const struct {
+        const char *col;
+        int rank;
+    } order[] = {{"onscene_s", 0},   {"on_scene_s", 0}, {"enroute_s", 1},  {"en_route_s", 1},
+                 {"returning_s", 2}, {"patrolling_s", 3}, {"at_post_s", 4}, {"available_s", 5},
+                 {"idle_s", 5}};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        if (strcmp(col, order[i].col) == 0) return order[i].rank;
+    return 100;
+}
+
+/* "en_route_s" -> "en route"; "onscene_s" -> "on scene". */
 static char *state_label(const char *col)
 {
+    if (strcmp(col, "onscene_s") == 0) return strdup("on scene");
+    if (strcmp(col, "enroute_s") == 0) return strdup("en route");
     size_t n = strlen(col);
     if (n > 2 && strcmp(col + n - 2, "_s") == 0) n -= 2;
     char *s = malloc(n + 1);
@@ -644,12 +661,27 @@ int rdata_util_compute(const rdata *d, rdata_util *u)
         rc = RESULTS_ENOMEM;
         goto out;
     }
+    /* perm[slot]: the column shown in that slot of the bars. */
+    size_t *perm = malloc((d->n_states + 1) * sizeof *perm);
+    if (!perm) {
+        rc = RESULTS_ENOMEM;
+        goto out;
+    }
+    for (size_t s = 0; s < d->n_states; s++) perm[s] = s;
+    for (size_t s = 1; s < d->n_states; s++) /* insertion sort: stable */
+        for (size_t j = s; j > 0 && state_rank(d->state_name[perm[j]]) <
+                                        state_rank(d->state_name[perm[j - 1]]); j--) {
+            size_t t = perm[j];
+            perm[j] = perm[j - 1];
+            perm[j - 1] = t;
+        }
     for (size_t s = 0; s < ns; s++) {
         if (u->by_state)
-            u->states[s] = s < d->n_states ? state_label(d->state_name[s]) : strdup("other");
+            u->states[s] = s < d->n_states ? state_label(d->state_name[perm[s]]) : strdup("other");
         else
             u->states[s] = strdup(s == 0 ? "on calls" : "available");
         if (!u->states[s]) {
+            free(perm);
             rc = RESULTS_ENOMEM;
             goto out;
         }
@@ -663,6 +695,7 @@ int rdata_util_compute(const rdata *d, rdata_util *u)
     double *share = malloc((R + 1) * sizeof *share);
     u->share = malloc((K * ns + 1) * sizeof *u->share);
     if (!duty || !tim || !share || !u->share) {
+        free(perm);
         free(duty);
         free(tim);
         free(share);
@@ -677,8 +710,8 @@ int rdata_util_compute(const rdata *d, rdata_util *u)
         if (u->by_state) {
             double sum = 0;
             for (size_t s = 0; s < d->n_states; s++) {
-                t[s] += d->ur_state_s[i * d->n_states + s];
-                sum += d->ur_state_s[i * d->n_states + s];
+                t[s] += d->ur_state_s[i * d->n_states + perm[s]];
+                sum += d->ur_state_s[i * d->n_states + perm[s]];
             }
             if (other) t[d->n_states] += fmax(0, on - sum);
         } else {
@@ -696,6 +729,7 @@ int rdata_util_compute(const rdata *d, rdata_util *u)
             u->share[k * ns + s] = stats_ci95(share, R);
         }
     }
+    free(perm);
     free(duty);
     free(tim);
     free(share);

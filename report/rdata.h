@@ -124,9 +124,10 @@ void rdata_grid_fini(rdata_grid *g);
 
 /* Shares of on-duty time by unit kind and state: per replication, the time all units of a
  * kind spent in a state over their on-duty time; then across replications. The states are
- * the per-state time columns of /unit_reps when the file has them and they fit within the
- * on-duty time (a remainder above 0.5% becomes "other"), and otherwise "on calls" (busy_s)
- * and "available". */
+ * the per-state time columns of /unit_reps (off_s, the time off shift, left out) when the
+ * file has them and they fit within the on-duty time (a remainder above 0.5% becomes
+ * "other"), shown work on calls first (on scene, en route, returning), then patrolling, at
+ * post, available, others; otherwise "on calls" (busy_s) and "available". */
 typedef struct rdata_util {
     size_t n_kinds;
     char **kinds;        /* [n_kinds], in order of first appearance in /units */

@@ -603,6 +603,22 @@ static void humanise(char *dst, size_t len, const char *src)
         if (*p == '_') *p = ' ';
 }
 
+/* Work on calls in warm colours, preventive work in greens and blues, free time pale. */
+static chart_rgba state_color(const char *state, size_t i)
+{
+    static const struct {
+        const char *name;
+        unsigned rgb;
+    } known[] = {{"on calls", 0xD55E00}, {"on scene", 0xD55E00}, {"en route", 0xE69F00},
+                 {"returning", 0xF0D442}, {"patrolling", 0x009E73}, {"at post", 0x56B4E9},
+                 {"available", 0xD6E2EA}, {"idle", 0xD6E2EA},     {"other", 0xAAAAAA}};
+    for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+        if (strcmp(state, known[k].name) == 0)
+            return (chart_rgba){(known[k].rgb >> 16) / 255.0, ((known[k].rgb >> 8) & 255) / 255.0,
+                                (known[k].rgb & 255) / 255.0, 1};
+    return chart_palette(i + 3);
+}
+
 chart *rpt_chart_util(const rpt_set *s, const rdata_util *u)
 {
     /* One bar per (kind, file): kinds in the order of the first file, then any new ones. */
@@ -706,9 +722,7 @@ chart *rpt_chart_util(const rpt_set *s, const rdata_util *u)
             char lab[160];
             humanise(lab, sizeof lab, states[st]);
             chart_series *bar = chart_bars(p, lab, pos, from, to, rows, 0.62, true);
-            chart_rgba col = chart_palette(st);
-            if (!by_state) /* on calls in a strong colour, available in a pale one */
-                col = st == 0 ? (chart_rgba){0.84, 0.37, 0.0, 1} : (chart_rgba){0.8, 0.87, 0.93, 1};
+            chart_rgba col = state_color(states[st], st);
             chart_series_color(bar, col);
             chart_series_bar_labels(bar, (const char *const *)texts);
         }

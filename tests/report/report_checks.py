@@ -162,6 +162,25 @@ class Results:
                 out[h][2].append(sel.sum() / hours[h])
         return out
 
+    def state_shares(self):
+        """Per (unit kind, state label): the mean over replications of the time in that state
+        over the time on duty, for the per-state columns of /unit_reps (off_s is off duty)."""
+        names = [n for n in self.unit_reps.dtype.names if n.endswith("_s") and
+                 n not in ("on_duty_s", "busy_s", "overtime_s", "off_s")]
+        label = {"onscene_s": "on scene", "enroute_s": "en route"}
+        kinds = [k.decode() for k in self.units["kind"]]
+        out = {}
+        for kind in sorted(set(kinds)):
+            idx = [i for i, k in enumerate(kinds) if k == kind]
+            for n in names:
+                shares = []
+                for r in self.reps:
+                    rows = self.unit_reps[(self.unit_reps["rep"] == r) &
+                                          np.isin(self.unit_reps["unit"], idx)]
+                    shares.append(rows[n].sum() / rows["on_duty_s"].sum())
+                out[(kind, label.get(n, n[:-2].replace("_", " ")))] = float(np.mean(shares))
+        return out
+
     def busy_share(self):
         """Per unit kind: the mean over replications of busy / on-duty time."""
         kinds = [k.decode() for k in self.units["kind"]]
@@ -264,6 +283,13 @@ def check_report(dirname, files, results, sweep=False):
         for kind in kinds:
             total = sum(num(r["share"]) for r in mine if r["kind"] == kind)
             check(abs(total - 1) < 0.006, "util.csv %s: states add up to %r" % (kind, total))
+        if "on calls" not in states:
+            # Per-state columns: every one shown, with the share numpy finds.
+            mine_states = res.state_shares()
+            for (kind, state), share in mine_states.items():
+                got = [num(r["share"]) for r in mine if r["kind"] == kind and r["state"] == state]
+                check(got and close(got[0], share), "util.csv %s %s: %r, numpy %r" %
+                      (kind, state, got, share))
         if "on calls" in states:
             for kind, share in res.busy_share().items():
                 got = [num(r["share"]) for r in mine if r["kind"] == kind and r["state"] == "on calls"]

@@ -182,11 +182,15 @@ static void test_util(void)
     CHECK_EQ(rdata_util_compute(&d, &u), 0);
     CHECK(u.by_state);
     CHECK_EQ(u.n_states, 3);
-    CHECK_STR(u.states[0], "patrolling");
-    CHECK_STR(u.states[1], "on scene");
+    /* Work on calls first, whatever the column order. */
+    CHECK_STR(u.states[0], "on scene");
+    CHECK_STR(u.states[1], "patrolling");
     CHECK_STR(u.states[2], "other");
-    /* Cars, rep 0: patrolling (740 + 250) / 1500; rep 1: (490 + 495) / 1500. */
-    CHECK_NEAR(u.share[0].mean, ((990.0 / 1500) + (985.0 / 1500)) / 2, 1e-12);
+    /* Cars, rep 0: on scene (250 + 240) / 1500, patrolling (740 + 250) / 1500; rep 1: on
+     * scene 500 / 1500, patrolling (490 + 495) / 1500. */
+    CHECK_NEAR(u.share[0].mean, ((490.0 / 1500) + (500.0 / 1500)) / 2, 1e-12);
+    CHECK_NEAR(u.share[1].mean, ((990.0 / 1500) + (985.0 / 1500)) / 2, 1e-12);
+    CHECK_NEAR(u.share[2].mean, ((20.0 / 1500) + (15.0 / 1500)) / 2, 1e-12);
     rdata_util_fini(&u);
     rdata_fini(&d);
 
