@@ -165,6 +165,7 @@ typedef struct view_run {
     size_t n_resp;
     uint32_t *major; /* calls that needed more than one unit, by time */
     size_t n_major;
+    bool state_seen[64]; /* states 0..63 that occur, for the legend */
     uint8_t *seg_patrol; /* [n_segs] 1 when a unit drove it while patrolling */
     bool has_patrol;
 } view_run;

@@ -347,6 +347,10 @@ int view_run_index(view_run *r)
     for (size_t i = 0; i < r->n_state_names; i++)
         for (size_t k = 0; k < sizeof free_names / sizeof *free_names; k++)
             if (strcmp(r->state_names[i], free_names[k]) == 0) r->state_free[i] = true;
+    memset(r->state_seen, 0, sizeof r->state_seen);
+    for (size_t i = 0; i < r->n_states; i++)
+        if (r->states[i].state >= 0 && r->states[i].state < 64)
+            r->state_seen[r->states[i].state] = true;
     long st_off = name_index(r->state_names, r->n_state_names, "off");
     long st_patrol = name_index(r->state_names, r->n_state_names, "patrolling");
     long ev_queued = name_index(r->cev_names, r->n_cev_names, "queued");

@@ -835,10 +835,8 @@ static void draw_legend(SDL_Renderer *ren, view_font *font, const view_frame *fr
     const view_run *r = fr->run;
     const SDL_Rect *p = &fr->cam.pane;
     int lh = 17;
-    /* States that occur in this run, plus the classes of road it has. */
-    bool seen[64] = {0};
-    for (size_t i = 0; i < r->n_states; i++)
-        if (r->states[i].state >= 0 && r->states[i].state < 64) seen[r->states[i].state] = true;
+    /* States that occur in this run (found once, by view_run_index). */
+    const bool *seen = r->state_seen;
     char buf[32];
     int n_states = 0;
     for (int s = 0; s < 64; s++)
