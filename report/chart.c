@@ -26,36 +26,46 @@
 
 #define FONT "DejaVu Sans"
 
-typedef enum skind { K_LINE, K_STEP, K_BAND, K_ERRBAR, K_BAR, K_SEGMENTS, K_CELLS, K_MARKERS, K_RULE } skind;
+typedef enum skind {
+    K_LINE,
+    K_STEP,
+    K_BAND,
+    K_ERRBAR,
+    K_BAR,
+    K_SEGMENTS,
+    K_CELLS,
+    K_MARKERS,
+    K_RULE
+} skind;
 
-static const char *const kind_names[] = {"line", "step",     "band",  "errbar", "bar",
+static const char *const kind_names[] = {"line",     "step",  "band",    "errbar", "bar",
                                          "segments", "cells", "markers", "rule"};
 
 struct chart_series {
     skind kind;
-    int index;              /* within its panel */
-    char *label;            /* legend text, or NULL */
-    size_t n;               /* points, bars, segments or markers */
-    double *a, *b, *c, *d;  /* the data: see the constructors for what each holds */
-    char **names;           /* markers: text beside each; bars: text inside each; or NULL */
-    double x0, y0, dx, dy;  /* cells: origin and cell size */
-    size_t nx, ny;          /* cells: raster size */
-    double v;               /* rule: position */
-    bool vertical;          /* rule: x = v */
-    bool horizontal;        /* errbars, bars: the value runs along x */
-    char *text;             /* rule: text along it */
-    double thickness;       /* bars: in position units */
+    int index;             /* within its panel */
+    char *label;           /* legend text, or NULL */
+    size_t n;              /* points, bars, segments or markers */
+    double *a, *b, *c, *d; /* the data: see the constructors for what each holds */
+    char **names;          /* markers: text beside each; bars: text inside each; or NULL */
+    double x0, y0, dx, dy; /* cells: origin and cell size */
+    size_t nx, ny;         /* cells: raster size */
+    double v;              /* rule: position */
+    bool vertical;         /* rule: x = v */
+    bool horizontal;       /* errbars, bars: the value runs along x */
+    char *text;            /* rule: text along it */
+    double thickness;      /* bars: in position units */
     chart_rgba color;
     bool color_set;
-    double width;           /* pixels; 0: the kind's default */
+    double width; /* pixels; 0: the kind's default */
     double dash_on, dash_off;
 };
 
 typedef struct axis {
     char *label;
-    double min, max;        /* fixed ends, NaN: from the data */
-    double step;            /* fixed tick step, 0: nice */
-    char **cats;            /* categorical labels, or NULL */
+    double min, max; /* fixed ends, NaN: from the data */
+    double step;     /* fixed tick step, 0: nice */
+    char **cats;     /* categorical labels, or NULL */
     size_t n_cats;
     /* resolved when drawn */
     double lo, hi, first, tstep;
@@ -68,8 +78,8 @@ struct chart_panel {
     axis x, y;
     bool equal;
     chart_legend_pos legend;
-    bool has_scale;         /* cells are coloured by [vmin, vmax] */
-    bool show_scale;        /* and the scale is drawn */
+    bool has_scale;  /* cells are coloured by [vmin, vmax] */
+    bool show_scale; /* and the scale is drawn */
     char *scale_label;
     double vmin, vmax;
     chart_series **s;
@@ -119,7 +129,8 @@ chart *chart_create(double width, double height, const char *title)
 static void axis_fini(axis *a)
 {
     free(a->label);
-    for (size_t i = 0; i < a->n_cats; i++) free(a->cats[i]);
+    for (size_t i = 0; i < a->n_cats; i++)
+        free(a->cats[i]);
     free(a->cats);
 }
 
@@ -132,7 +143,8 @@ static void series_free(chart_series *s)
     free(s->c);
     free(s->d);
     if (s->names)
-        for (size_t i = 0; i < s->n; i++) free(s->names[i]);
+        for (size_t i = 0; i < s->n; i++)
+            free(s->names[i]);
     free(s->names);
     free(s->text);
     free(s);
@@ -143,7 +155,8 @@ void chart_destroy(chart *c)
     if (!c) return;
     for (size_t i = 0; i < c->n; i++) {
         chart_panel *p = c->p[i];
-        for (size_t j = 0; j < p->n; j++) series_free(p->s[j]);
+        for (size_t j = 0; j < p->n; j++)
+            series_free(p->s[j]);
         free(p->s);
         free(p->title);
         free(p->scale_label);
@@ -273,8 +286,10 @@ static void set_categories(chart_panel *p, axis *a, const char *const *labels, s
         p->c->failed = true;
         return;
     }
-    for (size_t i = 0; i < n; i++) cats[i] = dup_or_null(p->c, labels[i] ? labels[i] : "");
-    for (size_t i = 0; i < a->n_cats; i++) free(a->cats[i]);
+    for (size_t i = 0; i < n; i++)
+        cats[i] = dup_or_null(p->c, labels[i] ? labels[i] : "");
+    for (size_t i = 0; i < a->n_cats; i++)
+        free(a->cats[i]);
     free(a->cats);
     a->cats = cats;
     a->n_cats = n;
@@ -336,8 +351,7 @@ chart_rgba chart_scale_color(double v, double vmin, double vmax)
 
 /* A new series of the given kind with n points, each array copied (NULL arrays stay NULL). */
 static chart_series *series_new(chart_panel *p, skind kind, const char *label, size_t n,
-                                const double *a, const double *b, const double *c,
-                                const double *d)
+                                const double *a, const double *b, const double *c, const double *d)
 {
     if (!usable(p)) return NULL;
     chart *ch = p->c;
@@ -397,18 +411,16 @@ chart_series *chart_band(chart_panel *p, const char *label, const double *x, con
     return s;
 }
 
-chart_series *chart_errbars(chart_panel *p, const char *label, const double *pos,
-                            const double *v, const double *lo, const double *hi, size_t n,
-                            bool horizontal)
+chart_series *chart_errbars(chart_panel *p, const char *label, const double *pos, const double *v,
+                            const double *lo, const double *hi, size_t n, bool horizontal)
 {
     chart_series *s = series_new(p, K_ERRBAR, label, n, pos, v, lo, hi);
     if (s) s->horizontal = horizontal;
     return s;
 }
 
-chart_series *chart_bars(chart_panel *p, const char *label, const double *pos,
-                         const double *from, const double *to, size_t n, double thickness,
-                         bool horizontal)
+chart_series *chart_bars(chart_panel *p, const char *label, const double *pos, const double *from,
+                         const double *to, size_t n, double thickness, bool horizontal)
 {
     chart_series *s = series_new(p, K_BAR, label, n, pos, from, to, NULL);
     if (s) {
@@ -418,8 +430,8 @@ chart_series *chart_bars(chart_panel *p, const char *label, const double *pos,
     return s;
 }
 
-chart_series *chart_segments(chart_panel *p, const char *label, const double *x0,
-                             const double *y0, const double *x1, const double *y1, size_t n)
+chart_series *chart_segments(chart_panel *p, const char *label, const double *x0, const double *y0,
+                             const double *x1, const double *y1, size_t n)
 {
     return series_new(p, K_SEGMENTS, label, n, x0, y0, x1, y1);
 }
@@ -440,8 +452,8 @@ chart_series *chart_cells(chart_panel *p, const char *label, double x0, double y
     return s;
 }
 
-chart_series *chart_markers(chart_panel *p, const char *label, const double *x,
-                            const double *y, const char *const *names, size_t n)
+chart_series *chart_markers(chart_panel *p, const char *label, const double *x, const double *y,
+                            const char *const *names, size_t n)
 {
     chart_series *s = series_new(p, K_MARKERS, label, n, x, y, NULL, NULL);
     if (s && names && n) {
@@ -450,7 +462,8 @@ chart_series *chart_markers(chart_panel *p, const char *label, const double *x,
             p->c->failed = true;
             return NULL;
         }
-        for (size_t i = 0; i < n; i++) s->names[i] = dup_or_null(p->c, names[i]);
+        for (size_t i = 0; i < n; i++)
+            s->names[i] = dup_or_null(p->c, names[i]);
     }
     return s;
 }
@@ -494,13 +507,15 @@ void chart_series_bar_labels(chart_series *s, const char *const *labels)
 {
     if (!s || s->kind != K_BAR || s->n == 0) return;
     if (s->names)
-        for (size_t i = 0; i < s->n; i++) free(s->names[i]);
+        for (size_t i = 0; i < s->n; i++)
+            free(s->names[i]);
     free(s->names);
     s->names = NULL;
     if (!labels) return;
     s->names = calloc(s->n, sizeof *s->names);
     if (!s->names) return; /* the bars stay unlabelled */
-    for (size_t i = 0; i < s->n; i++) s->names[i] = labels[i] ? strdup(labels[i]) : NULL;
+    for (size_t i = 0; i < s->n; i++)
+        s->names[i] = labels[i] ? strdup(labels[i]) : NULL;
 }
 
 /* ---- Ticks --------------------------------------------------------------------------------- */
@@ -528,7 +543,7 @@ void chart_ticks_nice(double lo, double hi, int target, double *first, double *s
 /* ---- Drawing context and the colour record -------------------------------------------------- */
 
 typedef struct ckey {
-    unsigned key;    /* 0xRRGGBBAA */
+    unsigned key; /* 0xRRGGBBAA */
     char cls[48];
 } ckey;
 
@@ -567,8 +582,8 @@ static void rd_source(rd *d, chart_rgba c, const char *cls)
             int cc[3] = {ch[0], ch[1], ch[2]};
             cc[k / 2] += (k % 2) ? -step : step;
             if (cc[k / 2] < 0 || cc[k / 2] > 255) continue;
-            unsigned cand = (unsigned)cc[2] << 24 | (unsigned)cc[1] << 16 |
-                            (unsigned)cc[0] << 8 | a;
+            unsigned cand =
+                (unsigned)cc[2] << 24 | (unsigned)cc[1] << 16 | (unsigned)cc[0] << 8 | a;
             const char *o = key_class(d, cand);
             if (!o || strcmp(o, cls) == 0) {
                 key = cand;
@@ -649,7 +664,8 @@ static int wrap_lines(cairo_t *cr, const char *text, double width,
             line[0] = 0;
             while (i <= plen) {
                 size_t end = i;
-                while (end < plen && p[end] != ' ') end++;
+                while (end < plen && p[end] != ' ')
+                    end++;
                 size_t len = end - start;
                 if (len >= sizeof line) len = sizeof line - 1;
                 char cand[1024];
@@ -663,7 +679,8 @@ static int wrap_lines(cairo_t *cr, const char *text, double width,
             }
             if (best == 0 && plen > start) { /* one word wider than the width */
                 size_t end = start;
-                while (end < plen && p[end] != ' ') end++;
+                while (end < plen && p[end] != ' ')
+                    end++;
                 best = end - start;
             }
             lines++;
@@ -695,7 +712,8 @@ static const char *fit_text(cairo_t *cr, const char *s, double width, char *buf,
     size_t n = strlen(s);
     if (n >= len) n = len - 4;
     while (n > 0) {
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--; /* whole characters */
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--; /* whole characters */
         snprintf(buf, len, "%.*s…", (int)n, s);
         if (text_w(cr, buf) <= width) return buf;
         n--;
@@ -819,7 +837,7 @@ static void tick_text(const axis *a, double v, char *buf, size_t len)
 }
 
 typedef struct plot {
-    frame f;        /* the plot rectangle */
+    frame f; /* the plot rectangle */
     axis *x, *y;
 } plot;
 
@@ -838,13 +856,14 @@ static double px_y(const plot *pl, double v)
 /* ---- Legend --------------------------------------------------------------------------------- */
 
 #define LEG_FONT 11.5
-#define LEG_ROW 18.0
-#define LEG_SW 26.0
+#define LEG_ROW  18.0
+#define LEG_SW   26.0
 
 static size_t legend_count(const chart_panel *p)
 {
     size_t n = 0;
-    for (size_t i = 0; i < p->n; i++) n += p->s[i]->label != NULL;
+    for (size_t i = 0; i < p->n; i++)
+        n += p->s[i]->label != NULL;
     return n;
 }
 
@@ -989,8 +1008,7 @@ static void series_class(const chart_series *s, int panel, char *buf, size_t len
     snprintf(buf, len, "series p%d s%d %s", panel, s->index, kind_names[s->kind]);
 }
 
-static void draw_polyline(cairo_t *cr, const plot *pl, const double *x, const double *y,
-                          size_t n)
+static void draw_polyline(cairo_t *cr, const plot *pl, const double *x, const double *y, size_t n)
 {
     bool pen = false;
     for (size_t i = 0; i < n; i++) {
@@ -1062,7 +1080,8 @@ static void draw_series(rd *d, const chart_panel *p, const chart_series *s, cons
             while (i < s->n && !(isfinite(s->a[i]) && isfinite(s->b[i]) && isfinite(s->c[i])))
                 i++;
             size_t j = i;
-            while (j < s->n && isfinite(s->a[j]) && isfinite(s->b[j]) && isfinite(s->c[j])) j++;
+            while (j < s->n && isfinite(s->a[j]) && isfinite(s->b[j]) && isfinite(s->c[j]))
+                j++;
             if (j > i) {
                 for (size_t k = i; k < j; k++) {
                     if (k == i)
@@ -1070,7 +1089,8 @@ static void draw_series(rd *d, const chart_panel *p, const chart_series *s, cons
                     else
                         cairo_line_to(cr, px_x(pl, s->a[k]), px_y(pl, s->c[k]));
                 }
-                for (size_t k = j; k-- > i;) cairo_line_to(cr, px_x(pl, s->a[k]), px_y(pl, s->b[k]));
+                for (size_t k = j; k-- > i;)
+                    cairo_line_to(cr, px_x(pl, s->a[k]), px_y(pl, s->b[k]));
                 cairo_close_path(cr);
             }
             i = j;
@@ -1133,8 +1153,7 @@ static void draw_series(rd *d, const chart_panel *p, const chart_series *s, cons
         cairo_fill(cr);
         if (s->names) {
             for (size_t i = 0; i < s->n; i++) {
-                if (!s->names[i] || !isfinite(s->a[i]) || !isfinite(s->b[i]) ||
-                    !isfinite(s->c[i]))
+                if (!s->names[i] || !isfinite(s->a[i]) || !isfinite(s->b[i]) || !isfinite(s->c[i]))
                     continue;
                 double t = s->thickness / 2, x, y, w, h;
                 if (s->horizontal) {
@@ -1176,8 +1195,8 @@ static void draw_series(rd *d, const chart_panel *p, const chart_series *s, cons
                 double y1 = px_y(pl, s->y0 + (double)(j + 1) * s->dy);
                 rd_source(d, chart_scale_color(v, p->vmin, p->vmax), cls);
                 /* A quarter pixel of overlap hides the seams antialiasing leaves. */
-                cairo_rectangle(cr, fmin(x0, x1) - 0.25, fmin(y0, y1) - 0.25,
-                                fabs(x1 - x0) + 0.5, fabs(y1 - y0) + 0.5);
+                cairo_rectangle(cr, fmin(x0, x1) - 0.25, fmin(y0, y1) - 0.25, fabs(x1 - x0) + 0.5,
+                                fabs(y1 - y0) + 0.5);
                 cairo_fill(cr);
             }
         }
@@ -1251,10 +1270,10 @@ static void draw_series(rd *d, const chart_panel *p, const chart_series *s, cons
 
 /* ---- Panels --------------------------------------------------------------------------------- */
 
-#define TICK_FONT 11.0
-#define LABEL_FONT 12.5
+#define TICK_FONT   11.0
+#define LABEL_FONT  12.5
 #define PTITLE_FONT 13.5
-#define SCALE_W 84.0
+#define SCALE_W     84.0
 
 static void draw_scale(rd *d, const chart_panel *p, const frame *pf)
 {
@@ -1318,7 +1337,8 @@ static void draw_panel(rd *d, chart_panel *p, const frame *cell)
 
     /* Data extents and a first resolution of the axes to measure the tick labels. */
     double xl = INFINITY, xh = -INFINITY, yl = INFINITY, yh = -INFINITY;
-    for (size_t i = 0; i < p->n; i++) series_extent(p->s[i], &xl, &xh, &yl, &yh);
+    for (size_t i = 0; i < p->n; i++)
+        series_extent(p->s[i], &xl, &xh, &yl, &yh);
     int xt = (int)fmax(3, area.w / 95), yt = (int)fmax(3, area.h / 55);
     axis_resolve(&p->x, xl, xh, xt);
     axis_resolve(&p->y, yl, yh, yt);
@@ -1375,7 +1395,8 @@ static void draw_panel(rd *d, chart_panel *p, const frame *cell)
     cairo_save(cr);
     cairo_rectangle(cr, pf.x, pf.y, pf.w, pf.h);
     cairo_clip(cr);
-    for (size_t i = 0; i < p->n; i++) draw_series(d, p, p->s[i], &pl);
+    for (size_t i = 0; i < p->n; i++)
+        draw_series(d, p, p->s[i], &pl);
     cairo_restore(cr);
 
     /* Axes, ticks and their labels. */
@@ -1406,7 +1427,8 @@ static void draw_panel(rd *d, chart_panel *p, const frame *cell)
     for (double v = p->x.first; v <= p->x.hi + p->x.tstep * 1e-9; v += p->x.tstep) {
         char fit[256];
         tick_text(&p->x, v, buf, sizeof buf);
-        text_at(cr, px_x(&pl, v), pf.y + pf.h + 13, 0.5, fit_text(cr, buf, xcat_w, fit, sizeof fit));
+        text_at(cr, px_x(&pl, v), pf.y + pf.h + 13, 0.5,
+                fit_text(cr, buf, xcat_w, fit, sizeof fit));
     }
     for (double v = p->y.first; v <= p->y.hi + p->y.tstep * 1e-9; v += p->y.tstep) {
         char fit[256];
@@ -1467,7 +1489,8 @@ static void draw_chart(rd *d, chart *c)
         bottom -= 6;
     }
     double total = 0;
-    for (int r = 0; r < c->rows; r++) total += c->row_h ? c->row_h[r] : 1;
+    for (int r = 0; r < c->rows; r++)
+        total += c->row_h ? c->row_h[r] : 1;
     double gap = 18, gh = bottom - y - gap * (c->rows - 1), gw = w - gap * (c->cols - 1);
     double ry = y;
     for (int r = 0; r < c->rows; r++) {
@@ -1525,7 +1548,8 @@ static cairo_status_t membuf_write(void *closure, const unsigned char *data, uns
     membuf *m = closure;
     if (m->n + len + 1 > m->cap) {
         size_t cap = m->cap ? m->cap : 65536;
-        while (cap < m->n + len + 1) cap *= 2;
+        while (cap < m->n + len + 1)
+            cap *= 2;
         char *np = realloc(m->p, cap);
         if (!np) {
             m->failed = true;
@@ -1571,7 +1595,8 @@ static unsigned style_key(const char *style, size_t len, int which, bool *ok)
     const char *at = buf;
     /* "fill:" must not match inside "-fill:"; a property starts the style or follows ';' or
      * a space. */
-    while ((at = strstr(at, pat)) && at > buf && at[-1] != ';' && at[-1] != ' ') at++;
+    while ((at = strstr(at, pat)) && at > buf && at[-1] != ';' && at[-1] != ' ')
+        at++;
     unsigned r, g, b;
     *ok = false;
     if (!at || !parse_rgb(at + strlen(names[which]) + 1, &r, &g, &b)) return 0;
@@ -1607,7 +1632,8 @@ char *chart_svg_classify(const char *svg, size_t len, const unsigned *keys,
     } kc;
     kc *t = n ? malloc(n * sizeof *t) : NULL;
     if (n && !t) return NULL;
-    for (size_t i = 0; i < n; i++) t[i] = (kc){keys[i], classes[i]};
+    for (size_t i = 0; i < n; i++)
+        t[i] = (kc){keys[i], classes[i]};
     qsort(t, n, sizeof *t, cmp_key);
     membuf m = {0};
     size_t i = 0;

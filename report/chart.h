@@ -133,20 +133,18 @@ chart_series *chart_band(chart_panel *p, const char *label, const double *x, con
 
 /* Points (pos[i], v[i]) with error bars from lo[i] to hi[i] (NaN: no bar). horizontal: the
  * value runs along x and pos along y (a dot plot with category rows). */
-chart_series *chart_errbars(chart_panel *p, const char *label, const double *pos,
-                            const double *v, const double *lo, const double *hi, size_t n,
-                            bool horizontal);
+chart_series *chart_errbars(chart_panel *p, const char *label, const double *pos, const double *v,
+                            const double *lo, const double *hi, size_t n, bool horizontal);
 
 /* Bars at positions pos[i] spanning values from[i]..to[i] (stack bars by starting one where
  * the previous ended), thickness in position units (0.6 is usual for categories).
  * horizontal: the value runs along x. */
-chart_series *chart_bars(chart_panel *p, const char *label, const double *pos,
-                         const double *from, const double *to, size_t n, double thickness,
-                         bool horizontal);
+chart_series *chart_bars(chart_panel *p, const char *label, const double *pos, const double *from,
+                         const double *to, size_t n, double thickness, bool horizontal);
 
 /* n line segments (x0,y0)-(x1,y1), stroked as one path (a road network by class). */
-chart_series *chart_segments(chart_panel *p, const char *label, const double *x0,
-                             const double *y0, const double *x1, const double *y1, size_t n);
+chart_series *chart_segments(chart_panel *p, const char *label, const double *x0, const double *y0,
+                             const double *x1, const double *y1, size_t n);
 
 /* A raster of nx * ny cells, cell (i, j) covering [x0 + i dx, x0 + (i+1) dx] x
  * [y0 + j dy, y0 + (j+1) dy], filled with the colour of value v[j * nx + i] on the panel's
@@ -155,8 +153,8 @@ chart_series *chart_cells(chart_panel *p, const char *label, double x0, double y
                           double dy, size_t nx, size_t ny, const double *v);
 
 /* Markers at (x[i], y[i]), with names[i] written beside them (names may be NULL). */
-chart_series *chart_markers(chart_panel *p, const char *label, const double *x,
-                            const double *y, const char *const *names, size_t n);
+chart_series *chart_markers(chart_panel *p, const char *label, const double *x, const double *y,
+                            const char *const *names, size_t n);
 
 /* A reference line across the plot at x = v (vertical) or y = v, with text written along
  * it (may be NULL) besides the legend label. */
@@ -168,7 +166,7 @@ chart_series *chart_rule(chart_panel *p, const char *label, double v, bool verti
 /* Colour (default: palette colour of the series' index in its panel; bands default to 20%
  * alpha, cells to the colour scale). */
 void chart_series_color(chart_series *s, chart_rgba color);
-void chart_series_width(chart_series *s, double width); /* line width in pixels */
+void chart_series_width(chart_series *s, double width);         /* line width in pixels */
 void chart_series_dash(chart_series *s, double on, double off); /* 0, 0: solid */
 /* Bars: text written inside each bar when it fits (labels[i] for bar i; NULL entries and a
  * NULL array write nothing). Copied. */

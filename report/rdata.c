@@ -38,7 +38,8 @@ static int from_h5(int code)
 static void strv_free(char **v, size_t n)
 {
     if (!v) return;
-    for (size_t i = 0; i < n; i++) free(v[i]);
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
     free(v);
 }
 
@@ -218,7 +219,8 @@ static int load_zones(h5_file *f, rdata *d)
         size_t n;
         rc = h5_table_read_f64(f, "/zones", col, &v, &n);
         if (rc) return rc;
-        for (size_t z = 0; z < d->n_zones; z++) d->zone_target_s[z * np + k] = z < n ? v[z] : NAN;
+        for (size_t z = 0; z < d->n_zones; z++)
+            d->zone_target_s[z * np + k] = z < n ? v[z] : NAN;
         free(v);
     }
     return 0;
@@ -238,7 +240,8 @@ static int load_network(h5_file *f, rdata *d, idrow **ids_out)
         free(id);
         return H5X_ENOMEM;
     }
-    for (size_t i = 0; i < d->n_nodes; i++) ids[i] = (idrow){id[i], (int32_t)i};
+    for (size_t i = 0; i < d->n_nodes; i++)
+        ids[i] = (idrow){id[i], (int32_t)i};
     free(id);
     if (d->n_nodes) qsort(ids, d->n_nodes, sizeof *ids, cmp_idrow);
     *ids_out = ids;
@@ -310,13 +313,16 @@ static int find_state_columns(h5_file *f, rdata *d)
     for (size_t i = 0; !rc && i < n; i++) {
         const char *nm = names[i];
         size_t len = strlen(nm);
-        bool secs = i < nu ? strcmp(units[i], "s") == 0 : (len > 2 && strcmp(nm + len - 2, "_s") == 0);
+        bool secs =
+            i < nu ? strcmp(units[i], "s") == 0 : (len > 2 && strcmp(nm + len - 2, "_s") == 0);
         if (!secs || strcmp(nm, "on_duty_s") == 0 || strcmp(nm, "busy_s") == 0 ||
             strcmp(nm, "overtime_s") == 0 || strcmp(nm, "off_s") == 0)
             continue; /* off_s: time off shift, not a share of the time on duty */
         d->state_name[d->n_states] = strdup(nm);
-        if (!d->state_name[d->n_states]) rc = H5X_ENOMEM;
-        else d->n_states++;
+        if (!d->state_name[d->n_states])
+            rc = H5X_ENOMEM;
+        else
+            d->n_states++;
     }
     h5_strv_free(names, n);
     h5_strv_free(units, nu);
@@ -369,11 +375,13 @@ static int load_unit_reps(h5_file *f, rdata *d, const reprow *reps, size_t n_rep
         d->ur_rep_row[k] = (uint32_t)row;
         d->ur_on_duty_s[k] = rows[i].on_duty_s;
         d->ur_busy_s[k] = rows[i].busy_s;
-        for (size_t s = 0; s < d->n_states; s++) d->ur_state_s[k * d->n_states + s] = state[s][i];
+        for (size_t s = 0; s < d->n_states; s++)
+            d->ur_state_s[k * d->n_states + s] = state[s][i];
         k++;
     }
     d->n_unit_reps = k;
-    for (size_t s = 0; state && s < d->n_states; s++) free(state[s]);
+    for (size_t s = 0; state && s < d->n_states; s++)
+        free(state[s]);
     free(state);
     free(buf);
     return rc;
@@ -478,7 +486,8 @@ int rdata_hourly_compute(const rdata *d, rdata_hourly *out)
         counted[b]++;
         if (isfinite(c->response_s)) start[b + 1]++;
     }
-    for (size_t b = 0; b < cells; b++) start[b + 1] += start[b];
+    for (size_t b = 0; b < cells; b++)
+        start[b + 1] += start[b];
     for (size_t i = 0; i < d->n_calls; i++) {
         const rdata_call *c = &d->calls[i];
         if (!isfinite(c->response_s)) continue;
@@ -607,9 +616,9 @@ static int state_rank(const char *col)
     static const struct {
         const char *col;
         int rank;
-    } order[] = {{"onscene_s", 0},   {"on_scene_s", 0}, {"enroute_s", 1},  {"en_route_s", 1},
-                 {"returning_s", 2}, {"patrolling_s", 3}, {"at_post_s", 4}, {"available_s", 5},
-                 {"idle_s", 5}};
+    } order[] = {{"onscene_s", 0},  {"on_scene_s", 0},  {"enroute_s", 1},
+                 {"en_route_s", 1}, {"returning_s", 2}, {"patrolling_s", 3},
+                 {"at_post_s", 4},  {"available_s", 5}, {"idle_s", 5}};
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
         if (strcmp(col, order[i].col) == 0) return order[i].rank;
     return 100;
@@ -624,7 +633,8 @@ static char *state_label(const char *col)
     if (n > 2 && strcmp(col + n - 2, "_s") == 0) n -= 2;
     char *s = malloc(n + 1);
     if (!s) return NULL;
-    for (size_t i = 0; i < n; i++) s[i] = col[i] == '_' ? ' ' : col[i];
+    for (size_t i = 0; i < n; i++)
+        s[i] = col[i] == '_' ? ' ' : col[i];
     s[n] = 0;
     return s;
 }
@@ -642,7 +652,8 @@ int rdata_util_compute(const rdata *d, rdata_util *u)
     }
     for (size_t i = 0; i < d->n_units; i++) {
         size_t k = 0;
-        while (k < u->n_kinds && strcmp(u->kinds[k], d->unit_kind[i]) != 0) k++;
+        while (k < u->n_kinds && strcmp(u->kinds[k], d->unit_kind[i]) != 0)
+            k++;
         if (k == u->n_kinds) {
             u->kinds[k] = strdup(d->unit_kind[i]);
             if (!u->kinds[k]) {
@@ -667,10 +678,12 @@ int rdata_util_compute(const rdata *d, rdata_util *u)
         rc = RESULTS_ENOMEM;
         goto out;
     }
-    for (size_t s = 0; s < d->n_states; s++) perm[s] = s;
+    for (size_t s = 0; s < d->n_states; s++)
+        perm[s] = s;
     for (size_t s = 1; s < d->n_states; s++) /* insertion sort: stable */
-        for (size_t j = s; j > 0 && state_rank(d->state_name[perm[j]]) <
-                                        state_rank(d->state_name[perm[j - 1]]); j--) {
+        for (size_t j = s;
+             j > 0 && state_rank(d->state_name[perm[j]]) < state_rank(d->state_name[perm[j - 1]]);
+             j--) {
             size_t t = perm[j];
             perm[j] = perm[j - 1];
             perm[j - 1] = t;

@@ -29,31 +29,31 @@
 
 /* One counted call of a finished replication. */
 typedef struct rdata_call {
-    uint32_t rep;       /* replication index as in the file */
-    uint32_t rep_row;   /* its row in /summary (0..n_reps-1) */
-    int32_t priority;   /* 1 = most urgent */
-    int32_t status;     /* 0 answered, 1 diverted, 2 unanswered */
-    int32_t node;       /* row of /network/nodes */
-    int32_t zone;       /* row of /zones, -1 outside every zone */
-    double t_call_s;    /* received, seconds from 00:00 of day 0 */
-    double response_s;  /* call to first unit on scene; NaN unless answered */
-    double target_s;    /* the target that applied */
+    uint32_t rep;      /* replication index as in the file */
+    uint32_t rep_row;  /* its row in /summary (0..n_reps-1) */
+    int32_t priority;  /* 1 = most urgent */
+    int32_t status;    /* 0 answered, 1 diverted, 2 unanswered */
+    int32_t node;      /* row of /network/nodes */
+    int32_t zone;      /* row of /zones, -1 outside every zone */
+    double t_call_s;   /* received, seconds from 00:00 of day 0 */
+    double response_s; /* call to first unit on scene; NaN unless answered */
+    double target_s;   /* the target that applied */
 } rdata_call;
 
 typedef struct rdata {
     char *path;
-    results_summary sum;      /* /summary and the run's identity */
-    char *overrides;          /* the --set overrides, one "path=value" per line ("" none) */
-    double horizon_s;         /* calls arrive in [0, horizon_s) */
-    double warmup_s;          /* calls before this are not counted */
+    results_summary sum; /* /summary and the run's identity */
+    char *overrides;     /* the --set overrides, one "path=value" per line ("" none) */
+    double horizon_s;    /* calls arrive in [0, horizon_s) */
+    double warmup_s;     /* calls before this are not counted */
     int n_priorities;
 
-    rdata_call *calls;        /* counted calls of finished replications, in file order */
+    rdata_call *calls; /* counted calls of finished replications, in file order */
     size_t n_calls;
 
     size_t n_zones;
-    char **zone_kind;         /* [n_zones] */
-    double *zone_target_s;    /* [zone * n_priorities + (k - 1)]: target of priority k */
+    char **zone_kind;      /* [n_zones] */
+    double *zone_target_s; /* [zone * n_priorities + (k - 1)]: target of priority k */
 
     size_t n_nodes;
     double *node_x_m, *node_y_m; /* [n_nodes], x east, y north */
@@ -64,21 +64,21 @@ typedef struct rdata {
     size_t n_classes;
 
     size_t n_stations;
-    char **station_name;      /* [n_stations] */
+    char **station_name;               /* [n_stations] */
     double *station_x_m, *station_y_m; /* NaN when the node is not in the network */
 
     size_t n_units;
-    char **unit_kind;         /* [n_units] */
+    char **unit_kind; /* [n_units] */
 
-    size_t n_unit_reps;       /* rows of /unit_reps of finished replications */
-    int32_t *ur_unit;         /* [n_unit_reps] row of /units */
-    uint32_t *ur_rep_row;     /* [n_unit_reps] row in /summary */
+    size_t n_unit_reps;   /* rows of /unit_reps of finished replications */
+    int32_t *ur_unit;     /* [n_unit_reps] row of /units */
+    uint32_t *ur_rep_row; /* [n_unit_reps] row in /summary */
     double *ur_on_duty_s, *ur_busy_s;
-    size_t n_states;          /* per-state time columns found in /unit_reps (0: none) */
-    char **state_name;        /* [n_states] column names */
-    double *ur_state_s;       /* [row * n_states + k] */
+    size_t n_states;    /* per-state time columns found in /unit_reps (0: none) */
+    char **state_name;  /* [n_states] column names */
+    double *ur_state_s; /* [row * n_states + k] */
 
-    bool has_major;           /* the file has a /major group (major incidents) */
+    bool has_major; /* the file has a /major group (major incidents) */
 } rdata;
 
 /* Reads path into d (caller-owned; rdata_fini afterwards in every case). */
@@ -110,8 +110,8 @@ int rdata_hourly_compute(const rdata *d, rdata_hourly *out); /* 0, or RESULTS_EN
 typedef struct rdata_grid {
     double x0_m, y0_m, cell_m;
     size_t nx, ny;
-    double *mean_s;   /* [j * nx + i]; NaN where no answered call */
-    size_t *calls;    /* [j * nx + i] answered calls pooled over replications */
+    double *mean_s; /* [j * nx + i]; NaN where no answered call */
+    size_t *calls;  /* [j * nx + i] answered calls pooled over replications */
     size_t cells_with_calls;
 } rdata_grid;
 
@@ -130,11 +130,11 @@ void rdata_grid_fini(rdata_grid *g);
  * post, available, others; otherwise "on calls" (busy_s) and "available". */
 typedef struct rdata_util {
     size_t n_kinds;
-    char **kinds;        /* [n_kinds], in order of first appearance in /units */
+    char **kinds; /* [n_kinds], in order of first appearance in /units */
     size_t n_states;
-    char **states;       /* [n_states] display names */
-    stats_ci *share;     /* [kind * n_states + state], fractions 0..1 */
-    bool by_state;       /* true: from per-state columns */
+    char **states;   /* [n_states] display names */
+    stats_ci *share; /* [kind * n_states + state], fractions 0..1 */
+    bool by_state;   /* true: from per-state columns */
 } rdata_util;
 
 int rdata_util_compute(const rdata *d, rdata_util *u); /* 0, or RESULTS_ENOMEM */

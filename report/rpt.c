@@ -229,11 +229,20 @@ static void html(FILE *f, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            fputc(*s, f);
         }
     }
 }
@@ -255,8 +264,8 @@ static const char *STYLE =
 
 static void figure_html(FILE *f, const rpt_fig *g, const char *caption)
 {
-    fprintf(f, "<figure id=\"%s\"><a href=\"%s.svg\"><img src=\"%s.png\" alt=\"", g->stem,
-            g->stem, g->stem);
+    fprintf(f, "<figure id=\"%s\"><a href=\"%s.svg\"><img src=\"%s.png\" alt=\"", g->stem, g->stem,
+            g->stem);
     html(f, g->alt);
     fprintf(f, "\"></a>\n<figcaption>");
     html(f, caption);
@@ -349,10 +358,12 @@ static void summary_table(FILE *f, const rpt_ctx *x)
         char col[40];
         fprintf(f, "<tr><td>priority %d: response time, mean (min)</td>", k);
         snprintf(col, sizeof col, "p%d_response_mean_s", k);
-        for (size_t i = 0; i < s->n; i++) cell(f, &s->files[i], col, 1 / 60.0, 2, "");
+        for (size_t i = 0; i < s->n; i++)
+            cell(f, &s->files[i], col, 1 / 60.0, 2, "");
         fprintf(f, "</tr>\n<tr><td>priority %d: within target</td>", k);
         snprintf(col, sizeof col, "p%d_within_target", k);
-        for (size_t i = 0; i < s->n; i++) cell(f, &s->files[i], col, 100, 1, "%");
+        for (size_t i = 0; i < s->n; i++)
+            cell(f, &s->files[i], col, 100, 1, "%");
         fputs("</tr>\n", f);
     }
     fputs("</tbody></table>\n", f);
@@ -436,14 +447,16 @@ static int write_page(rpt_ctx *x)
     const rpt_fig *g;
     fputs("<h2>1. Response-time distribution</h2>\n", f);
     if ((g = fig_find(x, "cdf")))
-        figure_html(f, g, "The share of calls reached within a given time, for all calls and "
-                          "per priority; dashed lines are the response targets, and the legend "
-                          "gives the share within target with its 95% CI.");
+        figure_html(f, g,
+                    "The share of calls reached within a given time, for all calls and "
+                    "per priority; dashed lines are the response targets, and the legend "
+                    "gives the share within target with its 95% CI.");
     fputs("<h2>2. By hour of day</h2>\n", f);
     if ((g = fig_find(x, "hourly")))
-        figure_html(f, g, "Mean and 90th-percentile response time of the calls received in "
-                          "each hour, and the calls per hour, with 95% CI bands across "
-                          "replications.");
+        figure_html(f, g,
+                    "Mean and 90th-percentile response time of the calls received in "
+                    "each hour, and the calls per hour, with 95% CI bands across "
+                    "replications.");
     fputs("<h2>3. Map</h2>\n", f);
     for (size_t i = 0; i < s->n; i++) {
         char stem[32], cap[1024];
@@ -457,11 +470,13 @@ static int write_page(rpt_ctx *x)
     }
     fputs("<h2>4. Units</h2>\n", f);
     if ((g = fig_find(x, "util")))
-        figure_html(f, g, "Share of on-duty time by unit kind and state, with 95% CIs across "
-                          "replications.");
+        figure_html(f, g,
+                    "Share of on-duty time by unit kind and state, with 95% CIs across "
+                    "replications.");
     fputs("<h2>5. Major incidents</h2>\n", f);
     bool any_major = false;
-    for (size_t i = 0; i < s->n; i++) any_major |= s->files[i].has_major;
+    for (size_t i = 0; i < s->n; i++)
+        any_major |= s->files[i].has_major;
     if (any_major)
         fputs("<p class=\"note\">These files hold major-incident data (<code>/major</code>), "
               "which this version of <code>patrolsim report</code> does not chart yet: read "
@@ -474,8 +489,9 @@ static int write_page(rpt_ctx *x)
               f);
     fputs("<h2>6. Comparison</h2>\n", f);
     if ((g = fig_find(x, "compare")))
-        figure_html(f, g, "Mean response time and share within target per file, with 95% "
-                          "CIs.");
+        figure_html(f, g,
+                    "Mean response time and share within target per file, with 95% "
+                    "CIs.");
     else
         fputs("<p class=\"note\">One results file: give several (for example the variants of "
               "a sweep, or two deployments) to compare their key figures side by side.</p>\n",
@@ -494,9 +510,8 @@ static int write_page(rpt_ctx *x)
                 .scenario = d->sum.scenario_name,
                 .source = d->path,
                 .seed = d->sum.seed,
-                .replications_planned = d->sum.replications_planned > 0
-                                            ? (size_t)d->sum.replications_planned
-                                            : 0,
+                .replications_planned =
+                    d->sum.replications_planned > 0 ? (size_t)d->sum.replications_planned : 0,
             };
             report_print(m, &info, &d->sum.m, d->sum.rows, d->sum.n_reps);
             fclose(m);
@@ -572,9 +587,10 @@ int rpt_write(const char *const *paths, size_t n, const rpt_opts *o, FILE *info,
     if (err && errlen) err[0] = 0;
     if (n == 0 || !o || !o->out_dir || !o->out_dir[0] || !(o->cell_m > 0)) {
         if (err && errlen)
-            snprintf(err, errlen, "%s", n == 0 ? "no results file given"
-                                     : !(o && o->cell_m > 0) ? "the cell size must be positive"
-                                                             : "no output folder given");
+            snprintf(err, errlen, "%s",
+                     n == 0                  ? "no results file given"
+                     : !(o && o->cell_m > 0) ? "the cell size must be positive"
+                                             : "no output folder given");
         return RPT_EUSAGE;
     }
     rpt_ctx x = {.o = o, .info = info, .err = err, .errlen = errlen};
@@ -596,7 +612,8 @@ int rpt_write(const char *const *paths, size_t n, const rpt_opts *o, FILE *info,
     /* Read and reduce everything first. */
     for (size_t i = 0; i < n && !rc; i++) {
         int r = rdata_load(paths[i], &x.set.files[i], err, errlen);
-        if (r) rc = r == RESULTS_ENOMEM ? RPT_ENOMEM : RPT_EINPUT;
+        if (r)
+            rc = r == RESULTS_ENOMEM ? RPT_ENOMEM : RPT_EINPUT;
         else if (x.set.files[i].sum.n_reps == 0) {
             if (err && errlen)
                 snprintf(err, errlen, "%s: no finished replication to report on", paths[i]);
@@ -609,11 +626,14 @@ int rpt_write(const char *const *paths, size_t n, const rpt_opts *o, FILE *info,
         if (rdata_hourly_compute(d, &x.hourly[i]) || rdata_util_compute(d, &x.util[i]))
             rc = RPT_ENOMEM;
         int g = rc ? 0 : rdata_grid_compute(d, o->cell_m, &x.grid[i]);
-        if (g == RESULTS_ENOMEM) rc = RPT_ENOMEM;
+        if (g == RESULTS_ENOMEM)
+            rc = RPT_ENOMEM;
         else if (g) {
             if (err && errlen)
-                snprintf(err, errlen, "%s: no network nodes to map, or %g m cells are too "
-                         "small for its extent", paths[i], o->cell_m);
+                snprintf(err, errlen,
+                         "%s: no network nodes to map, or %g m cells are too "
+                         "small for its extent",
+                         paths[i], o->cell_m);
             rc = RPT_EINPUT;
         }
         if (rc == RPT_ENOMEM && err && errlen && !err[0]) snprintf(err, errlen, "out of memory");

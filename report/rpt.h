@@ -35,7 +35,7 @@ enum rpt_status {
     RPT_EINPUT = -1,  /* a results file is missing, unreadable or not a patrolsim file */
     RPT_EOUTPUT = -2, /* the folder or a file in it cannot be made or written */
     RPT_ENOMEM = -3,
-    RPT_EUSAGE = -4   /* bad options (no files, a cell size that is not positive) */
+    RPT_EUSAGE = -4 /* bad options (no files, a cell size that is not positive) */
 };
 
 typedef struct rpt_opts {

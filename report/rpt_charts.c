@@ -33,8 +33,10 @@ static bool override_line(const char *ov, size_t i, char *buf, size_t len)
     for (const char *q = ov; q && *q;) {
         size_t n = strcspn(q, "\n");
         const char *a = q;
-        while (n > 0 && (*a == ' ' || *a == '\t')) a++, n--;
-        while (n > 0 && (a[n - 1] == ' ' || a[n - 1] == '\t' || a[n - 1] == '\r')) n--;
+        while (n > 0 && (*a == ' ' || *a == '\t'))
+            a++, n--;
+        while (n > 0 && (a[n - 1] == ' ' || a[n - 1] == '\t' || a[n - 1] == '\r'))
+            n--;
         if (n > 0 && k++ == i) {
             snprintf(buf, len, "%.*s", (int)n, a);
             return true;
@@ -176,7 +178,8 @@ static size_t targets_of(const rdata *d, int k, target *t, size_t max)
         double v = d->zone_target_s[z * np + (size_t)(k - 1)];
         if (!isfinite(v)) continue;
         size_t j = 0;
-        while (j < n && t[j].s != v) j++;
+        while (j < n && t[j].s != v)
+            j++;
         if (j == n) {
             if (n == max) continue;
             t[n].s = v;
@@ -213,7 +216,8 @@ chart *rpt_chart_cdf(const rpt_set *s)
     snprintf(note, sizeof note,
              "Within target: per replication, the share of answered calls reached within the "
              "target of their zone and priority; mean across replications ± 95%% CI half-width "
-             "(n: replications with such calls, when not all). Diverted calls have no response time and are not in the "
+             "(n: replications with such calls, when not all). Diverted calls have no response "
+             "time and are not in the "
              "curves.%s",
              np > 0 ? " Each axis ends at the 99th percentile, rounded up." : "");
     chart_note(c, note);
@@ -349,10 +353,10 @@ chart *rpt_chart_hourly(const rpt_set *s, const rdata_hourly *h)
     chart_note(c, note);
 
     double x[24], m[24], lo[24], hi[24];
-    for (int k = 0; k < 24; k++) x[k] = k + 0.5;
+    for (int k = 0; k < 24; k++)
+        x[k] = k + 0.5;
     static const char *const titles[3] = {"Mean response time",
-                                          "90th percentile of the response time",
-                                          "Calls per hour"};
+                                          "90th percentile of the response time", "Calls per hour"};
     for (int panel = 0; panel < 3; panel++) {
         chart_panel *p = chart_panel_add(c, titles[panel]);
         chart_xlabel(p, "hour of day (call received)");
@@ -423,9 +427,10 @@ static int map_layers(chart_panel *p, const rdata *d, const rdata_grid *g)
 {
     double *v = malloc((g->nx * g->ny + 1) * sizeof *v);
     if (!v) return -1;
-    for (size_t i = 0; i < g->nx * g->ny; i++) v[i] = g->mean_s[i] / MIN_S;
-    chart_cells(p, "mean response time of the calls in the cell", g->x0_m / 1000,
-                g->y0_m / 1000, g->cell_m / 1000, g->cell_m / 1000, g->nx, g->ny, v);
+    for (size_t i = 0; i < g->nx * g->ny; i++)
+        v[i] = g->mean_s[i] / MIN_S;
+    chart_cells(p, "mean response time of the calls in the cell", g->x0_m / 1000, g->y0_m / 1000,
+                g->cell_m / 1000, g->cell_m / 1000, g->nx, g->ny, v);
     free(v);
 
     /* Roads: one line per street, whether it is one-way or two-way, grouped by class. */
@@ -486,8 +491,8 @@ static int map_layers(chart_panel *p, const rdata *d, const rdata_grid *g)
         sx[i] = d->station_x_m[i] / 1000;
         sy[i] = d->station_y_m[i] / 1000;
     }
-    chart_series *st = chart_markers(p, "station", sx, sy,
-                                     (const char *const *)d->station_name, d->n_stations);
+    chart_series *st =
+        chart_markers(p, "station", sx, sy, (const char *const *)d->station_name, d->n_stations);
     chart_series_color(st, (chart_rgba){0.05, 0.05, 0.35, 1});
     free(sx);
     free(sy);
@@ -509,7 +514,8 @@ static bool city_box(const rdata *d, const rdata_grid *g, double box[4], char *k
         int32_t z = d->calls[i].zone;
         if (z < 0 || (size_t)z >= d->n_zones || !isfinite(d->calls[i].response_s)) continue;
         size_t first = 0;
-        while (strcmp(d->zone_kind[first], d->zone_kind[z]) != 0) first++;
+        while (strcmp(d->zone_kind[first], d->zone_kind[z]) != 0)
+            first++;
         per_kind[first]++;
     }
     for (size_t z = 1; z < d->n_zones; z++)
@@ -554,7 +560,8 @@ chart *rpt_chart_map(const rpt_set *s, size_t k, const rdata_grid *g, double vma
     chart *c = chart_create(zoom ? 1000 : 980, zoom ? 640 : 900, title);
     if (!c) return NULL;
     size_t answered = 0;
-    for (size_t i = 0; i < g->nx * g->ny; i++) answered += g->calls[i];
+    for (size_t i = 0; i < g->nx * g->ny; i++)
+        answered += g->calls[i];
     char buf[800];
     snprintf(buf, sizeof buf,
              "%zu answered calls after the warm-up in %zu replication%s, pooled, in %zu cells. "
@@ -609,9 +616,9 @@ static chart_rgba state_color(const char *state, size_t i)
     static const struct {
         const char *name;
         unsigned rgb;
-    } known[] = {{"on calls", 0xD55E00}, {"on scene", 0xD55E00}, {"en route", 0xE69F00},
+    } known[] = {{"on calls", 0xD55E00},  {"on scene", 0xD55E00},   {"en route", 0xE69F00},
                  {"returning", 0xF0D442}, {"patrolling", 0x009E73}, {"at post", 0x56B4E9},
-                 {"available", 0xD6E2EA}, {"idle", 0xD6E2EA},     {"other", 0xAAAAAA}};
+                 {"available", 0xD6E2EA}, {"idle", 0xD6E2EA},       {"other", 0xAAAAAA}};
     for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
         if (strcmp(state, known[k].name) == 0)
             return (chart_rgba){(known[k].rgb >> 16) / 255.0, ((known[k].rgb >> 8) & 255) / 255.0,
@@ -623,19 +630,22 @@ chart *rpt_chart_util(const rpt_set *s, const rdata_util *u)
 {
     /* One bar per (kind, file): kinds in the order of the first file, then any new ones. */
     size_t max_rows = 0;
-    for (size_t i = 0; i < s->n; i++) max_rows += u[i].n_kinds;
+    for (size_t i = 0; i < s->n; i++)
+        max_rows += u[i].n_kinds;
     char **kinds = calloc(max_rows + 1, sizeof *kinds);
     size_t nk = 0;
     if (!kinds) return NULL;
     for (size_t i = 0; i < s->n; i++)
         for (size_t k = 0; k < u[i].n_kinds; k++) {
             size_t j = 0;
-            while (j < nk && strcmp(kinds[j], u[i].kinds[k]) != 0) j++;
+            while (j < nk && strcmp(kinds[j], u[i].kinds[k]) != 0)
+                j++;
             if (j == nk) kinds[nk++] = u[i].kinds[k];
         }
     /* The states: the union over files, in order of first appearance. */
     size_t max_states = 0;
-    for (size_t i = 0; i < s->n; i++) max_states += u[i].n_states;
+    for (size_t i = 0; i < s->n; i++)
+        max_states += u[i].n_states;
     char **states = calloc(max_states + 1, sizeof *states);
     size_t ns = 0;
     if (!states) {
@@ -645,7 +655,8 @@ chart *rpt_chart_util(const rpt_set *s, const rdata_util *u)
     for (size_t i = 0; i < s->n; i++)
         for (size_t k = 0; k < u[i].n_states; k++) {
             size_t j = 0;
-            while (j < ns && strcmp(states[j], u[i].states[k]) != 0) j++;
+            while (j < ns && strcmp(states[j], u[i].states[k]) != 0)
+                j++;
             if (j == ns) states[ns++] = u[i].states[k];
         }
 
@@ -681,8 +692,7 @@ chart *rpt_chart_util(const rpt_set *s, const rdata_util *u)
         snprintf(buf, sizeof buf,
                  "Share of on-duty time by unit kind%s: per replication, all units of a kind "
                  "together; mean across %s ± 95%% CI half-width on the bars.",
-                 by_state ? " and state" : " (on calls: dispatched, travelling or on scene)",
-                 reps);
+                 by_state ? " and state" : " (on calls: dispatched, travelling or on scene)", reps);
         chart_subtitle(c, buf);
         if (!by_state)
             chart_note(c, "These files record only the time on calls (busy_s) per unit; the "
@@ -700,8 +710,10 @@ chart *rpt_chart_util(const rpt_set *s, const rdata_util *u)
                 double v = NAN, hw = NAN;
                 size_t rep_n = 0;
                 size_t ki = 0, si = 0;
-                while (ki < u[i].n_kinds && strcmp(u[i].kinds[ki], kinds[k]) != 0) ki++;
-                while (si < u[i].n_states && strcmp(u[i].states[si], states[st]) != 0) si++;
+                while (ki < u[i].n_kinds && strcmp(u[i].kinds[ki], kinds[k]) != 0)
+                    ki++;
+                while (si < u[i].n_states && strcmp(u[i].states[si], states[st]) != 0)
+                    si++;
                 if (ki < u[i].n_kinds && si < u[i].n_states) {
                     stats_ci ci = u[i].share[ki * u[i].n_states + si];
                     v = 100 * ci.mean;
@@ -728,7 +740,8 @@ chart *rpt_chart_util(const rpt_set *s, const rdata_util *u)
         }
     }
     if (rlabel)
-        for (size_t r = 0; r < rows; r++) free(rlabel[r]);
+        for (size_t r = 0; r < rows; r++)
+            free(rlabel[r]);
     free(rlabel);
     free(pos);
     free(from);
@@ -752,16 +765,19 @@ static bool override_value(const char *ov, const char *key, char *buf, size_t le
 {
     size_t kl = strlen(key);
     for (const char *q = ov; q && *q;) {
-        while (*q == ' ' || *q == '\t') q++;
+        while (*q == ' ' || *q == '\t')
+            q++;
         size_t n = strcspn(q, "\n");
         const char *eq = memchr(q, '=', n);
         if (eq) {
             size_t pl = (size_t)(eq - q);
-            while (pl > 0 && (q[pl - 1] == ' ' || q[pl - 1] == '\t')) pl--;
+            while (pl > 0 && (q[pl - 1] == ' ' || q[pl - 1] == '\t'))
+                pl--;
             if (pl == kl && strncmp(q, key, kl) == 0) {
                 const char *v = eq + 1;
                 size_t vl = n - (size_t)(v - q);
-                while (vl > 0 && (*v == ' ' || *v == '\t')) v++, vl--;
+                while (vl > 0 && (*v == ' ' || *v == '\t'))
+                    v++, vl--;
                 while (vl > 0 && (v[vl - 1] == ' ' || v[vl - 1] == '\r' || v[vl - 1] == '\t'))
                     vl--;
                 snprintf(buf, len, "%.*s", (int)vl, v);
@@ -778,8 +794,7 @@ char *rpt_sweep_axis(const rpt_set *s, double *x)
 {
     if (s->n < 2) return NULL;
     for (size_t i = 1; i < s->n; i++)
-        if (strcmp(s->files[i].sum.scenario_name, s->files[0].sum.scenario_name) != 0)
-            return NULL;
+        if (strcmp(s->files[i].sum.scenario_name, s->files[0].sum.scenario_name) != 0) return NULL;
     /* Candidate keys: those of the first file. Exactly one must differ; all must be present
      * in every file and no file may have keys the first lacks. */
     char *found = NULL;
@@ -792,9 +807,11 @@ char *rpt_sweep_axis(const rpt_set *s, double *x)
             n_keys0++;
             char key[256];
             const char *a = q;
-            while (*a == ' ' || *a == '\t') a++;
+            while (*a == ' ' || *a == '\t')
+                a++;
             size_t kl = (size_t)(eq - a);
-            while (kl > 0 && (a[kl - 1] == ' ' || a[kl - 1] == '\t')) kl--;
+            while (kl > 0 && (a[kl - 1] == ' ' || a[kl - 1] == '\t'))
+                kl--;
             snprintf(key, sizeof key, "%.*s", (int)kl, a);
             char v0[256], vi[256];
             override_value(ov0, key, v0, sizeof v0);
@@ -884,7 +901,8 @@ chart *rpt_chart_compare(const rpt_set *s)
     bool sweep = key != NULL;
     /* The order shown: the setting's for a sweep, the command line's otherwise; the first in
      * that order is the baseline of the paired differences. */
-    for (size_t i = 0; i < s->n; i++) ord[i] = i;
+    for (size_t i = 0; i < s->n; i++)
+        ord[i] = i;
     for (size_t i = 1; sweep && i < s->n; i++)
         for (size_t j = i; j > 0 && x[ord[j]] < x[ord[j - 1]]; j--) {
             size_t t = ord[j];
@@ -931,12 +949,12 @@ chart *rpt_chart_compare(const rpt_set *s)
     chart_note(c, buf);
     chart_grid(c, rows, ncols, NULL);
     static const char *const cols[2] = {"response_mean_s", "within_target"};
-    static const char *const titles[4] = {
-        "Mean response time", "Calls reached within target",
-        "Difference in mean response time (paired)", "Difference within target (paired)"};
-    static const char *const units[4] = {
-        "mean response time (minutes)", "within target (% of answered calls)",
-        "difference (minutes)", "difference (percentage points)"};
+    static const char *const titles[4] = {"Mean response time", "Calls reached within target",
+                                          "Difference in mean response time (paired)",
+                                          "Difference within target (paired)"};
+    static const char *const units[4] = {"mean response time (minutes)",
+                                         "within target (% of answered calls)",
+                                         "difference (minutes)", "difference (percentage points)"};
     double *v = malloc(s->n * sizeof *v), *lo = malloc(s->n * sizeof *lo);
     double *hi = malloc(s->n * sizeof *hi), *pos = malloc(s->n * sizeof *pos);
     double *lx = malloc(s->n * sizeof *lx), *ly = malloc(s->n * sizeof *ly);
@@ -944,7 +962,8 @@ chart *rpt_chart_compare(const rpt_set *s)
     /* Category labels in the order shown. */
     const char **labels = malloc(s->n * sizeof *labels);
     ok = ok && labels;
-    for (size_t k = 0; ok && k < s->n; k++) labels[k] = s->labels[ord[k]];
+    for (size_t k = 0; ok && k < s->n; k++)
+        labels[k] = s->labels[ord[k]];
     double xlo = INFINITY, xhi = -INFINITY;
     for (size_t i = 0; sweep && i < s->n; i++) {
         xlo = fmin(xlo, x[i]);
@@ -956,7 +975,8 @@ chart *rpt_chart_compare(const rpt_set *s)
         double scale = f % 2 == 0 ? 1 / MIN_S : 100;
         for (size_t k = 0; k < s->n; k++) {
             const rdata *d = &s->files[ord[k]];
-            stats_ci ci = f < 2 ? rdata_figure(d, cols[f]) : paired_diff(base, d, cols[f - 2], scale);
+            stats_ci ci =
+                f < 2 ? rdata_figure(d, cols[f]) : paired_diff(base, d, cols[f - 2], scale);
             if (f < 2) {
                 ci.mean *= scale;
                 ci.lo *= scale;
@@ -969,8 +989,9 @@ chart *rpt_chart_compare(const rpt_set *s)
             pos[k] = sweep ? x[ord[k]] : (double)k;
         }
         chart_legend(p, CHART_LEGEND_NONE);
-        if (f >= 2) chart_series_color(chart_rule(p, NULL, 0, !sweep, NULL),
-                                       (chart_rgba){0.45, 0.45, 0.45, 1});
+        if (f >= 2)
+            chart_series_color(chart_rule(p, NULL, 0, !sweep, NULL),
+                               (chart_rgba){0.45, 0.45, 0.45, 1});
         if (sweep) {
             chart_xlabel(p, key);
             chart_ylabel(p, units[f]);

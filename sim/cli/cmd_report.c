@@ -76,7 +76,8 @@ static int flist_add(flist *l, const char *dir, const char *name)
 
 static void flist_fini(flist *l)
 {
-    for (size_t i = 0; i < l->n; i++) free(l->v[i]);
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
     free(l->v);
 }
 
@@ -143,8 +144,8 @@ static int add_folder(flist *l, const char *dir)
         while (col_file >= 0 && fgets(line, sizeof line, f)) {
             size_t nf = csv_split(line, fld, 64);
             if ((size_t)col_file >= nf || !fld[col_file][0]) continue;
-            if (col_status >= 0 && ((size_t)col_status >= nf ||
-                                    strcmp(fld[col_status], "complete") != 0))
+            if (col_status >= 0 &&
+                ((size_t)col_status >= nf || strcmp(fld[col_status], "complete") != 0))
                 continue;
             if (flist_add(l, dir, fld[col_file])) {
                 fclose(f);
@@ -196,8 +197,10 @@ static char *default_dir(const char *file)
         return d;
     }
     size_t n = strlen(file);
-    if (n > 3 && strcmp(file + n - 3, ".h5") == 0) n -= 3;
-    else if (n > 7 && strcmp(file + n - 7, ".h5.tmp") == 0) n -= 7;
+    if (n > 3 && strcmp(file + n - 3, ".h5") == 0)
+        n -= 3;
+    else if (n > 7 && strcmp(file + n - 7, ".h5.tmp") == 0)
+        n -= 7;
     char *d = malloc(n + 8);
     if (d) snprintf(d, n + 8, "%.*s-report", (int)n, file);
     return d;
@@ -227,8 +230,10 @@ int cmd_report(int argc, char **argv)
             char *end = NULL;
             if (i + 1 < argc) cell_m = strtod(argv[i + 1], &end);
             if (i + 1 >= argc || end == argv[i + 1] || *end || !(cell_m >= 10 && cell_m <= 1e5)) {
-                fprintf(stderr, "patrolsim report: --cell needs a size in metres from 10 to "
-                                "100000 (got '%s')\n", i + 1 < argc ? argv[i + 1] : "");
+                fprintf(stderr,
+                        "patrolsim report: --cell needs a size in metres from 10 to "
+                        "100000 (got '%s')\n",
+                        i + 1 < argc ? argv[i + 1] : "");
                 flist_fini(&files);
                 return 2;
             }
@@ -270,8 +275,10 @@ int cmd_report(int argc, char **argv)
     char err[2048];
     int rc = rpt_write((const char *const *)files.v, n, &o, quiet ? NULL : stdout, err, sizeof err);
     chart_release_caches(); /* a clean exit for valgrind and LeakSanitizer */
-    if (rc) fprintf(stderr, "patrolsim report: %s\n", err);
-    else if (!quiet) printf("report: %s/index.html\n", o.out_dir);
+    if (rc)
+        fprintf(stderr, "patrolsim report: %s\n", err);
+    else if (!quiet)
+        printf("report: %s/index.html\n", o.out_dir);
     free(dir);
     flist_fini(&files);
     if (rc == RPT_EINPUT || rc == RPT_EUSAGE) return 2;

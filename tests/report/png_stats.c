@@ -41,7 +41,8 @@ int main(int argc, char **argv)
     if (all && n) {
         qsort(all, n, sizeof *all, cmp_u32);
         distinct = 1;
-        for (size_t i = 1; i < n; i++) distinct += all[i] != all[i - 1];
+        for (size_t i = 1; i < n; i++)
+            distinct += all[i] != all[i - 1];
     }
     printf("%d %d %.6f %zu\n", w, h, w && h ? (double)ink / ((double)w * h) : 0.0, distinct);
     free(all);

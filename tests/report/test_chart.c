@@ -30,7 +30,8 @@ static char *slurp(const char *path)
 static int count(const char *hay, const char *needle)
 {
     int n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle)) n++;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
     return n;
 }
 
@@ -62,7 +63,8 @@ static void test_scale(void)
     CHECK_NEAR(hi.r * 255, 0x80, 1e-9);
     CHECK_NEAR(hi.g * 255, 0x00, 1e-9);
     CHECK_NEAR(hi.b * 255, 0x26, 1e-9);
-    chart_rgba below = chart_scale_color(-40, 2.385, 9.1), above = chart_scale_color(1e9, 2.385, 9.1);
+    chart_rgba below = chart_scale_color(-40, 2.385, 9.1),
+               above = chart_scale_color(1e9, 2.385, 9.1);
     CHECK_NEAR(below.b, lo.b, 1e-12);
     CHECK_NEAR(above.r, hi.r, 1e-12);
     /* Darker as the value grows (luminance falls monotonically). */
@@ -191,7 +193,8 @@ static void test_render(const char *dir)
         const char *d = l ? strstr(l, " d=\"") : NULL;
         const char *e = d ? strchr(d + 4, '"') : NULL;
         int moves = 0;
-        for (const char *t = d; t && t < e; t++) moves += *t == 'M';
+        for (const char *t = d; t && t < e; t++)
+            moves += *t == 'M';
         CHECK_EQ(moves, 2);
         free(s);
     }

@@ -20,7 +20,8 @@ static void *dup_mem(const void *p, size_t n)
 static char **dup_strv(const char *const *v, size_t n)
 {
     char **d = calloc(n ? n : 1, sizeof *d);
-    for (size_t i = 0; i < n; i++) d[i] = strdup(v[i]);
+    for (size_t i = 0; i < n; i++)
+        d[i] = strdup(v[i]);
     return d;
 }
 
@@ -32,7 +33,8 @@ static void base(rdata *d, size_t n_reps, int n_priorities, double warmup_s, dou
     d->sum.n_reps = n_reps;
     d->sum.rows = malloc(n_reps * d->sum.m.n * sizeof(double));
     for (size_t r = 0; r < n_reps; r++) {
-        for (size_t j = 0; j < d->sum.m.n; j++) d->sum.rows[r * d->sum.m.n + j] = NAN;
+        for (size_t j = 0; j < d->sum.m.n; j++)
+            d->sum.rows[r * d->sum.m.n + j] = NAN;
         d->sum.rows[r * d->sum.m.n] = (double)(7 + r);
     }
     d->sum.scenario_name = strdup("zl");
@@ -45,9 +47,15 @@ static void base(rdata *d, size_t n_reps, int n_priorities, double warmup_s, dou
 
 static rdata_call call(uint32_t rep_row, double t_s, double response_s, int status)
 {
-    return (rdata_call){.rep = 7 + rep_row, .rep_row = rep_row, .priority = 1,
-                        .status = status, .node = 0, .zone = 0, .t_call_s = t_s,
-                        .response_s = status == 0 ? response_s : NAN, .target_s = 180};
+    return (rdata_call){.rep = 7 + rep_row,
+                        .rep_row = rep_row,
+                        .priority = 1,
+                        .status = status,
+                        .node = 0,
+                        .zone = 0,
+                        .t_call_s = t_s,
+                        .response_s = status == 0 ? response_s : NAN,
+                        .target_s = 180};
 }
 
 static void test_hourly(void)
@@ -56,9 +64,12 @@ static void test_hourly(void)
     base(&d, 2, 2, 86400, 3 * 86400); /* hours of each hour of day after warm-up: 2 */
     double h8 = 86400 + 8 * 3600 + 100;
     rdata_call calls[] = {
-        call(0, h8, 120, 0),       call(0, h8 + 50, 600, 0), call(0, h8 + 900, 240, 0),
-        call(0, h8 + 2000, 360, 0), call(0, h8 + 2100, 0, 1), /* diverted: counted, no time */
-        call(1, h8 + 86400, 300, 0),                          /* the next day, same hour */
+        call(0, h8, 120, 0),
+        call(0, h8 + 50, 600, 0),
+        call(0, h8 + 900, 240, 0),
+        call(0, h8 + 2000, 360, 0),
+        call(0, h8 + 2100, 0, 1),    /* diverted: counted, no time */
+        call(1, h8 + 86400, 300, 0), /* the next day, same hour */
         call(1, 2 * 86400 + 23 * 3600 + 5, 180, 0),
     };
     d.n_calls = sizeof calls / sizeof calls[0];
@@ -130,8 +141,7 @@ static void test_grid(void)
     rdata_fini(&d);
 }
 
-static void units(rdata *d, const char *const *state_names, size_t n_states,
-                  const double *states)
+static void units(rdata *d, const char *const *state_names, size_t n_states, const double *states)
 {
     static const char *const kinds[] = {"car", "foot", "car"};
     d->n_units = 3;
@@ -209,7 +219,8 @@ static void test_labels(void)
 {
     rdata f[4];
     const char *ov[4] = {"run.replications=4\nunits.x.count=2\n",
-                         "run.replications=4\nunits.x.count = 4", "run.replications=4\nunits.x.count=8",
+                         "run.replications=4\nunits.x.count = 4",
+                         "run.replications=4\nunits.x.count=8",
                          "run.replications=4\nunits.x.count=8\nunits.y.count=1"};
     for (int i = 0; i < 4; i++) {
         base(&f[i], 1, 1, 0, 86400);
@@ -228,7 +239,8 @@ static void test_labels(void)
     CHECK_NEAR(x[1], 4, 0);
     CHECK_NEAR(x[2], 8, 0);
     free(key);
-    for (size_t i = 0; i < 3; i++) free(s.labels[i]);
+    for (size_t i = 0; i < 3; i++)
+        free(s.labels[i]);
     free(s.labels);
 
     /* A file that varies a second setting makes it no longer a one-setting sweep. */
@@ -244,7 +256,8 @@ static void test_labels(void)
     CHECK_STR(s2.labels[0], "zl (zl.h5)");
     CHECK_STR(s2.labels[1], "zl (other.h5)");
     CHECK(rpt_sweep_axis(&s2, x) == NULL);
-    for (size_t i = 0; i < 2; i++) free(s2.labels[i]);
+    for (size_t i = 0; i < 2; i++)
+        free(s2.labels[i]);
     free(s2.labels);
     /* One file: the name alone (its overrides are in the page's table of files). */
     rpt_set s1 = {f, 1, NULL};
@@ -252,7 +265,8 @@ static void test_labels(void)
     CHECK_STR(s1.labels[0], "zl");
     free(s1.labels[0]);
     free(s1.labels);
-    for (int i = 0; i < 4; i++) rdata_fini(&f[i]);
+    for (int i = 0; i < 4; i++)
+        rdata_fini(&f[i]);
 }
 
 int main(void)
