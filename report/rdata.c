@@ -61,6 +61,9 @@ void rdata_fini(rdata *d)
     strv_free(d->station_name, d->n_stations);
     free(d->station_x_m);
     free(d->station_y_m);
+    strv_free(d->post_kind, d->n_posts);
+    free(d->post_x_m);
+    free(d->post_y_m);
     strv_free(d->unit_kind, d->n_units);
     free(d->ur_unit);
     free(d->ur_rep_row);
@@ -296,6 +299,31 @@ static int load_stations(h5_file *f, rdata *d, const idrow *ids)
     return 0;
 }
 
+/* The posts of the operations model (garrisons, kiosks, checkpoints), if the file has them. */
+static int load_posts(h5_file *f, rdata *d, const idrow *ids)
+{
+    if (!h5_exists(f, "/posts")) return 0;
+    int rc = read_names(f, "/posts", "kind", &d->post_kind, &d->n_posts);
+    if (rc || d->n_posts == 0) return rc;
+    int64_t *node;
+    size_t n;
+    rc = h5_table_read_i64(f, "/posts", "node_id", &node, &n);
+    if (rc) return rc;
+    d->post_x_m = malloc(d->n_posts * sizeof(double));
+    d->post_y_m = malloc(d->n_posts * sizeof(double));
+    if (!d->post_x_m || !d->post_y_m) {
+        free(node);
+        return H5X_ENOMEM;
+    }
+    for (size_t i = 0; i < d->n_posts; i++) {
+        int32_t r = i < n ? id_find(ids, d->n_nodes, node[i]) : -1;
+        d->post_x_m[i] = r >= 0 ? d->node_x_m[r] : NAN;
+        d->post_y_m[i] = r >= 0 ? d->node_y_m[r] : NAN;
+    }
+    free(node);
+    return 0;
+}
+
 /* Columns of /unit_reps that hold time in a state while on duty: unit "s", other than the
  * known columns that are not (on_duty_s, busy_s, overtime_s, and off_s, the time off shift). */
 static int find_state_columns(h5_file *f, rdata *d)
@@ -423,6 +451,7 @@ int rdata_load(const char *path, rdata *d, char *err, size_t errlen)
     hrc = hrc ? hrc : load_zones(f, d);
     hrc = hrc ? hrc : load_network(f, d, &ids);
     hrc = hrc ? hrc : load_stations(f, d, ids);
+    hrc = hrc ? hrc : load_posts(f, d, ids);
     hrc = hrc ? hrc : load_unit_reps(f, d, reps, n_reps);
     if (!hrc) d->has_major = h5_exists(f, "/major");
     if (hrc) {

@@ -67,6 +67,10 @@ typedef struct rdata {
     char **station_name;               /* [n_stations] */
     double *station_x_m, *station_y_m; /* NaN when the node is not in the network */
 
+    size_t n_posts;              /* /posts of the operations model (0 when the file has none) */
+    char **post_kind;            /* [n_posts] garrison, kiosk, checkpoint, ... */
+    double *post_x_m, *post_y_m; /* NaN when the node is not in the network */
+
     size_t n_units;
     char **unit_kind; /* [n_units] */
 

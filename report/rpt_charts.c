@@ -491,6 +491,26 @@ static int map_layers(chart_panel *p, const rdata *d, const rdata_grid *g)
         sx[i] = d->station_x_m[i] / 1000;
         sy[i] = d->station_y_m[i] / 1000;
     }
+    /* Posts of the operations model (garrisons, kiosks, checkpoints), unnamed: many. */
+    if (d->n_posts) {
+        double *px = malloc(d->n_posts * sizeof *px), *py = malloc(d->n_posts * sizeof *py);
+        if (!px || !py) {
+            free(px);
+            free(py);
+            free(sx);
+            free(sy);
+            return -1;
+        }
+        for (size_t i = 0; i < d->n_posts; i++) {
+            px[i] = d->post_x_m[i] / 1000;
+            py[i] = d->post_y_m[i] / 1000;
+        }
+        chart_series *ps =
+            chart_markers(p, "post (garrison, kiosk, checkpoint)", px, py, NULL, d->n_posts);
+        chart_series_color(ps, (chart_rgba){0.0, 0.6, 0.5, 1});
+        free(px);
+        free(py);
+    }
     chart_series *st =
         chart_markers(p, "station", sx, sy, (const char *const *)d->station_name, d->n_stations);
     chart_series_color(st, (chart_rgba){0.05, 0.05, 0.35, 1});
@@ -565,8 +585,9 @@ chart *rpt_chart_map(const rpt_set *s, size_t k, const rdata_grid *g, double vma
     char buf[800];
     snprintf(buf, sizeof buf,
              "%zu answered calls after the warm-up in %zu replication%s, pooled, in %zu cells. "
-             "Blank cells had no call; roads by class; squares are the stations.",
-             answered, d->sum.n_reps, d->sum.n_reps == 1 ? "" : "s", g->cells_with_calls);
+             "Blank cells had no call; roads by class; dark squares are the stations%s.",
+             answered, d->sum.n_reps, d->sum.n_reps == 1 ? "" : "s", g->cells_with_calls,
+             d->n_posts ? ", green ones the posts" : "");
     chart_subtitle(c, buf);
     snprintf(buf, sizeof buf,
              "A cell's colour is the mean over the calls received in it (all priorities); "

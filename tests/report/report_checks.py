@@ -121,6 +121,7 @@ class Results:
             self.warmup = float(f.attrs["warmup_s"])
             self.horizon = float(f.attrs["horizon_s"])
             self.n_priorities = int(f.attrs["n_priorities"])
+            self.n_posts = len(f["posts"]) if "posts" in f else 0
         self.reps = sorted(reps)
 
     def answered(self):
@@ -263,7 +264,9 @@ def check_report(dirname, files, results, sweep=False):
         check(len(series(svg, 0, "segments")) == classes_present,
               "map-%d: %d road layers for %d classes" % (k + 1, len(series(svg, 0, "segments")),
                                                          classes_present))
-        check(len(series(svg, 0, "markers")) == 1, "map-%d: no stations" % (k + 1))
+        want = 1 + (1 if res.n_posts else 0)  # stations, and posts when the file has them
+        check(len(series(svg, 0, "markers")) == want,
+              "map-%d: %d marker layers, expected %d" % (k + 1, len(series(svg, 0, "markers")), want))
         cells = read_csv(os.path.join(dirname, "map-%d.csv" % (k + 1)))
         check(len(cells) == len(grid), "map-%d.csv: %d cells, numpy %d" % (k + 1, len(cells), len(grid)))
         for c in cells:
