@@ -454,7 +454,7 @@ static void fit_put_onscene(FILE *out, const fit_type *t, const fit_dist *dist, 
     }
     fprintf(out, "\n    #   Kolmogorov-Smirnov: D = %.4f, p = %.3g%s\n", b->ks_d, b->ks_p,
             b->ks_p < 0.01 ? " - A POOR FIT: look at the times of this type"
-                           : " (optimistic: the parameters come from the same data)");
+                           : " (optimistic: parameters fitted to these data)");
 }
 
 int fit_fragment_write(const fit_result *r, const history *h, const net *g, const char *zone_kind,
@@ -464,7 +464,7 @@ int fit_fragment_write(const fit_result *r, const history *h, const net *g, cons
     fprintf(out, "# %zu calls over %g days", r->n_calls, r->days);
     if (h->iso_times)
         fprintf(out, " from %04d-%02d-%02d", h->day0_year, h->day0_month, h->day0_day);
-    fprintf(out, "; day 0 is a %s (run.start_weekday = %d replays the same weekdays).\n",
+    fprintf(out, ";\n# day 0 is a %s (run.start_weekday = %d replays the same weekdays).\n",
             fit_weekday_long[r->start_weekday], r->start_weekday);
     fprintf(out, "# Each estimate has its 95%% confidence interval in a comment. Put the groups\n"
                  "# below in a scenario in place of its own (scenarios/README.md, \"Scenario "

@@ -146,7 +146,7 @@ def check_fit_sample(psim, src, work):
     expect_in(p.stdout, "types; ignored columns: id, station", "zone weights for 26 zones",
               "wrote " + frag)
     text = open(frag).read()
-    expect_in(text, "day 0 is a Tuesday (run.start_weekday = 1", 'name = "violence"; priority = 1',
+    expect_in(text, "# day 0 is a Tuesday (run.start_weekday = 1", 'name = "violence"; priority = 1',
               'dist = "gamma"', "Kolmogorov-Smirnov", 'name = "Wuxingjie-1"; kind = "urban"')
     m = re.search(r"per_day = ([0-9.]+);\s+# 95% CI ([0-9.]+)-([0-9.]+)", text)
     lo, hi = float(m.group(2)), float(m.group(3))
