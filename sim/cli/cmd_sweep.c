@@ -219,7 +219,7 @@ static int sweep_factorial(sweep_factor *f, size_t nf, sweep_list *out)
             char kv[512];
             snprintf(kv, sizeof kv, "%s=%s", f[i].path, val);
             if (sweep_variant_set(v, kv)) return -1;
-            if (i) sweep_name_append(v->name, ",");
+            if (i) sweep_name_append(v->name, "+");
             sweep_name_append(v->name, f[i].short_name);
             sweep_name_append(v->name, "=");
             sweep_name_append(v->name, val);
