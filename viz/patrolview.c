@@ -311,6 +311,7 @@ typedef struct offscreen {
     SDL_Surface *surf;
     SDL_Renderer *ren;
     view_font *font;
+    view_map_cache caches[MAX_RUNS]; /* the map, drawn once for a whole frame sequence */
 } offscreen;
 
 static int offscreen_open(offscreen *off, int w, int h, const char *font_path)
@@ -332,6 +333,8 @@ static int offscreen_open(offscreen *off, int w, int h, const char *font_path)
 
 static void offscreen_close(offscreen *off)
 {
+    for (int i = 0; i < MAX_RUNS; i++)
+        view_map_cache_fini(&off->caches[i]);
     view_font_destroy(off->font);
     if (off->ren) SDL_DestroyRenderer(off->ren);
     SDL_FreeSurface(off->surf);
@@ -340,7 +343,8 @@ static void offscreen_close(offscreen *off)
 static void offscreen_draw(app *a, offscreen *off)
 {
     /* A fixed pulse phase: the same frame for the same time, every run. */
-    draw_all(a, off->ren, off->font, off->surf->w, off->surf->h, 0.3, NULL, a->o.speed, true);
+    draw_all(a, off->ren, off->font, off->surf->w, off->surf->h, 0.3, off->caches, a->o.speed,
+             true);
     SDL_RenderFlush(off->ren);
 }
 
