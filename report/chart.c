@@ -1256,7 +1256,13 @@ static void draw_series(rd *d, const chart_panel *p, const chart_series *s, cons
                 cairo_translate(cr, bx, pl->f.y + 6);
                 cairo_rotate(cr, M_PI / 2);
                 cairo_move_to(cr, 0, 0);
-                cairo_show_text(cr, s->text);
+                /* A white halo keeps the text readable where it crosses a curve. */
+                cairo_text_path(cr, s->text);
+                rd_source(d, (chart_rgba){1, 1, 1, 0.85}, "frame");
+                cairo_set_line_width(cr, 3);
+                cairo_stroke_preserve(cr);
+                ink(cr, s->color);
+                cairo_fill(cr);
                 cairo_restore(cr);
             } else {
                 text_at(cr, pl->f.x + pl->f.w - 4 - text_w(cr, s->text), at - 8, 0, s->text);

@@ -69,6 +69,8 @@ void rdata_fini(rdata *d)
     free(d->ur_rep_row);
     free(d->ur_on_duty_s);
     free(d->ur_busy_s);
+    free(d->major);
+    free(d->curve);
     strv_free(d->state_name, d->n_states);
     free(d->ur_state_s);
     memset(d, 0, sizeof *d);
@@ -324,6 +326,75 @@ static int load_posts(h5_file *f, rdata *d, const idrow *ids)
     return 0;
 }
 
+/* Major incidents (/major_reps, /major_curve) of the finished replications, if the file has
+ * them. */
+typedef struct major_row {
+    uint32_t rep;
+    int32_t incident, officers;
+    double t[5];
+} major_row;
+
+typedef struct curve_row {
+    uint32_t rep;
+    int32_t incident, officers;
+    double t_s;
+} curve_row;
+
+static int load_major(h5_file *f, rdata *d, const reprow *reps, size_t n_reps)
+{
+    if (!h5_exists(f, "/major_reps") || !h5_exists(f, "/major_curve")) return 0;
+    static const h5_field mf[] = {
+        {"rep", H5X_U32, offsetof(major_row, rep), 0, NULL},
+        {"incident", H5X_I32, offsetof(major_row, incident), 0, NULL},
+        {"officers", H5X_I32, offsetof(major_row, officers), 0, NULL},
+        {"t_tier1_s", H5X_F64, offsetof(major_row, t[0]), 0, NULL},
+        {"t_tier2_s", H5X_F64, offsetof(major_row, t[1]), 0, NULL},
+        {"t_tier3_s", H5X_F64, offsetof(major_row, t[2]), 0, NULL},
+        {"t_tier4_s", H5X_F64, offsetof(major_row, t[3]), 0, NULL},
+        {"t_full_s", H5X_F64, offsetof(major_row, t[4]), 0, NULL},
+    };
+    static const h5_field cf[] = {
+        {"rep", H5X_U32, offsetof(curve_row, rep), 0, NULL},
+        {"incident", H5X_I32, offsetof(curve_row, incident), 0, NULL},
+        {"officers", H5X_I32, offsetof(curve_row, officers), 0, NULL},
+        {"t_s", H5X_F64, offsetof(curve_row, t_s), 0, NULL},
+    };
+    void *mb = NULL, *cb = NULL;
+    size_t nm = 0, nc = 0;
+    int rc =
+        h5_table_read(f, "/major_reps", mf, sizeof mf / sizeof mf[0], sizeof(major_row), &mb, &nm);
+    rc = rc ? rc
+            : h5_table_read(f, "/major_curve", cf, sizeof cf / sizeof cf[0], sizeof(curve_row), &cb,
+                            &nc);
+    if (!rc && nm) {
+        d->major = malloc(nm * sizeof *d->major);
+        d->curve = malloc((nc + 1) * sizeof *d->curve);
+        if (!d->major || !d->curve) rc = H5X_ENOMEM;
+    }
+    const major_row *m = mb;
+    const curve_row *c = cb;
+    for (size_t i = 0; !rc && d->major && i < nm; i++) {
+        long row = rep_find(reps, n_reps, m[i].rep);
+        if (row < 0) continue;
+        rdata_major *o = &d->major[d->n_major++];
+        o->rep_row = (uint32_t)row;
+        o->incident = m[i].incident;
+        o->officers = m[i].officers;
+        for (int k = 0; k < 4; k++)
+            o->t_tier_s[k] = m[i].t[k];
+        o->t_full_s = m[i].t[4];
+    }
+    for (size_t i = 0; !rc && d->curve && i < nc; i++) {
+        long row = rep_find(reps, n_reps, c[i].rep);
+        if (row < 0) continue;
+        d->curve[d->n_curve++] =
+            (rdata_major_pt){(uint32_t)row, c[i].incident, c[i].t_s, c[i].officers};
+    }
+    free(mb);
+    free(cb);
+    return rc;
+}
+
 /* Columns of /unit_reps that hold time in a state while on duty: unit "s", other than the
  * known columns that are not (on_duty_s, busy_s, overtime_s, and off_s, the time off shift). */
 static int find_state_columns(h5_file *f, rdata *d)
@@ -453,7 +524,8 @@ int rdata_load(const char *path, rdata *d, char *err, size_t errlen)
     hrc = hrc ? hrc : load_stations(f, d, ids);
     hrc = hrc ? hrc : load_posts(f, d, ids);
     hrc = hrc ? hrc : load_unit_reps(f, d, reps, n_reps);
-    if (!hrc) d->has_major = h5_exists(f, "/major");
+    hrc = hrc ? hrc : load_major(f, d, reps, n_reps);
+    if (!hrc) d->has_major = d->n_major > 0;
     if (hrc) {
         const char *msg = h5_file_error(f);
         if (err && errlen) {

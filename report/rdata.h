@@ -40,6 +40,25 @@ typedef struct rdata_call {
     double target_s;   /* the target that applied */
 } rdata_call;
 
+/* A major incident in one replication (/major_reps): times from its start until the officers
+ * on scene first reached each tier's cumulative strength (NaN: never, or no such tier). */
+typedef struct rdata_major {
+    uint32_t rep_row;
+    int32_t incident;   /* the same number for the same incident in every replication */
+    int32_t officers;   /* officers it needs */
+    double t_tier_s[4]; /* to tiers 1..4 */
+    double t_full_s;    /* to `officers` */
+} rdata_major;
+
+/* One step of an officers-on-scene curve (/major_curve): from t_s after the incident began,
+ * `officers` are on scene. */
+typedef struct rdata_major_pt {
+    uint32_t rep_row;
+    int32_t incident;
+    double t_s;
+    int32_t officers;
+} rdata_major_pt;
+
 typedef struct rdata {
     char *path;
     results_summary sum; /* /summary and the run's identity */
@@ -82,7 +101,11 @@ typedef struct rdata {
     char **state_name;  /* [n_states] column names */
     double *ur_state_s; /* [row * n_states + k] */
 
-    bool has_major; /* the file has a /major group (major incidents) */
+    size_t n_major; /* rows of /major_reps of finished replications (0: none) */
+    rdata_major *major;
+    size_t n_curve; /* rows of /major_curve of finished replications */
+    rdata_major_pt *curve;
+    bool has_major; /* n_major > 0 */
 } rdata;
 
 /* Reads path into d (caller-owned; rdata_fini afterwards in every case). */

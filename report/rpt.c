@@ -202,6 +202,46 @@ static int write_util_csv(rpt_ctx *x)
     return close_out(x, f, path);
 }
 
+/* Times to each tier's strength per major incident: the figures behind the major chart. */
+static int write_major_csv(rpt_ctx *x)
+{
+    char path[4096];
+    FILE *f = open_out(x, "major.csv", path, sizeof path);
+    if (!f) return RPT_EOUTPUT;
+    fprintf(f, "file,label,incident,figure,mean,ci95_low,ci95_high,n\n");
+    static const char *const names[5] = {"t_tier1_s", "t_tier2_s", "t_tier3_s", "t_tier4_s",
+                                         "t_full_s"};
+    for (size_t i = 0; i < x->set.n; i++) {
+        const rdata *d = &x->set.files[i];
+        double *v = malloc((d->n_major + 1) * sizeof *v);
+        if (!v) {
+            fclose(f);
+            return out_fail(x, path, "out of memory");
+        }
+        /* Incidents in order of first appearance. */
+        for (size_t a = 0; a < d->n_major; a++) {
+            int32_t inc = d->major[a].incident;
+            bool seen = false;
+            for (size_t b = 0; b < a && !seen; b++)
+                seen = d->major[b].incident == inc;
+            if (seen) continue;
+            for (int k = 0; k < 5; k++) {
+                size_t n = 0;
+                for (size_t b = 0; b < d->n_major; b++)
+                    if (d->major[b].incident == inc)
+                        v[n++] = k < 4 ? d->major[b].t_tier_s[k] : d->major[b].t_full_s;
+                fprintf(f, "%zu,", i + 1);
+                csv_text(f, x->set.labels[i]);
+                fprintf(f, ",%d,%s", (int)inc + 1, names[k]);
+                csv_ci(f, stats_ci95(v, n));
+                fputc('\n', f);
+            }
+        }
+        free(v);
+    }
+    return close_out(x, f, path);
+}
+
 /* Every /summary figure of every file: the numbers behind the tables and the comparison. */
 static int write_summary_csv(rpt_ctx *x)
 {
@@ -474,18 +514,16 @@ static int write_page(rpt_ctx *x)
                     "Share of on-duty time by unit kind and state, with 95% CIs across "
                     "replications.");
     fputs("<h2>5. Major incidents</h2>\n", f);
-    bool any_major = false;
-    for (size_t i = 0; i < s->n; i++)
-        any_major |= s->files[i].has_major;
-    if (any_major)
-        fputs("<p class=\"note\">These files hold major-incident data (<code>/major</code>), "
-              "which this version of <code>patrolsim report</code> does not chart yet: read "
-              "it with h5py (results/README.md).</p>\n",
-              f);
+    if ((g = fig_find(x, "major")))
+        figure_html(f, g,
+                    "Officers on scene after each major incident began, with 95% CI "
+                    "bands across replications, and the mean time to each reserve "
+                    "tier's cumulative strength.");
     else
         fputs("<p class=\"note\">No major incidents in these files: the officers-on-scene "
-              "build-up per reserve tier is charted when a run records major incidents "
-              "(<code>/major</code>).</p>\n",
+              "build-up per reserve tier is charted when a run has major incidents "
+              "(scenario <code>major_incidents</code> or <code>major_random</code>; tables "
+              "<code>/major_reps</code> and <code>/major_curve</code>).</p>\n",
               f);
     fputs("<h2>6. Comparison</h2>\n", f);
     if ((g = fig_find(x, "compare")))
@@ -541,29 +579,57 @@ static int make_dir(rpt_ctx *x)
     return out_fail(x, dir, e == EEXIST ? "exists and is not a folder" : strerror(e));
 }
 
-/* The top of the maps' colour scale: the largest 95th percentile of the cell means over the
- * files, rounded up to a whole minute (or two, five, ...), so every map uses one scale. */
-static double map_scale_max_s(const rpt_ctx *x)
+typedef struct cell_w {
+    double mean_s;
+    size_t calls;
+} cell_w;
+
+static int cmp_cell_w(const void *a, const void *b)
 {
-    double top = 0;
+    double x = ((const cell_w *)a)->mean_s, y = ((const cell_w *)b)->mean_s;
+    return x < y ? -1 : x > y;
+}
+
+/* The maps' colour scale: from the cell mean below which 5% of the calls are to the one below
+ * which 95% are (cells weighted by their calls, so the scale resolves where the calls are;
+ * the few cells beyond take the end colours), the smallest and the largest over the files,
+ * rounded out to whole minutes. One scale for every map, so that maps compare. */
+static void map_scale_s(const rpt_ctx *x, double *lo_s, double *hi_s)
+{
+    double lo = INFINITY, hi = 0;
     for (size_t i = 0; i < x->set.n; i++) {
         const rdata_grid *g = &x->grid[i];
-        size_t n = 0;
-        double *v = malloc((g->cells_with_calls + 1) * sizeof *v);
+        size_t n = 0, total = 0;
+        cell_w *v = malloc((g->cells_with_calls + 1) * sizeof *v);
         if (!v) continue;
         for (size_t c = 0; c < g->nx * g->ny; c++)
-            if (g->calls[c]) v[n++] = g->mean_s[c];
-        if (n) {
-            stats_sort(v, n);
-            top = fmax(top, stats_quantile_sorted(v, n, 0.95));
+            if (g->calls[c]) {
+                v[n++] = (cell_w){g->mean_s[c], g->calls[c]};
+                total += g->calls[c];
+            }
+        qsort(v, n, sizeof *v, cmp_cell_w);
+        size_t acc = 0;
+        bool low_set = false;
+        for (size_t k = 0; k < n; k++) {
+            acc += v[k].calls;
+            if (!low_set && (double)acc >= 0.05 * (double)total) {
+                lo = fmin(lo, v[k].mean_s);
+                low_set = true;
+            }
+            if ((double)acc >= 0.95 * (double)total) {
+                hi = fmax(hi, v[k].mean_s);
+                break;
+            }
         }
         free(v);
     }
-    double mins = top / 60.0, first, step;
-    if (!(mins > 0)) return 600;
-    chart_ticks_nice(0, mins, 5, &first, &step);
-    if (step < 1) step = 1;
-    return ceil(mins / step) * step * 60.0;
+    if (!(hi > 0) || !isfinite(lo)) {
+        *lo_s = 0;
+        *hi_s = 600;
+        return;
+    }
+    *lo_s = floor(lo / 60.0) * 60.0;
+    *hi_s = fmax(ceil(hi / 60.0) * 60.0, *lo_s + 60.0);
 }
 
 static void ctx_fini(rpt_ctx *x)
@@ -648,11 +714,12 @@ int rpt_write(const char *const *paths, size_t n, const rpt_opts *o, FILE *info,
         rc = put_chart(&x, rpt_chart_hourly(&x.set, x.hourly), "hourly",
                        "Response time and calls by hour of day", true);
     if (!rc) rc = write_hourly_csv(&x);
-    double vmax = rc ? 0 : map_scale_max_s(&x);
+    double vmin = 0, vmax = 600;
+    if (!rc) map_scale_s(&x, &vmin, &vmax);
     for (size_t i = 0; i < n && !rc; i++) {
         char stem[32];
         snprintf(stem, sizeof stem, "map-%zu", i + 1);
-        rc = put_chart(&x, rpt_chart_map(&x.set, i, &x.grid[i], vmax), stem,
+        rc = put_chart(&x, rpt_chart_map(&x.set, i, &x.grid[i], vmin, vmax), stem,
                        "Map of mean response time by cell", true);
         if (!rc) rc = write_map_csv(&x, i);
     }
@@ -660,6 +727,13 @@ int rpt_write(const char *const *paths, size_t n, const rpt_opts *o, FILE *info,
         rc = put_chart(&x, rpt_chart_util(&x.set, x.util), "util",
                        "Share of on-duty time by unit kind and state", true);
     if (!rc) rc = write_util_csv(&x);
+    bool any_major = false;
+    for (size_t i = 0; i < n; i++)
+        any_major |= x.set.files[i].has_major;
+    if (!rc && any_major)
+        rc = put_chart(&x, rpt_chart_major(&x.set), "major",
+                       "Officers on scene over time per major incident", true);
+    if (!rc && any_major) rc = write_major_csv(&x);
     if (!rc && n > 1)
         rc = put_chart(&x, rpt_chart_compare(&x.set), "compare",
                        "Key figures per file with 95% confidence intervals", false);

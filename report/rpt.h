@@ -8,7 +8,10 @@
  *     map-<k>.png/.svg/.csv mean response time on a grid of cells over the district, roads by
  *                           class and the stations, for the k-th file (1-based)
  *     util.png/.svg/.csv    share of on-duty time by unit kind and state (stacked bars)
- *     compare.png/.svg/.csv with two files or more: mean response time and fraction within
+ *     major.png/.svg/.csv   for files with major incidents (/major_reps, /major_curve):
+ *                           officers on scene over time with 95% CI bands, and the time to
+ *                           each reserve tier's strength
+ *     compare.png/.svg      with two files or more: mean response time and fraction within
  *                           target per file with 95% CIs; against the varied setting when
  *                           the files differ in one numeric override (a sweep)
  *     index.html            the charts with captions and the summary figures, one page that
@@ -63,9 +66,13 @@ int rpt_labels(rpt_set *s);
 
 chart *rpt_chart_cdf(const rpt_set *s);
 chart *rpt_chart_hourly(const rpt_set *s, const rdata_hourly *h);
-chart *rpt_chart_map(const rpt_set *s, size_t k, const rdata_grid *g, double vmax_s);
+/* The map of file k; cells coloured on a scale from vmin_s to vmax_s. */
+chart *rpt_chart_map(const rpt_set *s, size_t k, const rdata_grid *g, double vmin_s, double vmax_s);
 chart *rpt_chart_util(const rpt_set *s, const rdata_util *u);
 chart *rpt_chart_compare(const rpt_set *s);
+/* Officers on scene over time per major incident (up to six), with the tier times; NULL when no
+ * file has major incidents (or out of memory). */
+chart *rpt_chart_major(const rpt_set *s);
 
 /* When the files differ in exactly one override and its values are all numbers, the name of
  * that setting (malloc'd) and each file's value in x[0..n); otherwise NULL. */

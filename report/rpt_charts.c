@@ -200,7 +200,15 @@ chart *rpt_chart_cdf(const rpt_set *s)
     int np = s->n ? s->files[0].n_priorities : 0;
     int panels = np + 1;
     int cols = panels > 1 ? 2 : 1, rows = (panels + cols - 1) / cols;
-    double legend_h = 18.0 * (double)(s->n + 2);
+    /* Legend rows: a line per file and, at most, one per zone kind's target off the axis. */
+    size_t kinds = 0;
+    for (size_t z = 0; s->n && z < s->files[0].n_zones; z++) {
+        size_t y = 0;
+        while (y < z && strcmp(s->files[0].zone_kind[y], s->files[0].zone_kind[z]) != 0)
+            y++;
+        kinds += y == z;
+    }
+    double legend_h = 18.0 * (double)(s->n + kinds) + 12;
     chart *c = chart_create(1000, 90 + (300.0 + legend_h) * rows,
                             "Response time: share of calls reached within a time");
     if (!c) return NULL;
@@ -567,7 +575,7 @@ out:
     return ok;
 }
 
-chart *rpt_chart_map(const rpt_set *s, size_t k, const rdata_grid *g, double vmax_s)
+chart *rpt_chart_map(const rpt_set *s, size_t k, const rdata_grid *g, double vmin_s, double vmax_s)
 {
     const rdata *d = &s->files[k];
     char title[600];
@@ -591,9 +599,11 @@ chart *rpt_chart_map(const rpt_set *s, size_t k, const rdata_grid *g, double vma
     chart_subtitle(c, buf);
     snprintf(buf, sizeof buf,
              "A cell's colour is the mean over the calls received in it (all priorities); "
-             "cells with few calls vary more. Cells above %.0f minutes take the darkest colour. "
-             "x east, y north, in km from the network's origin.%s",
-             vmax_s / MIN_S, zoom ? " Right: the middle 96% of the calls of its zones." : "");
+             "cells with few calls vary more. The scale spans 90%% of the calls: cells under "
+             "%.0f or over %.0f minutes take the end colours. x east, y north, in km from the "
+             "network's origin.%s",
+             vmin_s / MIN_S, vmax_s / MIN_S,
+             zoom ? " Right: the middle 96% of the calls of its zones." : "");
     chart_note(c, buf);
     if (zoom) chart_grid(c, 1, 2, NULL);
     for (int panel = 0; panel < (zoom ? 2 : 1); panel++) {
@@ -602,8 +612,8 @@ chart *rpt_chart_map(const rpt_set *s, size_t k, const rdata_grid *g, double vma
         chart_xlabel(p, "x (km)");
         chart_ylabel(p, "y (km)");
         /* One colour scale (on the right) and one legend (on the left) serve both panels. */
-        chart_colorscale(p, !zoom || panel == 1 ? "mean response time (minutes)" : NULL, 0,
-                         vmax_s / MIN_S);
+        chart_colorscale(p, !zoom || panel == 1 ? "mean response time (minutes)" : NULL,
+                         vmin_s / MIN_S, vmax_s / MIN_S);
         chart_legend(p, zoom && panel == 1 ? CHART_LEGEND_NONE : CHART_LEGEND_BELOW);
         if (panel == 1) {
             chart_xrange(p, box[0] / 1000, box[1] / 1000);
@@ -1046,6 +1056,203 @@ chart *rpt_chart_compare(const rpt_set *s)
     free(x);
     free(ord);
     free(key);
+    if (!ok || chart_failed(c)) {
+        chart_destroy(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* ---- 5. Major incidents -----------------------------------------------------------------------
+ */
+
+typedef struct tpt {
+    double t_s;
+    int32_t officers;
+} tpt;
+
+static int cmp_tpt(const void *a, const void *b)
+{
+    double x = ((const tpt *)a)->t_s, y = ((const tpt *)b)->t_s;
+    return x < y ? -1 : x > y;
+}
+
+/* The distinct incident numbers over the files, ascending, at most max. */
+static size_t major_incidents(const rpt_set *s, int32_t *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n; i++)
+        for (size_t k = 0; k < s->files[i].n_major; k++) {
+            int32_t v = s->files[i].major[k].incident;
+            size_t j = 0;
+            while (j < n && out[j] != v)
+                j++;
+            if (j == n && n < max) out[n++] = v;
+        }
+    for (size_t a = 1; a < n; a++)
+        for (size_t b = a; b > 0 && out[b] < out[b - 1]; b--) {
+            int32_t t = out[b];
+            out[b] = out[b - 1];
+            out[b - 1] = t;
+        }
+    return n;
+}
+
+/* Officers on scene of incident inc at the grid times t[0..ng) in each replication of d that
+ * has it: val[r * ng + g], NaN rows for replications without it. 0 or -1. */
+static int major_curves(const rdata *d, int32_t inc, const double *t, size_t ng, double *val)
+{
+    size_t R = d->sum.n_reps;
+    for (size_t i = 0; i < R * ng; i++)
+        val[i] = NAN;
+    tpt *pts = malloc((d->n_curve + 1) * sizeof *pts);
+    if (!pts) return -1;
+    for (size_t m = 0; m < d->n_major; m++) {
+        if (d->major[m].incident != inc) continue;
+        uint32_t r = d->major[m].rep_row;
+        size_t n = 0;
+        for (size_t k = 0; k < d->n_curve; k++)
+            if (d->curve[k].rep_row == r && d->curve[k].incident == inc)
+                pts[n++] = (tpt){d->curve[k].t_s, d->curve[k].officers};
+        qsort(pts, n, sizeof *pts, cmp_tpt);
+        size_t q = 0;
+        int32_t now = 0;
+        for (size_t g = 0; g < ng; g++) {
+            while (q < n && pts[q].t_s <= t[g])
+                now = pts[q++].officers;
+            val[(size_t)r * ng + g] = now;
+        }
+    }
+    free(pts);
+    return 0;
+}
+
+chart *rpt_chart_major(const rpt_set *s)
+{
+    int32_t inc[6];
+    size_t ni = major_incidents(s, inc, 6);
+    if (ni == 0) return NULL;
+    int cols = ni > 1 ? 2 : 1, rows = (int)((ni + 1) / 2);
+    double legend_h = 18.0 * (double)s->n + 12;
+    chart *c = chart_create(1000, 130 + (330 + legend_h) * rows,
+                            "Major incidents: officers on scene as the reserve arrives");
+    if (!c) return NULL;
+    char reps[64], buf[700];
+    reps_text(s, reps, sizeof reps);
+    snprintf(buf, sizeof buf,
+             "Officers on scene after the incident began: mean across the replications that "
+             "had the incident (of %s) with the 95%% CI (shaded). Dashed lines: the mean time "
+             "to each tier's cumulative strength%s; dotted: the officers the incident needs.",
+             reps, s->n > 1 ? " (first file)" : "");
+    chart_subtitle(c, buf);
+    chart_note(c, "Tiers are called in order (scenario `reserve`); a tier that some replications "
+                  "never reached is left out of those replications' mean time.");
+    chart_grid(c, rows, cols, NULL);
+    const size_t ng = 241;
+    double *t = malloc(ng * sizeof *t), *m = malloc(ng * sizeof *m);
+    double *lo = malloc(ng * sizeof *lo), *hi = malloc(ng * sizeof *hi);
+    bool ok = t && m && lo && hi;
+    for (size_t k = 0; ok && k < ni; k++) {
+        /* Time axis: the build-up, a quarter beyond the latest time to full strength; to the
+         * last step of any curve when some replication never got there. */
+        double tmax = 0, tfull = 0;
+        int need = 0;
+        bool all_full = true;
+        for (size_t i = 0; i < s->n; i++) {
+            const rdata *d = &s->files[i];
+            for (size_t q = 0; q < d->n_curve; q++)
+                if (d->curve[q].incident == inc[k]) tmax = fmax(tmax, d->curve[q].t_s);
+            for (size_t q = 0; q < d->n_major; q++)
+                if (d->major[q].incident == inc[k]) {
+                    if (isfinite(d->major[q].t_full_s))
+                        tfull = fmax(tfull, d->major[q].t_full_s);
+                    else
+                        all_full = false;
+                    if (d->major[q].officers > need) need = d->major[q].officers;
+                }
+        }
+        if (all_full && tfull > 0) tmax = fmin(tmax, 1.25 * tfull);
+        if (!(tmax > 0)) tmax = 3600;
+        tmax *= 1.05;
+        for (size_t g = 0; g < ng; g++)
+            t[g] = tmax * (double)g / (double)(ng - 1);
+        char title[64];
+        snprintf(title, sizeof title, "Incident %d", (int)inc[k] + 1);
+        chart_panel *p = chart_panel_add(c, title);
+        chart_xlabel(p, "minutes after the incident began");
+        chart_ylabel(p, "officers on scene");
+        chart_xrange(p, 0, tmax / MIN_S);
+        chart_yrange(p, 0, NAN);
+        chart_legend(p, CHART_LEGEND_BELOW);
+        for (size_t i = 0; ok && i < s->n; i++) {
+            const rdata *d = &s->files[i];
+            size_t R = d->sum.n_reps;
+            double *val = malloc((R * ng + 1) * sizeof *val);
+            if (!val || major_curves(d, inc[k], t, ng, val)) {
+                free(val);
+                ok = false;
+                break;
+            }
+            double x[241];
+            for (size_t g = 0; g < ng; g++) {
+                stats_ci ci = stats_ci95_strided(val + g, R, ng);
+                x[g] = t[g] / MIN_S;
+                m[g] = ci.mean;
+                lo[g] = ci.lo;
+                hi[g] = ci.hi;
+            }
+            free(val);
+            /* Time to full strength, for the legend. */
+            double *full = malloc((R + 1) * sizeof *full);
+            size_t nf = 0, had = 0;
+            for (size_t q = 0; full && q < d->n_major; q++)
+                if (d->major[q].incident == inc[k]) {
+                    had++;
+                    full[nf++] = d->major[q].t_full_s / MIN_S;
+                }
+            stats_ci fc = full ? stats_ci95(full, nf) : (stats_ci){NAN, NAN, NAN, NAN, NAN, 0};
+            free(full);
+            chart_rgba col = chart_palette(i), band = col;
+            band.a = 0.18;
+            chart_series_color(chart_band(p, NULL, x, lo, hi, ng), band);
+            char lab[700], fig[96];
+            if (fc.n == 0)
+                snprintf(fig, sizeof fig, "never at full strength");
+            else if (isfinite(fc.half_width))
+                snprintf(fig, sizeof fig, "full strength after %.1f ± %.1f min", fc.mean,
+                         fc.half_width);
+            else
+                snprintf(fig, sizeof fig, "full strength after %.1f min", fc.mean);
+            snprintf(lab, sizeof lab, "%s%s%s (%zu of %zu replications)",
+                     s->n > 1 ? s->labels[i] : "", s->n > 1 ? ": " : "", fig, fc.n, had);
+            chart_series_color(chart_line(p, lab, x, m, ng), col);
+            if (i > 0) continue;
+            /* Tier times of the first file. */
+            for (int tier = 0; tier < 4; tier++) {
+                double *tt = malloc((R + 1) * sizeof *tt);
+                size_t n = 0;
+                for (size_t q = 0; tt && q < d->n_major; q++)
+                    if (d->major[q].incident == inc[k])
+                        tt[n++] = d->major[q].t_tier_s[tier] / MIN_S;
+                stats_ci tc = tt ? stats_ci95(tt, n) : (stats_ci){NAN, NAN, NAN, NAN, NAN, 0};
+                free(tt);
+                if (tc.n == 0 || !(tc.mean < tmax / MIN_S)) continue;
+                char text[64];
+                snprintf(text, sizeof text, "tier %d: %.1f min", tier + 1, tc.mean);
+                chart_rule(p, NULL, tc.mean, true, text);
+            }
+        }
+        if (ok && need > 0) {
+            char text[64];
+            snprintf(text, sizeof text, "needed: %d", need);
+            chart_series *r = chart_rule(p, NULL, need, false, text);
+            chart_series_dash(r, 2, 3);
+        }
+    }
+    free(t);
+    free(m);
+    free(lo);
+    free(hi);
     if (!ok || chart_failed(c)) {
         chart_destroy(c);
         return NULL;

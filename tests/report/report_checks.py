@@ -334,7 +334,65 @@ def check_report(dirname, files, results, sweep=False):
         row = re.search(r"<tr><td>response time, mean \(min\)</td>(.*?)</tr>", page)
         check(row and cell in re.findall(r"<td>([^<]*)</td>", row.group(1))[k],
               "index.html summary: '%s' not shown for file %d" % (cell, k + 1))
-    check(("No major incidents" in page) or ("/major" in page), "index.html: no word on major incidents")
+    check("No major incidents in these files" in page or '<img src="major.png"' in page,
+          "index.html: no word on major incidents")
+
+
+def add_majors(src, dst):
+    """A copy of src with made-up major incidents (the layout of /major_reps and /major_curve):
+    incident 0 in every replication, incident 1 in the first two. Returns per incident the
+    tier and full-strength times by replication."""
+    shutil.copy(src, dst)
+    rng = np.random.default_rng(2385)
+    times = {}
+    with h5py.File(dst, "a") as f:
+        for k in ("major_reps", "major_curve"):
+            if k in f:
+                del f[k]
+        reps = sorted(int(r) for r in f["summary"]["rep"])
+        mr, mc = [], []
+        for i, r in enumerate(reps):
+            for inc in ((0, 1) if i < 2 else (0,)):
+                t = np.cumsum(rng.uniform(60, 600, size=8))
+                off = np.cumsum(rng.integers(5, 30, size=8))
+                need = 90 if inc == 0 else 40
+                when = lambda th: float(t[np.argmax(off >= th)]) if (off >= th).any() else float("nan")
+                row = (r, inc, need, when(20), when(60), when(10 ** 6), float("nan"), when(need))
+                mr.append(row)
+                times.setdefault(inc, []).append(row[3:])
+                mc.append((r, inc, 0.0, 0))
+                mc.extend((r, inc, float(a), int(b)) for a, b in zip(t, off))
+        f.create_dataset("major_reps", data=np.array(mr, dtype=[
+            ("rep", "<u4"), ("incident", "<i4"), ("officers", "<i4"), ("t_tier1_s", "<f8"),
+            ("t_tier2_s", "<f8"), ("t_tier3_s", "<f8"), ("t_tier4_s", "<f8"), ("t_full_s", "<f8")]))
+        f.create_dataset("major_curve", data=np.array(mc, dtype=[
+            ("rep", "<u4"), ("incident", "<i4"), ("t_s", "<f8"), ("officers", "<i4")]))
+    return times
+
+
+def check_major(dirname, times):
+    listing = os.listdir(dirname)
+    check("major.png" in listing and "major.svg" in listing, "no major incident chart")
+    check_png(os.path.join(dirname, "major.png"), os.path.join(dirname, "major.svg"))
+    svg = classes(os.path.join(dirname, "major.svg"))
+    for p in (0, 1):  # one panel per incident: the mean curve, its band, the officers needed
+        check(len(series(svg, p, "line")) == 1 and len(series(svg, p, "band")) == 1,
+              "major panel %d: %r" % (p, series(svg, p)))
+        check(len(series(svg, p, "rule")) >= 2, "major panel %d: tiers or need not marked" % p)
+    check(not series(svg, 2), "major: a panel for an incident that is not there")
+    rows = read_csv(os.path.join(dirname, "major.csv"))
+    names = ["t_tier1_s", "t_tier2_s", "t_tier3_s", "t_tier4_s", "t_full_s"]
+    for row in rows:
+        got = times[int(row["incident"]) - 1]
+        vals = [v[names.index(row["figure"])] for v in got]
+        finite = [v for v in vals if not math.isnan(v)]
+        check(int(row["n"]) == len(finite), "major.csv %s: n %s, expected %d" %
+              (row["figure"], row["n"], len(finite)))
+        check(close(num(row["mean"]), sum(finite) / len(finite) if finite else float("nan")),
+              "major.csv incident %s %s: %s" % (row["incident"], row["figure"], row["mean"]))
+    check(len(rows) == 10, "major.csv: %d rows for 2 incidents" % len(rows))
+    page = open(os.path.join(dirname, "index.html"), encoding="utf-8").read()
+    check('<img src="major.png"' in page, "index.html does not show the major incident chart")
 
 
 def main():
@@ -365,6 +423,14 @@ def main():
     run(["report", "-q", sweep_dir])
     check_report(os.path.join(sweep_dir, "report"), [c, b], [rc, rb], sweep=True)
     print("a sweep's folder: drawn against the varied setting")
+
+    # Major incidents: charted when the file has them (made up here, so that the check does
+    # not depend on the scenario having an exercise within its first days).
+    mh5 = os.path.join(OUT, "major.h5")
+    times = add_majors(a, mh5)
+    run(["report", "-q", mh5, "-o", os.path.join(OUT, "major")])
+    check_major(os.path.join(OUT, "major"), times)
+    print("major incidents: build-up curves, tier times against numpy")
 
     # The same input gives the same bytes (no dates, no addresses, no hash order).
     again = os.path.join(OUT, "again")
