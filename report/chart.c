@@ -1350,9 +1350,6 @@ static void draw_panel(rd *d, chart_panel *p, const frame *cell)
     axis_resolve(&p->y, yl, yh, yt);
 
     double right = p->show_scale ? SCALE_W : 8;
-    double legend_h = 0, lw = 0;
-    if (p->legend == CHART_LEGEND_BELOW) legend_size(cr, p, area.w, true, &lw, &legend_h);
-
     font(cr, TICK_FONT, false);
     double ytw = 0;
     for (double v = p->y.first; v <= p->y.hi + p->y.tstep * 1e-9; v += p->y.tstep) {
@@ -1361,6 +1358,9 @@ static void draw_panel(rd *d, chart_panel *p, const frame *cell)
     }
     ytw = fmin(ytw, area.w * 0.4);
     double left = ytw + 10 + (p->y.label ? 22 : 0);
+    /* The legend below gets the width it is drawn in (right of the y axis' labels). */
+    double legend_h = 0, lw = 0;
+    if (p->legend == CHART_LEGEND_BELOW) legend_size(cr, p, area.w - left, true, &lw, &legend_h);
     double bottom = 20 + (p->x.label ? 20 : 0) + legend_h;
     frame pf = {area.x + left, area.y, area.w - left - right, area.h - bottom};
     if (pf.w < 20) pf.w = 20;

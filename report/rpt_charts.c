@@ -306,11 +306,13 @@ chart *rpt_chart_cdf(const rpt_set *s)
                 snprintf(text, sizeof text, "%s target %g min", t[j].kinds, mins);
                 if (mins < xmax) {
                     chart_rule(p, NULL, mins, true, text);
-                } else {
+                } else { /* named in the legend only: a line with no points */
                     char lab[240];
                     snprintf(lab, sizeof lab, "%s (beyond the axis)", text);
-                    chart_series *r = chart_rule(p, lab, mins, true, NULL);
-                    (void)r;
+                    chart_series *r = chart_line(p, lab, NULL, NULL, 0);
+                    chart_series_color(r, (chart_rgba){0.25, 0.25, 0.25, 1});
+                    chart_series_dash(r, 6, 4);
+                    chart_series_width(r, 1.5);
                 }
             }
         }
