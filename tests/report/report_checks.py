@@ -3,7 +3,8 @@
 
     report_checks.py PATROLSIM PNG_STATS SCENARIO OUTDIR
 
-Runs SCENARIO briefly (4 replications of 3 days) as it is (a), and as a sweep of the day cars
+Runs SCENARIO briefly (4 replications of 11 days, long enough for the default scenario's
+major-incident exercise on day 10) as it is (a), and as a sweep of the day cars
 at Wuxingjie (`patrolsim sweep --vary units.wuxingjie-day.count=2,6`: c and b). Then reports on
 a alone, on a and b (two deployments facing the same calls), and on the sweep's folder, and
 checks that each chart is there, decodes, and shows the data:
@@ -31,6 +32,7 @@ import numpy as np
 
 PATROLSIM, PNG_STATS, SCENARIO, OUT = sys.argv[1:5]
 CELL_M = 500.0
+DAYS = "11"
 
 
 def fail(msg):
@@ -53,7 +55,8 @@ def run(args, expect=0):
 
 def simulate(name, sets):
     path = os.path.join(OUT, name + ".h5")
-    args = ["run", SCENARIO, "-q", "-r", "4", "-j", "2", "--set", "run.horizon_days=3", "-o", path]
+    args = ["run", SCENARIO, "-q", "-r", "4", "-j", "2", "--set", "run.horizon_days=" + DAYS,
+            "--replay", "none", "-o", path]
     for s in sets:
         args += ["--set", s]
     run(args)
@@ -122,6 +125,7 @@ class Results:
             self.horizon = float(f.attrs["horizon_s"])
             self.n_priorities = int(f.attrs["n_priorities"])
             self.n_posts = len(f["posts"]) if "posts" in f else 0
+            self.n_major = len(f["major_reps"]) if "major_reps" in f else 0
         self.reps = sorted(reps)
 
     def answered(self):
@@ -208,6 +212,8 @@ def check_report(dirname, files, results, sweep=False):
     n = len(files)
     listing = sorted(os.listdir(dirname))
     stems = ["cdf", "hourly", "util"] + ["map-%d" % (k + 1) for k in range(n)]
+    if any(r.n_major for r in results):
+        stems.append("major")
     if n > 1:
         stems.append("compare")
     else:
@@ -401,7 +407,7 @@ def main():
     a = simulate("a", [])
     sweep_dir = os.path.join(OUT, "sw")
     run(["sweep", SCENARIO, "--vary", "units.wuxingjie-day.count=2,6", "-r", "4", "-j", "2",
-         "--set", "run.horizon_days=3", "-o", sweep_dir])
+         "--set", "run.horizon_days=" + DAYS, "-o", sweep_dir])
     with open(os.path.join(sweep_dir, "index.csv"), newline="") as f:
         variants = [os.path.join(sweep_dir, r["file"]) for r in csv.DictReader(f)]
     check(len(variants) == 2, "the sweep made %d files" % len(variants))
