@@ -65,7 +65,7 @@ typedef struct report_cmp_row {
  * Units as in the summary table (minutes, km, percent). 0 or -1 on a write error. */
 int report_print_compare(FILE *out, const report_cmp_row *rows, size_t n);
 
-/* The same rows as the "figures" object of `compare --json` (keys in results/README.md):
+/* The same rows as the "figures" object of `compare --json` (keys in docs/experiments.md):
  *   "<column>":{"unit":"s","n":k,"a":x,"a_half_width":x,"b":x,"b_half_width":x,"diff":x,
  *   "ci95_low":x,"ci95_high":x,"half_width":x,"p_value":x,"significant":true,
  *   "var_ratio":x,"variance_reduction":x,"corr":x}

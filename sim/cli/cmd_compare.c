@@ -54,7 +54,7 @@ static void compare_usage(FILE *out)
             "call model face the same incidents (common random numbers); compare checks the\n"
             "incidents themselves and warns when they differ.\n"
             "\n"
-            "  --json      print the comparison as one JSON object (keys in results/README.md)\n"
+            "  --json      print the comparison as one JSON object (keys in docs/experiments.md)\n"
             "  --power D   replications needed to detect a difference D in mean response time\n"
             "              (seconds, or with a unit: 30s, 0.5min) at 5%% significance, 80%% power\n"
             "  --strict    refuse (exit status 2) when the runs did not face the same incidents\n"
