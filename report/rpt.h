@@ -14,6 +14,7 @@
  *     compare.png/.svg      with two files or more: mean response time and fraction within
  *                           target per file with 95% CIs; against the varied setting when
  *                           the files differ in one numeric override (a sweep)
+ *     summary.csv           every /summary figure of every file, mean and 95% CI
  *     index.html            the charts with captions and the summary figures, one page that
  *                           needs nothing but the folder (no network, inline style, relative
  *                           links)
