@@ -6,20 +6,21 @@
  *     hourly.png/.svg/.csv  response time (mean and 90th percentile, 95% CI bands across
  *                           replications) and calls per hour, by hour of day
  *     map-<k>.png/.svg/.csv mean response time on a grid of cells over the district, roads by
- *                           class and the stations, for the k-th file (1-based)
+ *                           class, stations and posts, the city enlarged; k-th file (1-based)
  *     util.png/.svg/.csv    share of on-duty time by unit kind and state (stacked bars)
  *     major.png/.svg/.csv   for files with major incidents (/major_reps, /major_curve):
  *                           officers on scene over time with 95% CI bands, and the time to
  *                           each reserve tier's strength
  *     compare.png/.svg      with two files or more: mean response time and fraction within
- *                           target per file with 95% CIs; against the varied setting when
- *                           the files differ in one numeric override (a sweep)
+ *                           target per file with 95% CIs, against the varied setting when
+ *                           the files differ in one numeric override (a sweep), and the
+ *                           paired differences from the first when they share the seed
  *     summary.csv           every /summary figure of every file, mean and 95% CI
  *     index.html            the charts with captions and the summary figures, one page that
  *                           needs nothing but the folder (no network, inline style, relative
  *                           links)
- * Charts that have nothing to show (major incidents until the model records them, a
- * comparison of one file) are replaced on the page by a sentence saying why. The CSV files
+ * Charts that have nothing to show (no major incident in the files, a comparison of one
+ * file) are replaced on the page by a sentence saying why. The CSV files
  * hold the figures behind the charts in the results file's units (seconds, fractions).
  * The output depends only on the input files and options (no dates).
  *
