@@ -111,21 +111,25 @@ typedef struct fit_sums {
     double mean, mlog, vlog, slog;
 } fit_sums;
 
-static fit_sums fit_sums_of(const double *x, size_t n, const size_t *idx)
+/* The sums over x[idx[i]] (all of x when idx is NULL); lx holds log(x), computed
+ * once, so that a bootstrap resample costs no logarithm. */
+static fit_sums fit_sums_of(const double *x, const double *lx, size_t n, const size_t *idx)
 {
     fit_sums s = {0, 0, 0, 0};
+    double sq = 0;
     for (size_t i = 0; i < n; i++) {
-        double v = x[idx ? idx[i] : i];
-        s.mean += v;
-        s.slog += log(v);
+        size_t j = idx ? idx[i] : i;
+        s.mean += x[j];
+        s.slog += lx[j];
     }
     s.mean /= (double)n;
     s.mlog = s.slog / (double)n;
+    /* Two passes for the variance: logs of times cluster, one pass would cancel. */
     for (size_t i = 0; i < n; i++) {
-        double e = log(x[idx ? idx[i] : i]) - s.mlog;
-        s.vlog += e * e;
+        double e = lx[idx ? idx[i] : i] - s.mlog;
+        sq += e * e;
     }
-    s.vlog /= (double)n;
+    s.vlog = sq / (double)n;
     return s;
 }
 
@@ -146,14 +150,19 @@ static void fit_moments(fit_dist_kind k, const fit_sums *s, double *mean, double
     }
 }
 
-void fit_onscene(double *x, size_t n, fit_dist dist[FIT_N_DISTS], int *best)
+int fit_onscene(double *x, size_t n, fit_dist dist[FIT_N_DISTS], int *best)
 {
     memset(dist, 0, FIT_N_DISTS * sizeof *dist);
     *best = -1;
-    if (n < 2) return;
+    if (n < 2) return 0;
     stats_sort(x, n);
-    if (x[0] == x[n - 1]) return;
-    fit_sums s = fit_sums_of(x, n, NULL);
+    if (x[0] == x[n - 1]) return 0;
+    double *lx = malloc(n * sizeof *lx);
+    if (!lx) return -1;
+    for (size_t i = 0; i < n; i++)
+        lx[i] = log(x[i]);
+    fit_sums s = fit_sums_of(x, lx, n, NULL);
+    free(lx);
     double nn = (double)n, sumx = s.mean * nn;
     /* Exponential. */
     fit_dist *e = &dist[FIT_EXPONENTIAL];
@@ -186,6 +195,7 @@ void fit_onscene(double *x, size_t n, fit_dist dist[FIT_N_DISTS], int *best)
         f->ks_p = fit_ks_pvalue(f->ks_d, n);
         if (f->usable && (*best < 0 || f->bic < dist[*best].bic)) *best = k;
     }
+    return 0;
 }
 
 /* Percentile bootstrap of the chosen distribution's mean and sd. */
@@ -197,14 +207,17 @@ static void fit_bootstrap(const double *x, size_t n, fit_dist_kind k, const fit_
     gsl_rng *r = rng_stream_create(o->seed, 0, stream);
     size_t *idx = malloc(n * sizeof *idx);
     double *bm = malloc(b * sizeof *bm), *bs = malloc(b * sizeof *bs);
-    if (!r || !idx || !bm || !bs) {
+    double *lx = malloc(n * sizeof *lx);
+    if (!r || !idx || !bm || !bs || !lx) {
         *oom = 1;
         goto done;
     }
+    for (size_t i = 0; i < n; i++)
+        lx[i] = log(x[i]);
     for (size_t j = 0; j < b; j++) {
         for (size_t i = 0; i < n; i++)
             idx[i] = (size_t)gsl_rng_uniform_int(r, n);
-        fit_sums s = fit_sums_of(x, n, idx);
+        fit_sums s = fit_sums_of(x, lx, n, idx);
         fit_moments(k, &s, &bm[j], &bs[j]);
         if (!isfinite(bs[j])) bs[j] = 0; /* a resample of equal values */
     }
@@ -216,6 +229,7 @@ static void fit_bootstrap(const double *x, size_t n, fit_dist_kind k, const fit_
     sd->hi = stats_quantile_sorted(bs, b, 0.975);
 done:
     if (r) gsl_rng_free(r);
+    free(lx);
     free(idx);
     free(bm);
     free(bs);
@@ -354,7 +368,7 @@ int fit_history(const history *h, const net *g, const fit_opts *o, fit_result *o
             if (p != ft->priority) ft->n_priority_other += prio_n[p];
         ft->n_onscene = k;
         ft->mean_s = ft->sd_s = (fit_ci){NAN, NAN, NAN};
-        fit_onscene(x, k, ft->dist, &ft->best);
+        if (fit_onscene(x, k, ft->dist, &ft->best) < 0) oom = 1;
         if (ft->best >= 0) {
             const fit_dist *f = &ft->dist[ft->best];
             ft->mean_s.est = f->mean_s;
@@ -372,7 +386,7 @@ int fit_history(const history *h, const net *g, const fit_opts *o, fit_result *o
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (!isnan(h->calls[i].onscene_s)) x[k++] = h->calls[i].onscene_s;
-    fit_onscene(x, k, out->pooled, &out->pooled_best);
+    if (fit_onscene(x, k, out->pooled, &out->pooled_best) < 0) oom = 1;
     (void)n_all;
 done:
     free(daily);

@@ -112,8 +112,8 @@ int fit_history(const history *h, const net *g, const fit_opts *o, fit_result *o
 void fit_result_fini(fit_result *r); /* frees what fit_history allocated */
 
 /* Fits the three distributions to x[0..n) (seconds, > 0; sorted in place).
- * Sets *best (-1 when n < 2 or all equal). For tests and fit_history. */
-void fit_onscene(double *x, size_t n, fit_dist dist[FIT_N_DISTS], int *best);
+ * Sets *best (-1 when n < 2 or all equal). 0, or -1 when out of memory. */
+int fit_onscene(double *x, size_t n, fit_dist dist[FIT_N_DISTS], int *best);
 
 /* Writes the scenario fragment; zone_kind names the kind given to every zone
  * (the history cannot tell). 0, or -1 on a write error. */
