@@ -604,8 +604,18 @@ static int run_window(app *a)
                     a->t_s = 0;
                 else if (k == SDLK_END)
                     a->t_s = a->t_end_s;
-                else if (k == SDLK_n || k == SDLK_m) {
-                    long c = view_next_call(a->runs[0], a->t_s, k == SDLK_m);
+                else if (k == SDLK_m) {
+                    long c;
+                    double t = view_next_major(a->runs[0], a->t_s, &c);
+                    if (isfinite(t)) {
+                        a->t_s = t;
+                        for (int i = 0; i < a->n_runs; i++)
+                            if (c >= 0 && (size_t)c < a->runs[i]->n_calls)
+                                a->sel[i] = (view_sel){2, (uint32_t)c};
+                        paused = true;
+                    }
+                } else if (k == SDLK_n) {
+                    long c = view_next_call(a->runs[0], a->t_s, false);
                     if (c >= 0) {
                         a->t_s = a->runs[0]->calls[c].t_call_s;
                         for (int i = 0; i < a->n_runs; i++)

@@ -92,6 +92,15 @@ typedef struct view_steps {
     size_t n;
 } view_steps;
 
+/* A major incident (/major_reps, when the model has them): where, when, the officers it
+ * needs, and its officers-on-scene curve (/major_curve) as steps from its start. */
+typedef struct view_major {
+    int32_t node;
+    double t_start_s, t_end_s;
+    int32_t officers, peak_officers;
+    uint32_t pt0, n_pts; /* view_run.major_pt_t / major_pt_officers [pt0 .. pt0+n_pts) */
+} view_major;
+
 typedef struct view_station {
     char name[VIEW_NAME], kind[VIEW_NAME];
     int32_t node;
@@ -165,6 +174,10 @@ typedef struct view_run {
     size_t n_resp;
     uint32_t *major; /* calls that needed more than one unit, by time */
     size_t n_major;
+    view_major *majors; /* major incidents of this replication, by start; may be none */
+    size_t n_majors;
+    double *major_pt_t; /* their officers-on-scene steps, seconds from the start */
+    int32_t *major_pt_officers;
     bool state_seen[64]; /* states 0..63 that occur, for the legend */
     uint8_t *seg_patrol; /* [n_segs] 1 when a unit drove it while patrolling */
     bool has_patrol;
@@ -202,6 +215,13 @@ double view_rolling_response(const view_run *r, double t_s, double window_s);
 
 /* The first call received after t (-1 none); major: only calls that needed several units. */
 long view_next_call(const view_run *r, double t_s, bool major);
+
+/* When the next major incident after t starts: one of /major_reps when the file has them,
+ * else a call that needed several units (*call is then its id, else -1). NaN when none. */
+double view_next_major(const view_run *r, double t_s, long *call);
+
+/* Officers on scene at major incident m at time t. */
+int32_t view_major_officers(const view_run *r, size_t m, double t_s);
 
 /* "Day 3 Thu 14:05:09" for t. */
 void view_format_clock(const view_run *r, double t_s, char *buf, size_t len);

@@ -202,6 +202,28 @@ long view_next_call(const view_run *r, double t_s, bool major)
     return lo < r->n_calls ? (long)lo : -1;
 }
 
+double view_next_major(const view_run *r, double t_s, long *call)
+{
+    *call = -1;
+    if (r->n_majors) {
+        for (size_t i = 0; i < r->n_majors; i++)
+            if (r->majors[i].t_start_s > t_s) return r->majors[i].t_start_s;
+        return NAN;
+    }
+    *call = view_next_call(r, t_s, true);
+    return *call >= 0 ? r->calls[*call].t_call_s : NAN;
+}
+
+int32_t view_major_officers(const view_run *r, size_t m, double t_s)
+{
+    const view_major *mj = &r->majors[m];
+    double dt = t_s - mj->t_start_s;
+    int32_t v = 0;
+    for (uint32_t k = 0; k < mj->n_pts && r->major_pt_t[mj->pt0 + k] <= dt; k++)
+        v = r->major_pt_officers[mj->pt0 + k];
+    return v;
+}
+
 void view_format_clock(const view_run *r, double t_s, char *buf, size_t len)
 {
     static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
@@ -555,6 +577,9 @@ void view_run_free(view_run *r)
     free(r->resp_t);
     free(r->resp_cum);
     free(r->major);
+    free(r->majors);
+    free(r->major_pt_t);
+    free(r->major_pt_officers);
     free(r->seg_patrol);
     free(r);
 }
@@ -1054,6 +1079,85 @@ static int ld_replay(loader *L, replay *rp)
     return 0;
 }
 
+typedef struct major_row {
+    uint32_t rep;
+    int32_t incident, node, officers, peak;
+    double t_start, t_end;
+} major_row;
+
+typedef struct major_pt_row {
+    uint32_t rep;
+    int32_t incident;
+    double t;
+    int32_t officers;
+} major_pt_row;
+
+static int cmp_major(const void *a, const void *b)
+{
+    double x = ((const view_major *)a)->t_start_s, y = ((const view_major *)b)->t_start_s;
+    return (x > y) - (x < y);
+}
+
+/* Major incidents, when the file has them: optional, so a file without them (or of a layout
+ * whose columns differ) simply shows none. */
+static void ld_majors(loader *L)
+{
+    view_run *r = L->r;
+    static const h5_field mf[] = {
+        {"rep", H5X_U32, offsetof(major_row, rep), 0, ""},
+        {"incident", H5X_I32, offsetof(major_row, incident), 0, ""},
+        {"node", H5X_I32, offsetof(major_row, node), 0, ""},
+        {"officers", H5X_I32, offsetof(major_row, officers), 0, ""},
+        {"peak_officers", H5X_I32, offsetof(major_row, peak), 0, ""},
+        {"t_start_s", H5X_F64, offsetof(major_row, t_start), 0, ""},
+        {"t_end_s", H5X_F64, offsetof(major_row, t_end), 0, ""},
+    };
+    static const h5_field pf[] = {
+        {"rep", H5X_U32, offsetof(major_pt_row, rep), 0, ""},
+        {"incident", H5X_I32, offsetof(major_pt_row, incident), 0, ""},
+        {"t_s", H5X_F64, offsetof(major_pt_row, t), 0, ""},
+        {"officers", H5X_I32, offsetof(major_pt_row, officers), 0, ""},
+    };
+    major_row *m = NULL;
+    major_pt_row *p = NULL;
+    size_t nm = 0, np = 0;
+    if (!h5_exists(L->f, "/major_reps") ||
+        h5_table_read(L->f, "/major_reps", mf, 7, sizeof *m, (void **)&m, &nm))
+        return;
+    if (!h5_exists(L->f, "/major_curve") ||
+        h5_table_read(L->f, "/major_curve", pf, 4, sizeof *p, (void **)&p, &np)) {
+        p = NULL;
+        np = 0;
+    }
+    r->majors = calloc(nm ? nm : 1, sizeof *r->majors);
+    r->major_pt_t = malloc((np ? np : 1) * sizeof *r->major_pt_t);
+    r->major_pt_officers = malloc((np ? np : 1) * sizeof *r->major_pt_officers);
+    if (!r->majors || !r->major_pt_t || !r->major_pt_officers) goto out;
+    size_t used = 0;
+    for (size_t i = 0; i < nm; i++) {
+        if (m[i].rep != r->rep || m[i].node < 0 || (size_t)m[i].node >= r->n_nodes ||
+            !isfinite(m[i].t_start))
+            continue;
+        view_major *v = &r->majors[r->n_majors++];
+        *v = (view_major){.node = m[i].node,
+                          .t_start_s = m[i].t_start,
+                          .t_end_s = isfinite(m[i].t_end) ? m[i].t_end : r->horizon_s,
+                          .officers = m[i].officers,
+                          .peak_officers = m[i].peak,
+                          .pt0 = (uint32_t)used};
+        for (size_t k = 0; k < np; k++)
+            if (p[k].rep == r->rep && p[k].incident == m[i].incident) {
+                r->major_pt_t[used] = p[k].t;
+                r->major_pt_officers[used++] = p[k].officers;
+                v->n_pts++;
+            }
+    }
+    qsort(r->majors, r->n_majors, sizeof *r->majors, cmp_major);
+out:
+    free(m);
+    free(p);
+}
+
 static int ld_weekday(loader *L)
 {
     char *text = NULL;
@@ -1132,6 +1236,7 @@ view_run *view_run_load(const char *path, int rep, char *err, size_t errlen)
         goto out;
     for (size_t i = 0; i < r->n_calls; i++)
         if (r->calls[i].type < 0 || (size_t)r->calls[i].type >= r->n_types) r->calls[i].type = -1;
+    ld_majors(&L);
     rp = replay_create();
     if (!rp) {
         ld_fail(&L, "out of memory");

@@ -685,6 +685,40 @@ static void draw_calls(SDL_Renderer *ren, view_font *font, const view_frame *fr,
     }
 }
 
+/* Major incidents under way: a large pulsing marker and how many officers are there. */
+static void draw_majors(SDL_Renderer *ren, view_font *font, const view_frame *fr, vbuf *b)
+{
+    const view_run *r = fr->run;
+    double pulse = fmod(fr->anim_s, 1.6) / 1.6;
+    for (size_t i = 0; i < r->n_majors; i++) {
+        const view_major *m = &r->majors[i];
+        if (!(fr->t_s >= m->t_start_s && fr->t_s < m->t_end_s)) continue;
+        float x, y;
+        view_cam_to_px(&fr->cam, r->x_m[m->node], r->y_m[m->node], &x, &y);
+        vb_ring(b, x, y, 18 + 16 * (float)pulse, 4, rgba(185, 28, 28, (int)(200 * (1 - pulse))));
+        vb_disc(b, x, y, 14, rgba(255, 255, 255, 255));
+        vb_disc(b, x, y, 12, rgba(153, 27, 27, 255));
+        vb_disc(b, x, y, 5, rgba(255, 255, 255, 255));
+    }
+    vb_flush(b, ren);
+    for (size_t i = 0; i < r->n_majors; i++) {
+        const view_major *m = &r->majors[i];
+        if (!(fr->t_s >= m->t_start_s && fr->t_s < m->t_end_s)) continue;
+        float x, y;
+        view_cam_to_px(&fr->cam, r->x_m[m->node], r->y_m[m->node], &x, &y);
+        /* The label in a box above and to the right, clear of the units gathered there. */
+        char buf[96];
+        snprintf(buf, sizeof buf, "Major incident: %d of %d officers on scene",
+                 view_major_officers(r, i, fr->t_s), m->officers);
+        float lx = x + 80, ly = y - 110;
+        int tw = view_text_width(font, VIEW_T_NORMAL, buf);
+        vb_line(b, x, y, lx, ly + 10, 2, rgba(153, 27, 27, 255));
+        vb_flush(b, ren);
+        panel(ren, lx, ly, (float)tw + 16, (float)view_text_height(font, VIEW_T_NORMAL) + 6);
+        view_text(font, VIEW_T_NORMAL, lx + 8, ly + 3, rgba(153, 27, 27, 255), buf);
+    }
+}
+
 static void draw_units(SDL_Renderer *ren, view_font *font, const view_frame *fr, vbuf *b,
                        unit_mark *m)
 {
@@ -845,7 +879,7 @@ static void draw_legend(SDL_Renderer *ren, view_font *font, const view_frame *fr
     for (size_t i = 0; i < r->n_stations; i++)
         has_post = has_post || r->stations[i].is_post;
     int rows = 1 + (int)r->n_kinds + 1 + n_states + 1 + 1 + 3 + 1 + (int)r->n_classes + 3 +
-               (has_post ? 1 : 0) + (r->has_patrol ? 1 : 0);
+               (has_post ? 1 : 0) + (r->has_patrol ? 1 : 0) + (r->n_majors ? 1 : 0);
     float w = 200, h = (float)(rows * lh + 12);
     float x = (float)(p->x + p->w) - w - 10, y = (float)(p->y + p->h) - h - 10;
     panel(ren, x, y, w, h);
@@ -1102,6 +1136,7 @@ void view_draw_pane(SDL_Renderer *ren, view_font *font, const view_frame *fr)
     }
     if (fr->layers & VIEW_L_CALLS) draw_calls(ren, font, fr, &b);
     if ((fr->layers & VIEW_L_UNITS) && m) draw_units(ren, font, fr, &b, m);
+    if (fr->layers & VIEW_L_CALLS) draw_majors(ren, font, fr, &b);
     free(m);
     draw_counters(ren, font, fr);
     float sy = (float)(p->y + p->h) - 10 - 30;
@@ -1143,10 +1178,13 @@ void view_draw_timebar(SDL_Renderer *ren, view_font *font, const view_run *r, SD
         float x = bx + bw * (float)(d / T);
         vb_line(&b, x, by, x, by + bh, 1, rgba(31, 41, 55, 255));
     }
-    /* Major incidents as red ticks under the bar. */
-    for (size_t i = 0; i < r->n_major; i++) {
-        float x = bx + bw * (float)(r->calls[r->major[i]].t_call_s / T);
-        vb_line(&b, x, by + bh + 1, x, by + bh + 5, 1, rgba(248, 113, 113, 255));
+    /* Major incidents as red ticks under the bar (or, without them, calls that needed
+     * several units). */
+    for (size_t i = 0; i < (r->n_majors ? r->n_majors : r->n_major); i++) {
+        double t = r->n_majors ? r->majors[i].t_start_s : r->calls[r->major[i]].t_call_s;
+        float x = bx + bw * (float)(t / T);
+        vb_line(&b, x, by + bh + 1, x, by + bh + (r->n_majors ? 9 : 5), r->n_majors ? 2 : 1,
+                rgba(248, 113, 113, 255));
     }
     float cx = bx + bw * (float)(fmin(t_s, T) / T);
     vb_rect(&b, cx - 2, by - 4, 4, bh + 8, rgba(255, 255, 255, 255));
@@ -1180,7 +1218,7 @@ void view_draw_help(SDL_Renderer *ren, view_font *font, SDL_Rect screen)
         "←  →             back / forward 1 minute (Shift: 1 hour)",
         "Home  End        start / end of the run",
         "N                next call",
-        "M                next major incident (a call that needed several units)",
+        "M                next major incident (without any: a call that needed several units)",
         "Mouse wheel      zoom at the pointer",
         "Drag             pan",
         "Click            details of a unit or call (a call: timeline, candidates)",
