@@ -197,15 +197,21 @@ static int map_import(int argc, char **argv)
         }
         if (!quiet) {
             printf("zones from %s: %zu features, %zu names; %zu node%s in no polygon: zone "
-                   "'%s'\n", zones, z->n_features, z->n_names, n_outside,
-                   n_outside == 1 ? "" : "s", outside);
-            for (size_t k = 0; k < z->n_names; k++) {
-                bool any = false;
-                for (size_t v = 0; v < m->n_nodes && !any; v++)
-                    any = m->nodes[v].zone >= 0 &&
-                          strcmp(m->zone_names[m->nodes[v].zone], z->names[k]) == 0;
-                if (!any) printf("  note: zone '%s' holds no node of the map\n", z->names[k]);
+                   "'%s'\n",
+                   zones, z->n_features, z->n_names, n_outside, n_outside == 1 ? "" : "s", outside);
+            /* Nodes per zone as written (names cleaned of blanks), in the zones' order. */
+            size_t *count = calloc(m->n_zones ? m->n_zones : 1, sizeof *count);
+            for (size_t v = 0; count && v < m->n_nodes; v++)
+                if (m->nodes[v].zone >= 0) count[m->nodes[v].zone]++;
+            bool aligned = m->n_zones == z->n_names + 1; /* no two names cleaned alike */
+            for (size_t k = 0; count && k < m->n_zones; k++) {
+                if (count[k] == 0 && strcmp(m->zone_names[k], outside) == 0) continue;
+                printf("  zone %-24s %6zu nodes", m->zone_names[k], count[k]);
+                if (aligned && k < z->n_names && strcmp(m->zone_names[k], z->names[k]) != 0)
+                    printf("   (named '%s' in the zones file)", z->names[k]);
+                printf("%s\n", count[k] == 0 ? "   NO NODE OF THE MAP: is it on this map?" : "");
             }
+            free(count);
         }
     }
     if (!quiet) osm_map_report(m, stdout);
