@@ -886,7 +886,7 @@ static void draw_legend(SDL_Renderer *ren, view_font *font, const view_frame *fr
     float ty = y + 6, sx = x + 18, tx = x + 34;
     typedef struct item {
         int shape; /* 0 unit kind, 1 unit state, 2 call, 3 road, 4 station, 5 post, 6 patrol,
-                    * 7 en-route line, 8 zone */
+                    * 7 en-route line, 8 zone, 9 major incident */
         SDL_Color c;
         float w;
         char text[64];
@@ -913,6 +913,7 @@ static void draw_legend(SDL_Renderer *ren, view_font *font, const view_frame *fr
         items[ni] = (item){2, view_priority_colour(pr), 0, "", false};
         snprintf(items[ni++].text, 64, "priority %d", pr);
     }
+    if (r->n_majors) items[ni++] = (item){9, rgba(153, 27, 27, 255), 0, "major incident", false};
     HEAD("Roads");
     for (size_t c = 0; c < r->n_classes && ni < 120; c++) {
         road_style st = road_style_of(r, (int32_t)c);
@@ -964,6 +965,10 @@ static void draw_legend(SDL_Renderer *ren, view_font *font, const view_frame *fr
             break;
         case 8:
             vb_rect(b, sx - 9, cy - 6, 18, 12, it->c);
+            break;
+        case 9:
+            vb_disc(b, sx, cy, 7, it->c);
+            vb_disc(b, sx, cy, 3, rgba(255, 255, 255, 255));
             break;
         }
         view_text(font, VIEW_T_SMALL, tx, ty, C_INK, it->text);

@@ -216,6 +216,33 @@ static void test_calls(view_run *r)
     CHECK_EQ(view_next_call(r, 40, true), -1);
 }
 
+/* Major incidents: the next by start time, and officers on scene as steps from the start. */
+static void test_majors(view_run *r)
+{
+    long c = 0;
+    CHECK_NEAR(view_next_major(r, 0, &c), 40, 0); /* none in the file: call 1 (two units) */
+    CHECK_EQ(c, 1);
+    static const double pt_t[] = {0, 600, 1500};
+    static const int32_t pt_n[] = {4, 30, 110};
+    r->major_pt_t = DUP(pt_t);
+    r->major_pt_officers = DUP(pt_n);
+    r->majors = calloc(2, sizeof *r->majors);
+    r->majors[0] = (view_major){
+        .node = 2, .t_start_s = 1000, .t_end_s = 9000, .officers = 230, .pt0 = 0, .n_pts = 3};
+    r->majors[1] = (view_major){.node = 1, .t_start_s = 2500, .t_end_s = 3000, .officers = 20};
+    r->n_majors = 2;
+    CHECK_NEAR(view_next_major(r, 0, &c), 1000, 0);
+    CHECK_EQ(c, -1);
+    CHECK_NEAR(view_next_major(r, 1000, &c), 2500, 0);
+    CHECK(isnan(view_next_major(r, 2500, &c)));
+    CHECK_EQ(view_major_officers(r, 0, 999), 0);
+    CHECK_EQ(view_major_officers(r, 0, 1000), 4);
+    CHECK_EQ(view_major_officers(r, 0, 1599.5), 4);
+    CHECK_EQ(view_major_officers(r, 0, 1600), 30);
+    CHECK_EQ(view_major_officers(r, 0, 5000), 110);
+    CHECK_EQ(view_major_officers(r, 1, 2600), 0);
+}
+
 static void test_camera(const view_run *r)
 {
     view_cam c;
@@ -268,6 +295,7 @@ int main(void)
     test_states(r);
     test_counters(r);
     test_calls(r);
+    test_majors(r);
     test_camera(r);
     test_time_syntax(r);
     view_run_free(r);
