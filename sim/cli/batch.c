@@ -420,7 +420,8 @@ static void *batch_worker_rep(void *ctx, void *state, uint32_t rep)
 {
     batch_ctx *c = ctx;
     batch_role *r = state;
-    if (bsearch(&rep, c->replay_reps, c->n_replay_reps, sizeof rep, batch_cmp_u32)) {
+    if (c->n_replay_reps &&
+        bsearch(&rep, c->replay_reps, c->n_replay_reps, sizeof rep, batch_cmp_u32)) {
         batch_item *it = batch_compute_replay(c, r, rep);
         if (!it) batch_fail(c, "replication %u (recording its replay): out of memory", rep);
         return it;
