@@ -1302,8 +1302,8 @@ osm_map *osm_import(const char *path, const osm_opts *o, diag *d)
     osm_other_values(&r);
     r.ids = malloc((r.n_refs ? r.n_refs : 1) * sizeof *r.ids);
     if (!r.ids) goto oom;
-    memcpy(r.ids, r.refs, r.n_refs * sizeof *r.ids);
-    qsort(r.ids, r.n_refs, sizeof *r.ids, osm_id_cmp);
+    if (r.n_refs) memcpy(r.ids, r.refs, r.n_refs * sizeof *r.ids);
+    if (r.n_refs) qsort(r.ids, r.n_refs, sizeof *r.ids, osm_id_cmp);
     for (size_t i = 0; i < r.n_refs; i++)
         if (r.n_ids == 0 || r.ids[r.n_ids - 1] != r.ids[i]) r.ids[r.n_ids++] = r.ids[i];
     r.lon = malloc((r.n_ids ? r.n_ids : 1) * sizeof *r.lon);
@@ -1637,8 +1637,8 @@ int osm_map_write(const osm_map *m, const char *path, diag *d)
         goto done;
     }
     snprintf(tmp, plen, "%s.tmp", path);
-    memcpy(e, m->edges, m->n_edges * sizeof *e);
-    qsort(e, m->n_edges, sizeof *e, osm_edge_order);
+    if (m->n_edges) memcpy(e, m->edges, m->n_edges * sizeof *e);
+    if (m->n_edges) qsort(e, m->n_edges, sizeof *e, osm_edge_order);
     for (size_t i = 0; i < m->n_edges; i++)
         used_cls[e[i].cls] = true;
     for (size_t v = 0; v < m->n_nodes; v++)
