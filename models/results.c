@@ -925,7 +925,18 @@ char *results_overrides_key(const char *overrides)
     }
     qsort(lines, kept, sizeof *lines, cmp_override);
     out[0] = '\0';
-    for (size_t i = 0; i < kept; i++) strcat(strcat(out, lines[i]), "\n");
+    /* Written as "path=value", both trimmed: --set ' run.seed = 9' is the same override. */
+    for (size_t i = 0; i < kept; i++) {
+        char path[256];
+        override_path(lines[i], path, sizeof path);
+        const char *v = strchr(lines[i], '=');
+        v = v ? v + 1 : "";
+        while (*v == ' ' || *v == '\t') v++;
+        size_t vl = strlen(v);
+        while (vl > 0 && (v[vl - 1] == ' ' || v[vl - 1] == '\t' || v[vl - 1] == '\r')) vl--;
+        size_t used = strlen(out);
+        snprintf(out + used, len + 2 - used, "%s=%.*s\n", path, (int)vl, v);
+    }
     free(lines);
     free(copy);
     return out;
