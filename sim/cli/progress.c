@@ -45,7 +45,10 @@ static void progress_rate(const progress *p, double el, double *rate, double *le
 {
     size_t now = p->done > p->start ? p->done - p->start : 0;
     *rate = el > 0 && now ? (double)now / el : 0;
-    *left = *rate > 0 && p->total > p->done ? (double)(p->total - p->done) / *rate : -1;
+    if (*rate <= 0)
+        *left = -1;
+    else
+        *left = p->total > p->done ? (double)(p->total - p->done) / *rate : 0;
 }
 
 static void progress_draw(progress *p, double el, bool final)
