@@ -107,6 +107,10 @@ static const h5_field unit_rep_fields[] = {
 
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The most replications a run can have (the limit of run.replications in scenario.c), and so
+ * the most /summary rows a reader accepts. */
+#define RESULTS_MAX_REPLICATIONS 100000
+
 /* The meaning of call_rec.status, recorded beside /incidents (enum call_status order). */
 static const char *const status_names[] = {"answered", "diverted", "unanswered"};
 
@@ -828,6 +832,15 @@ int results_read_summary(const char *path, results_summary *out, char *err, size
     /* Files written before shards existed hold the whole run. */
     if (h5_attr_get_int(f, "/", "rep_first", &out->rep_first)) out->rep_first = 0;
     if (h5_attr_get_int(f, "/", "rep_end", &out->rep_end)) out->rep_end = out->replications_planned;
+
+    /* A damaged or hostile file may claim any number of rows, and HDF5 fills the ones never
+     * written with zeros: bound the claim before allocating for it. */
+    size_t claimed;
+    rc = from_h5(h5_table_nrows(f, "/summary", &claimed));
+    if (!rc && claimed > RESULTS_MAX_REPLICATIONS)
+        rc = h5_file_fail(f, RESULTS_EFORMAT, "/summary claims %zu rows, but a run has at most "
+                          "%d replications (a damaged file?)", claimed, RESULTS_MAX_REPLICATIONS);
+    if (rc) goto out;
 
     /* Every column at once, each converted to a double in its slot of a row. */
     size_t nc = out->m.n;
