@@ -24,6 +24,7 @@
 #include "snap.h"
 
 #define OSM_MAX_SPEED_MPS 70.0 /* as net.c: 252 km/h */
+#define OSM_MIN_SPEED_MPS 0.1  /* as net.c: a usable speed below this is a mistake */
 #define OSM_MAX_COORD_M   1e7  /* as net.c */
 #define OSM_NONE          UINT32_MAX
 
@@ -133,6 +134,11 @@ static bool osm_speed_parse(const char *tok, double *out, const char *where, int
     if (!isfinite(v) || v < 0 || v > OSM_MAX_SPEED_MPS) {
         diag_error(d, where, line, field, "must be in [0, %g] m/s (got '%.40s')", OSM_MAX_SPEED_MPS,
                    tok);
+        return false;
+    }
+    if (v > 0 && v < OSM_MIN_SPEED_MPS) {
+        diag_error(d, where, line, field, "must be 0 (cannot use) or at least %g m/s (got '%.40s')",
+                   OSM_MIN_SPEED_MPS, tok);
         return false;
     }
     *out = v;

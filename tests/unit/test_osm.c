@@ -571,9 +571,11 @@ static void test_speed_options(void)
     CHECK_EQ(o.n_classes, osm_n_class_defaults + 1);
     CHECK_EQ(osm_opts_speed_parse(&o, "residential=fast,1", "<command line>", 0, d), -1);
     CHECK_EQ(osm_opts_speed_parse(&o, "residential=80,1", "<command line>", 0, d), -1);
+    CHECK_EQ(osm_opts_speed_parse(&o, "residential=0.05,1", "<command line>", 0, d), -1);
     CHECK_EQ(osm_opts_speed_parse(&o, "residential", "<command line>", 0, d), -1);
     CHECK_EQ(osm_opts_speed_parse(&o, "res idential=1,1", "<command line>", 0, d), -1);
-    CHECK_EQ(diag_count(d), 4);
+    CHECK_EQ(diag_count(d), 5);
+    CHECK(diag_contains(d, "must be 0 (cannot use) or at least 0.1 m/s (got '0.05')"));
     CHECK(diag_contains(d, "<command line>: speed.vehicle_mps: not a number: 'fast'"));
     CHECK(diag_contains(d, "<command line>: speed.vehicle_mps: must be in [0, 70] m/s (got '80')"));
     CHECK(diag_contains(d, "expected <class>=<vehicle_mps>,<foot_mps> (got 'residential')"));
