@@ -47,6 +47,12 @@ int metrics_init(metrics *m, int n_priorities)
         {"post_gap", METRIC_REAL, "1"},         {"presence_mean", METRIC_REAL, "1"},
         {"checkin_completion", METRIC_REAL, "1"},
         {"unstable", METRIC_COUNT, "flag"},
+        {"major_tier1_s", METRIC_REAL, "s"},    {"major_tier2_s", METRIC_REAL, "s"},
+        {"major_tier3_s", METRIC_REAL, "s"},    {"major_tier4_s", METRIC_REAL, "s"},
+        {"major_full_s", METRIC_REAL, "s"},     {"major_pool_officers", METRIC_REAL, "count"},
+        {"calls_during_major", METRIC_REAL, "count"},
+        {"response_during_major_s", METRIC_REAL, "s"},
+        {"response_outside_major_s", METRIC_REAL, "s"},
     };
     static const struct { const char *suffix; metric_type type; const char *unit; } per[] = {
         {"calls", METRIC_COUNT, "count"},      {"response_mean_s", METRIC_REAL, "s"},
@@ -214,6 +220,39 @@ int metrics_compute(const metrics *m, const scenario *s, const rep_result *r, do
         }
     metrics_set(m, out, "checkin_completion", n_comp ? comp / (double)n_comp : NAN);
     metrics_set(m, out, "unstable", r->unstable);
+
+    /* Major incidents: the first one's build-up, and ordinary calls received
+     * while any incident was on against the others (NaN without incidents). */
+    if (r->n_majors) {
+        const major_rec *mj = &r->majors[0];
+        metrics_set(m, out, "major_tier1_s", mj->t_tier1_s);
+        metrics_set(m, out, "major_tier2_s", mj->t_tier2_s);
+        metrics_set(m, out, "major_tier3_s", mj->t_tier3_s);
+        metrics_set(m, out, "major_tier4_s", mj->t_tier4_s);
+        metrics_set(m, out, "major_full_s", mj->t_full_s);
+        metrics_set(m, out, "major_pool_officers", mj->pool_officers);
+        double sum_in = 0, sum_out = 0;
+        size_t n_in = 0, n_out = 0, calls_in = 0;
+        for (size_t i = 0; i < r->n_calls; i++) {
+            const call_rec *c = &r->calls[i];
+            if (!c->counted) continue;
+            int during = 0;
+            for (size_t k = 0; k < r->n_majors && !during; k++)
+                during = c->t_call_s >= r->majors[k].t_start_s && c->t_call_s < r->majors[k].t_end_s;
+            calls_in += (size_t)during;
+            if (c->status != CALL_ANSWERED) continue;
+            if (during) {
+                sum_in += c->response_s;
+                n_in++;
+            } else {
+                sum_out += c->response_s;
+                n_out++;
+            }
+        }
+        metrics_set(m, out, "calls_during_major", (double)calls_in);
+        metrics_set(m, out, "response_during_major_s", n_in ? sum_in / (double)n_in : NAN);
+        metrics_set(m, out, "response_outside_major_s", n_out ? sum_out / (double)n_out : NAN);
+    }
     free(resp);
     return 0;
 }

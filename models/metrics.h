@@ -23,6 +23,12 @@
  *   presence_mean               mean over grid cells of the presence fraction
  *   checkin_completion          mean over community lines of check-in completion
  *   unstable                    1 when the replication was stopped as unstable (model.h)
+ *   major_tier1_s .. major_tier4_s   the first major incident: time from its start to the
+ *                               cumulative strength of reserve tiers 1..k on scene (NaN: never)
+ *   major_full_s                ... to the officers it needs; major_pool_officers: off-duty sent
+ *   calls_during_major          counted calls received while a major incident was on
+ *   response_during_major_s, response_outside_major_s   their mean response, and the others'
+ *                               (all NaN in a replication without major incidents)
  *   then for each priority k = 1..P:
  *   pk_calls, pk_response_mean_s, pk_response_p50_s, pk_response_p90_s,
  *   pk_response_p95_s, pk_within_target, pk_wait_mean_s

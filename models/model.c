@@ -26,6 +26,15 @@
  * once: check-in points tapped, presence in grid cells. Legs likewise report
  * the nodes passed when they end, and stays (on scene, at a post) their span.
  *
+ * Major incidents (scenario reserve): an EV_MAJOR starts one, calls its reserve
+ * tiers, brings a pool vehicle to the scene, or ends it. A unit the reserve
+ * takes is ENROUTE then ONSCENE with call -1 and major set, so nothing ordinary
+ * can take it; at its slot's end it stays (overtime) until the incident ends and
+ * it heads back like a unit clearing a call. Pool officers (off-duty staff) are
+ * not units: each vehicle is one event, after its assembly draw (SRC_RESERVE)
+ * and travel from its station. Tiers "after_previous" are called when the tier
+ * before has everything it sent on scene.
+ *
  * Paths: a unit sent to a call gets its path at once (its distance is
  * recorded, and a unit still on its way when the call clears needs its
  * position). A unit heading back gets its path only when something needs it:
@@ -47,8 +56,11 @@
 /* Event kinds, and their priorities among equal times: slot changes first (a
  * unit coming on duty at 08:00 can take an 08:00 call), then unit movements,
  * then new calls. */
-enum ev_kind { EV_SHIFT, EV_ARRIVE, EV_CLEAR, EV_REACH, EV_CALL, EV_READY };
-static const int32_t ev_prio[] = {0, 1, 1, 1, 2, 2};
+enum ev_kind { EV_SHIFT, EV_ARRIVE, EV_CLEAR, EV_REACH, EV_CALL, EV_READY, EV_MAJOR };
+static const int32_t ev_prio[] = {0, 1, 1, 1, 2, 2, 1};
+
+/* What an EV_MAJOR does (the low bits of its arg; see model_mj_arg). */
+enum mj_what { MJ_START, MJ_TIER, MJ_POOL, MJ_END };
 
 /* Where a unit heading back is going. */
 enum dest { DEST_BASE, DEST_POST, DEST_ROUTE };
@@ -58,6 +70,8 @@ typedef struct unit_st {
     double state_since_s;   /* when it entered that state */
     uint32_t epoch;         /* bumped by every new movement; stale events carry an old one */
     int32_t call;           /* call being served, -1 */
+    int32_t major;          /* major incident it is committed to, -1 */
+    int32_t major_tier;     /* ... as part of this reserve tier */
     int on_shift;           /* inside one of its slots */
     int going_off;          /* slot over: off duty once back at base */
     int overtime;           /* ... and the time until then is overtime */
@@ -79,6 +93,19 @@ typedef struct unit_st {
     double *path_t, *path_d;
     size_t path_n, path_cap;
 } unit_st;
+
+/* A major incident in the replication being run. */
+typedef struct major_st {
+    uint32_t node;
+    double start_s, end_s;
+    int officers;                    /* needed on scene */
+    int committed;                   /* officers sent: units' crews and pool officers */
+    int on_scene;
+    int ended;
+    int tier_called[SCEN_MAX_TIERS];
+    int tier_out[SCEN_MAX_TIERS];    /* officers of the tier sent and not yet on scene */
+    int tier_pool[SCEN_MAX_TIERS];   /* pool officers the tier took (given back at the end) */
+} major_st;
 
 /* Waiting calls of one priority, in arrival order. */
 typedef struct call_fifo {
@@ -119,6 +146,11 @@ struct model_ws {
     uint32_t *trail_node;   /* scratch: a patrol stretch's nodes for the replay */
     double *trail_t;
     size_t trail_n, trail_cap;
+    major_st *mj;           /* [out->n_majors] */
+    size_t mj_cap;
+    int pool_left[SCEN_MAX_TIERS]; /* off-duty officers of each tier not yet called in */
+    gsl_rng *mj_rng;        /* SRC_MAJOR */
+    gsl_rng *rs_rng;        /* SRC_RESERVE */
 };
 
 /* ---- workspace ---------------------------------------------------------------- */
@@ -142,6 +174,8 @@ model_ws *model_ws_create(const scenario *s)
              w->rank_unit && w->rank_travel_s;
     for (int i = 0; i < CALLS_STREAMS; i++)
         ok = ok && (w->streams[i] = rng_stream_create(s->seed, 0, (uint32_t)i)) != NULL;
+    ok = ok && (w->mj_rng = rng_stream_create(s->seed, 0, SRC_MAJOR)) != NULL;
+    ok = ok && (w->rs_rng = rng_stream_create(s->seed, 0, SRC_RESERVE)) != NULL;
     for (size_t l = 0; ok && l < s->n_lines; l++) {
         const scen_line *ln = &s->lines[l];
         ok = (w->checkin_of[l] = malloc((ln->route.n ? ln->route.n : 1) * sizeof(int))) != NULL;
@@ -164,6 +198,9 @@ void model_ws_destroy(model_ws *w)
     travel_ws_destroy(w->tw);
     for (int i = 0; i < CALLS_STREAMS; i++)
         if (w->streams[i]) gsl_rng_free(w->streams[i]);
+    if (w->mj_rng) gsl_rng_free(w->mj_rng);
+    if (w->rs_rng) gsl_rng_free(w->rs_rng);
+    free(w->mj);
     if (w->u)
         for (size_t i = 0; i < w->s->n_units; i++) {
             free(w->u[i].path_node);
@@ -200,6 +237,8 @@ void rep_result_fini(rep_result *r)
     free(r->lines);
     free(r->posts);
     free(r->cells);
+    free(r->majors);
+    free(r->curve);
     memset(r, 0, sizeof *r);
 }
 
@@ -661,9 +700,12 @@ static int model_serve_queue(model_ws *w, double t_s)
 
 /* ---- events ------------------------------------------------------------------ */
 
+static int model_mj_arrive(model_ws *w, uint32_t ui, double t_s);
+
 static int model_on_arrive(model_ws *w, uint32_t ui, double t_s)
 {
     unit_st *u = &w->u[ui];
+    if (u->major >= 0) return model_mj_arrive(w, ui, t_s);
     call_rec *c = &w->out->calls[u->call];
     w->out->units[ui].travel_m += u->path_d[u->path_n - 1]; /* the leg ends complete */
     if (model_leg_visits(w, ui, t_s)) return -1;
@@ -816,6 +858,10 @@ static int model_on_shift(model_ws *w, uint32_t ui, double t_s)
     }
     default: /* ENROUTE, ONSCENE */
         model_slot_done(w, ui);
+        if (u->major >= 0) { /* the incident keeps it until it ends: overtime */
+            u->going_off = u->overtime = 1;
+            return 0;
+        }
         if (su->hand_over) {
             int r = model_hand_over(w, ui, t_s);
             if (r < 0) return -1;
@@ -855,6 +901,303 @@ static int model_on_call(model_ws *w, uint32_t ci, double t_s)
     return 0;
 }
 
+/* ---- major incidents and the emergency reserve ------------------------------ */
+
+/* An EV_MAJOR's arg: what (enum mj_what), the tier, and a pool vehicle's officers. */
+static uint64_t model_mj_arg(int what, int tier, int officers)
+{
+    return (uint64_t)what | (uint64_t)tier << 4 | (uint64_t)officers << 8;
+}
+
+/* Appends a step of incident m's officers-on-scene curve. -1 when out of memory. */
+static int model_mj_point(model_ws *w, uint32_t m, double t_s, int officers)
+{
+    rep_result *out = w->out;
+    if (out->n_curve == out->cap_curve) {
+        size_t cap = out->cap_curve ? 2 * out->cap_curve : 256;
+        major_pt *c = realloc(out->curve, cap * sizeof *c);
+        if (!c) return -1;
+        out->curve = c;
+        out->cap_curve = cap;
+    }
+    out->curve[out->n_curve++] = (major_pt){.rep = out->rep, .incident = (int32_t)m,
+                                            .t_s = t_s - w->mj[m].start_s, .officers = officers};
+    return 0;
+}
+
+/* The incidents of this replication: the scheduled ones, then random ones drawn
+ * from their own stream (a Poisson process over the run, placed like calls by
+ * zone and hotspot weight), each announced by an MJ_START event. */
+static int model_mj_start(model_ws *w, rep_result *out)
+{
+    const scenario *s = w->s;
+    const scen_reserve *r = &s->reserve;
+    out->n_majors = 0;
+    out->n_curve = 0;
+    for (int k = 0; k < SCEN_MAX_TIERS; k++)
+        w->pool_left[k] = k < (int)r->n_tiers ? r->tiers[k].pool_officers : 0;
+    size_t n_sched = 0; /* the scheduled ones that start within the run */
+    for (size_t i = 0; i < r->n_majors; i++) n_sched += r->majors[i].start_s < s->horizon_s;
+    size_t n = n_sched;
+    double rnd_t[256];
+    uint32_t rnd_node[256];
+    size_t n_rnd = 0;
+    if (r->random_per_day > 0) {
+        rng_stream_reset(w->mj_rng, s->seed, out->rep, SRC_MAJOR);
+        double rate = r->random_per_day / 86400.0, wsum = 0, t = 0;
+        for (size_t z = 0; z < s->n_zones; z++) wsum += s->zones[z].weight;
+        for (size_t h = 0; h < s->n_hotspots; h++) wsum += s->hotspots[h].weight;
+        for (;;) {
+            t += -log(rng_uniform_pos(w->mj_rng)) / rate;
+            double u = rng_uniform_pos(w->mj_rng) * wsum, v = rng_uniform_pos(w->mj_rng);
+            if (t >= s->horizon_s || n_rnd == sizeof rnd_t / sizeof rnd_t[0]) break;
+            const uint32_t *nodes = NULL;
+            size_t nn = 0;
+            for (size_t z = 0; z < s->n_zones + s->n_hotspots && !nodes; z++) {
+                int hs = z >= s->n_zones;
+                double wz = hs ? s->hotspots[z - s->n_zones].weight : s->zones[z].weight;
+                if (u < wz || z + 1 == s->n_zones + s->n_hotspots) {
+                    nodes = hs ? s->hotspots[z - s->n_zones].nodes : s->zones[z].nodes;
+                    nn = hs ? s->hotspots[z - s->n_zones].n_nodes : s->zones[z].n_nodes;
+                }
+                u -= wz;
+            }
+            if (!nodes || nn == 0) continue;
+            size_t i = (size_t)(v * (double)nn);
+            rnd_node[n_rnd] = nodes[i < nn ? i : nn - 1];
+            rnd_t[n_rnd++] = t;
+        }
+    }
+    n += n_rnd;
+    if (n > out->cap_majors) {
+        major_rec *m = realloc(out->majors, n * sizeof *m);
+        if (!m) return -1;
+        out->majors = m;
+        out->cap_majors = n;
+    }
+    if (n > w->mj_cap) {
+        major_st *m = realloc(w->mj, n * sizeof *m);
+        if (!m) return -1;
+        w->mj = m;
+        w->mj_cap = n;
+    }
+    out->n_majors = n;
+    for (size_t i = 0, sched = 0; i < n; i++) {
+        int rnd = i >= n_sched;
+        while (!rnd && r->majors[sched].start_s >= s->horizon_s) sched++;
+        const scen_major *sm = rnd ? NULL : &r->majors[sched++];
+        major_st *m = &w->mj[i];
+        *m = (major_st){0};
+        m->node = rnd ? rnd_node[i - n_sched] : sm->node;
+        m->start_s = rnd ? rnd_t[i - n_sched] : sm->start_s;
+        m->end_s = m->start_s + (rnd ? r->random_duration_s : sm->duration_s);
+        m->officers = rnd ? r->random_officers : sm->officers;
+        out->majors[i] = (major_rec){.rep = out->rep, .incident = (int32_t)i, .random = rnd,
+                                     .node = (int32_t)m->node, .officers = m->officers,
+                                     .t_start_s = m->start_s, .t_end_s = m->end_s,
+                                     .t_tier1_s = NAN, .t_tier2_s = NAN, .t_tier3_s = NAN,
+                                     .t_tier4_s = NAN, .t_full_s = NAN};
+        if (model_push(w, m->start_s, EV_MAJOR, (uint32_t)i, model_mj_arg(MJ_START, 0, 0)))
+            return -1;
+    }
+    if (r->n_tiers) rng_stream_reset(w->rs_rng, s->seed, out->rep, SRC_RESERVE);
+    return 0;
+}
+
+/* Whether the pull-back policy lets the reserve take free unit ui. */
+static int model_mj_may_take(const model_ws *w, uint32_t ui)
+{
+    const scenario *s = w->s;
+    const scen_unit *su = &s->units[ui];
+    const scen_pull_back *pb = &s->reserve.pull_back;
+    if (su->line >= 0 && !pb->patrol_lines) return 0;
+    if (su->post >= 0) {
+        int stays = w->post[su->post].present - (w->u[ui].state == UNIT_AT_POST);
+        if (stays < pb->posts_keep) return 0;
+    }
+    return 1;
+}
+
+static int model_mj_cand_cmp(const void *a, const void *b)
+{
+    const dispatch_cand *x = a, *y = b;
+    /* plan_pos holds 0 for the kinds taken first, 1 for the others. */
+    if (x->plan_pos != y->plan_pos) return x->plan_pos < y->plan_pos ? -1 : 1;
+    if (x->travel_s != y->travel_s) return x->travel_s < y->travel_s ? -1 : 1;
+    return (x->unit > y->unit) - (x->unit < y->unit);
+}
+
+static int model_mj_call_tier(model_ws *w, uint32_t mi, int k, double t_s);
+
+/* Tier k of incident mi has all it sent on scene: a tier called after it goes. */
+static int model_mj_tier_done(model_ws *w, uint32_t mi, int k, double t_s)
+{
+    const scen_reserve *r = &w->s->reserve;
+    int nx = k + 1;
+    if (nx >= (int)r->n_tiers || r->tiers[nx].call_up != CALLUP_AFTER_PREVIOUS ||
+        w->mj[mi].tier_called[nx])
+        return 0;
+    w->mj[mi].tier_called[nx] = 1;
+    if (r->tiers[nx].delay_s > 0)
+        return model_push(w, t_s + r->tiers[nx].delay_s, EV_MAJOR, mi,
+                          model_mj_arg(MJ_TIER, nx, 0));
+    return model_mj_call_tier(w, mi, nx, t_s);
+}
+
+/* Calls tier k to incident mi: free on-duty units of its kinds and groups that
+ * the pull-back policy releases (kinds listed first, then nearest first) until
+ * the tier's strength or the incident's remaining need is covered, then the
+ * rest from the tier's off-duty pool, one vehicle at a time after its assembly. */
+static int model_mj_call_tier(model_ws *w, uint32_t mi, int k, double t_s)
+{
+    const scenario *s = w->s;
+    const scen_tier *tr = &s->reserve.tiers[k];
+    major_st *m = &w->mj[mi];
+    major_rec *mr = &w->out->majors[mi];
+    m->tier_called[k] = 1;
+    if (m->ended) return 0;
+    int need = m->officers - m->committed;
+    if (need > tr->officers) need = tr->officers;
+    int sent = 0;
+    size_t n = 0;
+    if (need > 0 && (tr->kind_mask || tr->group_ok)) {
+        for (uint32_t ui = 0; ui < s->n_units; ui++) {
+            const scen_unit *su = &s->units[ui];
+            int in_tier = (tr->kind_mask >> su->kind & 1u) ||
+                          (tr->group_ok && su->group >= 0 && tr->group_ok[su->group]);
+            if (!in_tier || !model_unit_is_free(&w->u[ui]) || !model_mj_may_take(w, ui)) continue;
+            dispatch_cand *c = &w->cand[n++];
+            double covered;
+            if (model_position(w, ui, t_s, c, &covered)) return -1;
+            c->travel_s = c->offset_s;
+            if (s->travel_enabled && c->node != m->node)
+                c->travel_s += travel_time_s(s->travel, w->tw, su->mode, c->node, m->node);
+            c->plan_pos = !(s->reserve.pull_back.first_mask >> su->kind & 1u);
+        }
+        qsort(w->cand, n, sizeof *w->cand, model_mj_cand_cmp);
+    }
+    for (size_t i = 0; i < n && sent < need; i++) {
+        uint32_t ui = w->cand[i].unit;
+        unit_st *u = &w->u[ui];
+        /* A post may have lost units to this tier already: check again. */
+        if (!model_mj_may_take(w, ui)) continue;
+        dispatch_cand here;
+        if (model_stop(w, ui, t_s, &here)) return -1;
+        u->busy_start_s = t_s;
+        u->major = (int32_t)mi;
+        u->major_tier = k;
+        if (model_set_state(w, ui, t_s, UNIT_ENROUTE) ||
+            model_leg_start(w, ui, here.node, m->node, t_s + here.offset_s) ||
+            model_leg_path(w, ui))
+            return -1;
+        double tt = here.offset_s;
+        if (s->travel_enabled && here.node != m->node)
+            tt += travel_time_s(s->travel, w->tw, s->units[ui].mode, here.node, m->node);
+        if (model_push(w, t_s + tt, EV_ARRIVE, ui, u->epoch)) return -1;
+        int crew = s->units[ui].crew;
+        sent += crew;
+        m->tier_out[k] += crew;
+        mr->units++;
+    }
+    int pool = need - sent;
+    if (pool > w->pool_left[k]) pool = w->pool_left[k];
+    if (pool > 0) {
+        w->pool_left[k] -= pool;
+        m->tier_pool[k] += pool;
+        mr->pool_officers += pool;
+        m->tier_out[k] += pool;
+        sent += pool;
+        uint32_t from = s->stations[tr->pool_station].node;
+        double tt = s->travel_enabled && from != m->node
+                        ? travel_time_s(s->travel, w->tw, tr->mode, from, m->node)
+                        : 0;
+        for (int left = pool; left > 0; left -= tr->vehicle_officers) {
+            int v = left < tr->vehicle_officers ? left : tr->vehicle_officers;
+            double as = scen_dist_quantile(&tr->assembly, rng_uniform_pos(w->rs_rng));
+            if (model_push(w, t_s + as + tt, EV_MAJOR, mi, model_mj_arg(MJ_POOL, k, v)))
+                return -1;
+        }
+    }
+    m->committed += sent;
+    return m->tier_out[k] == 0 ? model_mj_tier_done(w, mi, k, t_s) : 0;
+}
+
+/* Officers of tier k reached incident mi: the curve and the times to strength. */
+static int model_mj_reached(model_ws *w, uint32_t mi, int k, int officers, double t_s)
+{
+    const scen_reserve *r = &w->s->reserve;
+    major_st *m = &w->mj[mi];
+    major_rec *mr = &w->out->majors[mi];
+    m->on_scene += officers;
+    if (m->on_scene > mr->peak_officers) mr->peak_officers = m->on_scene;
+    if (model_mj_point(w, mi, t_s, m->on_scene)) return -1;
+    double *tt[SCEN_MAX_TIERS] = {&mr->t_tier1_s, &mr->t_tier2_s, &mr->t_tier3_s, &mr->t_tier4_s};
+    int cum = 0;
+    for (size_t j = 0; j < r->n_tiers; j++) {
+        cum += r->tiers[j].officers;
+        if (isnan(*tt[j]) && m->on_scene >= cum) *tt[j] = t_s - m->start_s;
+    }
+    if (isnan(mr->t_full_s) && m->on_scene >= m->officers) mr->t_full_s = t_s - m->start_s;
+    m->tier_out[k] -= officers;
+    return m->tier_out[k] == 0 ? model_mj_tier_done(w, mi, k, t_s) : 0;
+}
+
+static int model_mj_arrive(model_ws *w, uint32_t ui, double t_s)
+{
+    unit_st *u = &w->u[ui];
+    w->out->units[ui].travel_m += u->path_d[u->path_n - 1];
+    if (model_leg_visits(w, ui, t_s)) return -1;
+    u->at_node = u->leg_to;
+    if (model_set_state(w, ui, t_s, UNIT_ONSCENE)) return -1;
+    return model_mj_reached(w, (uint32_t)u->major, u->major_tier, w->s->units[ui].crew, t_s);
+}
+
+/* The incident is over: its units go back to their duties (or off duty), its
+ * pool officers go home and are available again, and queued calls are served. */
+static int model_mj_end(model_ws *w, uint32_t mi, double t_s)
+{
+    const scenario *s = w->s;
+    major_st *m = &w->mj[mi];
+    m->ended = 1;
+    if (model_mj_point(w, mi, t_s, 0)) return -1;
+    for (int k = 0; k < SCEN_MAX_TIERS; k++) w->pool_left[k] += m->tier_pool[k];
+    for (uint32_t ui = 0; ui < s->n_units; ui++) {
+        unit_st *u = &w->u[ui];
+        if (u->major != (int32_t)mi) continue;
+        u->major = u->major_tier = -1;
+        model_add_window(s, &w->out->units[ui].busy_s, u->busy_start_s, t_s);
+        if (model_head_back(w, ui, t_s)) return -1;
+    }
+    return model_serve_queue(w, t_s);
+}
+
+static int model_on_major(model_ws *w, uint32_t mi, uint64_t arg, double t_s)
+{
+    const scen_reserve *r = &w->s->reserve;
+    major_st *m = &w->mj[mi];
+    int what = (int)(arg & 15u), k = (int)(arg >> 4 & 15u), officers = (int)(arg >> 8);
+    switch (what) {
+    case MJ_START:
+        if (model_mj_point(w, mi, t_s, 0) ||
+            model_push(w, m->end_s, EV_MAJOR, mi, model_mj_arg(MJ_END, 0, 0)))
+            return -1;
+        for (size_t j = 0; j < r->n_tiers; j++) {
+            const scen_tier *tr = &r->tiers[j];
+            if (tr->call_up == CALLUP_AFTER_PREVIOUS) continue;
+            if (tr->call_up == CALLUP_SIZE && m->officers < tr->size_at_least) continue;
+            m->tier_called[j] = 1;
+            int rc = tr->delay_s > 0 ? model_push(w, t_s + tr->delay_s, EV_MAJOR, mi,
+                                                  model_mj_arg(MJ_TIER, (int)j, 0))
+                                     : model_mj_call_tier(w, mi, (int)j, t_s);
+            if (rc) return -1;
+        }
+        return 0;
+    case MJ_TIER: return model_mj_call_tier(w, mi, k, t_s);
+    case MJ_POOL: return m->ended ? 0 : model_mj_reached(w, mi, k, officers, t_s);
+    default: return m->ended ? 0 : model_mj_end(w, mi, t_s);
+    }
+}
+
 /* ---- one replication ------------------------------------------------------- */
 
 /* Sizes the per-replication tables and resets every unit to day 0, 00:00. */
@@ -887,6 +1230,7 @@ static int model_start(model_ws *w, rep_result *out)
         u->state_since_s = 0;
         u->epoch = 0;
         u->call = -1;
+        u->major = u->major_tier = -1;
         u->going_off = u->overtime = 0;
         u->on_shift = 0;
         u->at_node = su->base_node;
@@ -898,6 +1242,7 @@ static int model_start(model_ws *w, rep_result *out)
         if (isfinite(first) && model_push(w, first, EV_SHIFT, ui, 0)) return -1;
     }
     for (int p = 0; p < SCEN_MAX_PRIORITIES; p++) w->wait[p].n = 0;
+    if (model_mj_start(w, out)) return -1;
     w->open_calls = 0;
     w->next_call = 0;
     if (out->n_calls) return model_push(w, out->calls[w->order[0]].t_call_s, EV_CALL, w->order[0], 0);
@@ -962,6 +1307,7 @@ int model_run_rep(model_ws *w, uint32_t rep, rep_result *out)
         case EV_REACH:
             if (e.arg == w->u[e.who].epoch) rc = model_on_reach(w, e.who, t_now);
             break;
+        case EV_MAJOR: rc = model_on_major(w, e.who, e.arg, t_now); break;
         }
         if (rc) return -1;
         if (e.kind == EV_READY && model_queue_unstable(w, t_now)) break;
@@ -976,7 +1322,8 @@ int model_run_rep(model_ws *w, uint32_t rep, rep_result *out)
         unit_rec *ur = &out->units[ui];
         if (u->state != UNIT_OFF) model_add_window(s, &ur->on_duty_s, u->work_start_s, t_now);
         if (u->overtime) model_add_window(s, &ur->overtime_s, u->shift_end_s, t_now);
-        if (u->call >= 0) model_add_window(s, &ur->busy_s, u->busy_start_s, t_now);
+        if (u->call >= 0 || u->major >= 0)
+            model_add_window(s, &ur->busy_s, u->busy_start_s, t_now);
         if (u->state == UNIT_PATROLLING && model_patrol_end(w, ui, t_now)) return -1;
         if ((u->state == UNIT_ONSCENE || u->state == UNIT_AT_POST) &&
             coverage_stay(w->cov, u->at_node, u->stay_since_s, t_now))

@@ -33,6 +33,8 @@ enum model_source {
     SRC_ONSCENE = 4,  /* time on scene */
     SRC_HANDLING = 5, /* call-taking time */
     SRC_DETECTION = 6, /* camera detection and report delays */
+    SRC_MAJOR = 7,    /* random major incidents: times and places */
+    SRC_RESERVE = 8,  /* reserve pool assembly delays */
 };
 
 /* What a unit is doing; /unit_reps keeps the time spent in each state, and the
@@ -127,6 +129,33 @@ typedef struct cell_rec {
     double presence;        /* fraction of the time with police presence in the last hour */
 } cell_rec;
 
+/* One major incident over one replication (/major_reps). Times to strength are
+ * from the incident's start: the first moment the officers on scene reached
+ * the cumulative strength of tiers 1..k (30, 110, 230 by default), NaN when
+ * never reached (or no such tier). */
+typedef struct major_rec {
+    uint32_t rep;
+    int32_t incident;       /* scheduled ones first (scenario order), then random ones */
+    int32_t random;         /* 1 when drawn at random */
+    int32_t node;           /* network node index */
+    int32_t officers;       /* officers it needs */
+    int32_t peak_officers;  /* most on scene at once */
+    int32_t units;          /* on-duty units sent */
+    int32_t pool_officers;  /* off-duty officers sent */
+    double t_start_s, t_end_s;
+    double t_tier1_s, t_tier2_s, t_tier3_s, t_tier4_s;
+    double t_full_s;        /* time to `officers` on scene */
+} major_rec;
+
+/* One step of an officers-on-scene curve (/major_curve): from t_s after the
+ * incident's start, `officers` are on scene. */
+typedef struct major_pt {
+    uint32_t rep;
+    int32_t incident;
+    double t_s;
+    int32_t officers;
+} major_pt;
+
 typedef struct rep_result {
     uint32_t rep;
     call_rec *calls; size_t n_calls, cap_calls;
@@ -134,6 +163,8 @@ typedef struct rep_result {
     line_rec *lines; size_t n_lines;
     post_rec *posts; size_t n_posts;
     cell_rec *cells; size_t n_cells;
+    major_rec *majors; size_t cap_majors, n_majors;
+    major_pt *curve; size_t cap_curve, n_curve;
     uint64_t events;        /* events processed, for speed figures */
     /* An unstable system (calls arrive faster than units serve them) is stopped
      * when the queue passes run.max_queue or a wait passes run.max_wait_hours;

@@ -234,6 +234,40 @@ int report_print(FILE *out, const report_info *info, const metrics *m, const dou
                      ops[i].decimals, &partial);
     }
 
+    /* Major incidents: the first incident's build-up to the reserve tiers'
+     * cumulative strengths, and ordinary calls while incidents were on. */
+    static const struct {
+        const char *label, *name;
+        double scale;
+        int decimals;
+    } major[] = {
+        {"1st incident: tier 1 on scene (min)", "major_tier1_s", 1.0 / 60.0, 1},
+        {"1st incident: tiers 1-2 on scene (min)", "major_tier2_s", 1.0 / 60.0, 1},
+        {"1st incident: tiers 1-3 on scene (min)", "major_tier3_s", 1.0 / 60.0, 1},
+        {"1st incident: tiers 1-4 on scene (min)", "major_tier4_s", 1.0 / 60.0, 1},
+        {"1st incident: all it needs on scene (min)", "major_full_s", 1.0 / 60.0, 1},
+        {"1st incident: off-duty officers called", "major_pool_officers", 1.0, 1},
+        {"calls during major incidents", "calls_during_major", 1.0, 1},
+        {"response during them, mean (min)", "response_during_major_s", 1.0 / 60.0, 2},
+        {"response outside them, mean (min)", "response_outside_major_s", 1.0 / 60.0,
+         2},
+    };
+    bool major_header = false;
+    for (size_t i = 0; i < sizeof major / sizeof major[0]; i++) {
+        int col = metrics_find(m, major[i].name);
+        bool any = false;
+        for (size_t r = 0; col >= 0 && r < n_reps && !any; r++)
+            any = isfinite(rows[r * m->n + (size_t)col]);
+        if (!any) continue;
+        if (!major_header) {
+            fprintf(out, "\nMajor incidents and the reserve (mean across replications ± 95%% CI "
+                         "half-width)\n");
+            major_header = true;
+        }
+        print_figure(out, m, rows, n_reps, major[i].label, major[i].name, major[i].scale,
+                     major[i].decimals, &partial);
+    }
+
     int ucol = metrics_find(m, "unstable");
     size_t n_unstable = 0;
     for (size_t r = 0; ucol >= 0 && r < n_reps; r++)

@@ -24,16 +24,36 @@ static const h5_field cell_rep_fields[] = {
     CR(response_mean_s, H5X_F64, "s"),  CR(presence, H5X_F64, "1"),
 };
 #undef CR
+#define MR(m, t, unit) {#m, t, offsetof(major_rec, m), 0, unit}
+static const h5_field major_rep_fields[] = {
+    MR(rep, H5X_U32, "index"),          MR(incident, H5X_I32, "index"),
+    MR(random, H5X_I32, "flag"),        MR(node, H5X_I32, "index"),
+    MR(officers, H5X_I32, "count"),     MR(peak_officers, H5X_I32, "count"),
+    MR(units, H5X_I32, "count"),        MR(pool_officers, H5X_I32, "count"),
+    MR(t_start_s, H5X_F64, "s"),        MR(t_end_s, H5X_F64, "s"),
+    MR(t_tier1_s, H5X_F64, "s"),        MR(t_tier2_s, H5X_F64, "s"),
+    MR(t_tier3_s, H5X_F64, "s"),        MR(t_tier4_s, H5X_F64, "s"),
+    MR(t_full_s, H5X_F64, "s"),
+};
+#undef MR
+#define MP(m, t, unit) {#m, t, offsetof(major_pt, m), 0, unit}
+static const h5_field major_curve_fields[] = {
+    MP(rep, H5X_U32, "index"), MP(incident, H5X_I32, "index"), MP(t_s, H5X_F64, "s"),
+    MP(officers, H5X_I32, "count"),
+};
+#undef MP
 
 const results_rep_table results_ops_rep_tables[] = {
     {"/line_reps", line_rep_fields, NF(line_rep_fields), sizeof(line_rec)},
     {"/post_reps", post_rep_fields, NF(post_rep_fields), sizeof(post_rec)},
     {"/cell_reps", cell_rep_fields, NF(cell_rep_fields), sizeof(cell_rec)},
+    {"/major_reps", major_rep_fields, NF(major_rep_fields), sizeof(major_rec)},
+    {"/major_curve", major_curve_fields, NF(major_curve_fields), sizeof(major_pt)},
 };
 const size_t results_ops_n_rep_tables = NF(results_ops_rep_tables);
 
 struct results_ops {
-    h5_table *t[3]; /* in the order of results_ops_rep_tables */
+    h5_table *t[5]; /* in the order of results_ops_rep_tables */
 };
 
 /* Static rows. */
@@ -179,7 +199,9 @@ int results_ops_append(results_ops *o, const rep_result *r)
 {
     int rc = h5_table_append(o->t[0], r->lines, r->n_lines);
     rc = rc ? rc : h5_table_append(o->t[1], r->posts, r->n_posts);
-    return rc ? rc : h5_table_append(o->t[2], r->cells, r->n_cells);
+    rc = rc ? rc : h5_table_append(o->t[2], r->cells, r->n_cells);
+    rc = rc ? rc : h5_table_append(o->t[3], r->majors, r->n_majors);
+    return rc ? rc : h5_table_append(o->t[4], r->curve, r->n_curve);
 }
 
 void results_ops_close(results_ops *o)

@@ -98,4 +98,9 @@ int build_routes(loader *L);
 void collect_line_kinds(loader *L);
 void loader_forces_fini(loader *L);
 
+/* scen_reserve.c: major incidents, reserve tiers, pull-back policy; read after
+ * the lines (tiers name unit kinds and groups). */
+void read_reserve(loader *L);
+void scen_reserve_fini(scen_reserve *r);
+
 #endif

@@ -161,6 +161,41 @@ static const sk_key dispatch_keys[] = {{"policy", SK_STRING, false, NULL, NULL},
                                        {"plans", SK_LIST, false, plan_keys, "zone"},
                                        {0}};
 
+/* Major incidents and the emergency reserve (scen_reserve.c). */
+static const sk_key major_keys[] = {{"name", SK_STRING, true, NULL, NULL},
+                                    {"node", SK_NODE, true, NULL, NULL},
+                                    {"day", SK_INT, false, NULL, NULL},
+                                    {"start_h", SK_FLOAT, true, NULL, NULL},
+                                    {"officers", SK_INT, true, NULL, NULL},
+                                    {"duration_hours", SK_FLOAT, true, NULL, NULL},
+                                    {0}};
+
+static const sk_key major_random_keys[] = {{"per_day", SK_FLOAT, true, NULL, NULL},
+                                           {"officers", SK_INT, true, NULL, NULL},
+                                           {"duration_hours", SK_FLOAT, true, NULL, NULL},
+                                           {0}};
+
+static const sk_key pool_keys[] = {{"officers", SK_INT, true, NULL, NULL},
+                                   {"station", SK_STRING, true, NULL, NULL},
+                                   {"vehicle_officers", SK_INT, false, NULL, NULL},
+                                   {0}};
+
+static const sk_key tier_keys[] = {{"name", SK_STRING, true, NULL, NULL},
+                                   {"officers", SK_INT, true, NULL, NULL},
+                                   {"from", SK_STRS, false, NULL, NULL},
+                                   {"pool", SK_GROUP, false, pool_keys, NULL},
+                                   {"call_up", SK_STRING, false, NULL, NULL},
+                                   {"size_at_least", SK_INT, false, NULL, NULL},
+                                   {"delay_s", SK_FLOAT, false, NULL, NULL},
+                                   {"assembly", SK_GROUP, false, dist_keys, NULL},
+                                   {"mode", SK_STRING, false, NULL, NULL},
+                                   {0}};
+
+static const sk_key pull_back_keys[] = {{"patrol_lines", SK_BOOL, false, NULL, NULL},
+                                        {"posts_keep", SK_INT, false, NULL, NULL},
+                                        {"first", SK_STRS, false, NULL, NULL},
+                                        {0}};
+
 const sk_key sc_root_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                {"description", SK_STRING, false, NULL, NULL},
                                {"run", SK_GROUP, true, run_keys, NULL},
@@ -179,6 +214,10 @@ const sk_key sc_root_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                {"cameras", SK_GROUP, false, camera_keys, NULL},
                                {"coverage", SK_GROUP, false, coverage_keys, NULL},
                                {"dispatch", SK_GROUP, false, dispatch_keys, NULL},
+                               {"major_incidents", SK_LIST, false, major_keys, "name"},
+                               {"major_random", SK_GROUP, false, major_random_keys, NULL},
+                               {"reserve", SK_LIST, false, tier_keys, "name"},
+                               {"pull_back", SK_GROUP, false, pull_back_keys, NULL},
                                {0}};
 
 /* The root as a key, so that the walkers need no special case for it. */

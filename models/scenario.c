@@ -1210,6 +1210,7 @@ scenario *scen_load(const char *path, const char *const *overrides, size_t n_ove
     read_lines(&L);
     read_cameras(&L);
     read_coverage(&L);
+    read_reserve(&L);
     check_targets(&L);
     resolve_zones(&L);
     finish(&L);
@@ -1301,6 +1302,7 @@ void scen_destroy(scenario *s)
     free(s->lines);
     free(s->node_camera);
     cell_map_fini(&s->cells);
+    scen_reserve_fini(&s->reserve);
     free(s);
 }
 

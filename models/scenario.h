@@ -164,6 +164,60 @@ typedef struct scen_plan {
     size_t n_units;
 } scen_plan;
 
+/* Major incidents and the tiered emergency reserve (scen_reserve.c; the model's
+ * side is in model.c). A major incident needs `officers` on scene at a place
+ * from a start time for a duration; the reserve's tiers are called in order:
+ * each takes free on-duty units of its listed kinds or groups (they leave from
+ * where they are, nearest first, within the pull-back policy), then fills the
+ * rest of its strength from an off-duty pool that assembles at a station
+ * (assembly delay per vehicle) and travels as vehicles of vehicle_officers. */
+#define SCEN_MAX_TIERS 4
+
+typedef enum scen_call_up {
+    CALLUP_IMMEDIATE,      /* at the incident's start (+ delay_s) */
+    CALLUP_AFTER_PREVIOUS, /* when the previous tier is all on scene (+ delay_s) */
+    CALLUP_SIZE            /* at the start, only for incidents of size_at_least officers */
+} scen_call_up;
+
+typedef struct scen_tier {
+    char *name;
+    int officers;           /* the tier's strength */
+    uint32_t kind_mask;     /* bit k: on-duty units of kind k belong to the tier */
+    uint8_t *group_ok;      /* [n_unit_groups] 1: units of the group belong to it (NULL: none) */
+    int pool_officers;      /* off-duty officers called in (0: none) */
+    int pool_station;       /* where they assemble */
+    int vehicle_officers;   /* officers per pool vehicle */
+    net_mode mode;          /* the pool vehicles' mode */
+    scen_call_up call_up;
+    int size_at_least;      /* CALLUP_SIZE */
+    double delay_s;         /* from the call-up condition to the order */
+    scen_dist assembly;     /* pool: order -> vehicle leaves the station */
+} scen_tier;
+
+typedef struct scen_major {
+    char *name;
+    uint32_t node;
+    double start_s;         /* from the start of day 0 */
+    double duration_s;
+    int officers;           /* officers it needs on scene */
+} scen_major;
+
+/* Which ordinary duties the reserve may strip. */
+typedef struct scen_pull_back {
+    bool patrol_lines;      /* units on patrol lines may be taken */
+    int posts_keep;         /* units each post keeps (those at it); the rest may go */
+    uint32_t first_mask;    /* kinds taken before the others (rapid squads) */
+} scen_pull_back;
+
+typedef struct scen_reserve {
+    scen_tier tiers[SCEN_MAX_TIERS]; size_t n_tiers;
+    scen_major *majors;     size_t n_majors;      /* scheduled */
+    double random_per_day;  /* random major incidents: rate (0: none) */
+    int random_officers;    /* ... their size */
+    double random_duration_s;
+    scen_pull_back pull_back;
+} scen_reserve;
+
 typedef struct scenario {
     char *path;             /* the scenario file as given */
     char *name;
@@ -233,6 +287,9 @@ typedef struct scenario {
     scen_policy policy;
     scen_overflow overflow;
     scen_plan *plans;       size_t n_plans;   /* POLICY_PLAN: indexed by zone, n_plans == n_zones */
+
+    /* major incidents and the emergency reserve */
+    scen_reserve reserve;
 } scenario;
 
 /* Loads, expands and checks a scenario, including its network, and builds the

@@ -1,0 +1,206 @@
+/* scen_reserve.c - the scenario's major incidents (scheduled and random), the
+ * tiers of the emergency reserve and the pull-back policy (scenario.h,
+ * scen_reserve). Read after the units and lines, since a tier names unit kinds
+ * and unit groups, and a pool names a station.
+ *
+ * A tier must be able to put somebody on scene: it needs `from` (on-duty units)
+ * or a pool (off-duty officers) or both. Tiers are called in file order; the
+ * first cannot wait for a previous one.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scen_loader.h"
+
+static const char *const call_up_names[] = {"immediate", "after_previous", "size_at_least"};
+
+static int station_index(const scenario *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_stations; i++)
+        if (s->stations[i].name && strcmp(s->stations[i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+/* `from`: each name a unit kind or a unit group. */
+static bool read_from(loader *L, const config_setting_t *e, scen_tier *t)
+{
+    scenario *s = L->s;
+    const config_setting_t *fl = sc_member(e, "from");
+    if (!fl || !config_setting_is_aggregate(fl) || config_setting_is_group(fl)) return true;
+    size_t n = sc_length(fl);
+    bool ok = true;
+    if (n == 0) {
+        sc_err(&L->c, fl, "must not be empty (leave it out for a tier with only a pool)");
+        return false;
+    }
+    for (size_t j = 0; j < n; j++) {
+        const char *name;
+        if (sc_elem_string(elem(fl, j), &name) != 1) continue;
+        int k = kind_index(s, name);
+        if (k >= 0) {
+            t->kind_mask |= 1u << k;
+            continue;
+        }
+        int g = -1;
+        for (size_t q = 0; q < s->n_unit_groups && g < 0; q++)
+            if (s->unit_groups[q].name && strcmp(s->unit_groups[q].name, name) == 0) g = (int)q;
+        if (g < 0) {
+            char kinds[512];
+            sc_join(kinds, sizeof kinds, (const char *const *)s->unit_kinds, s->n_unit_kinds,
+                    NAMES_QUOTED);
+            sc_err(&L->c, elem(fl, j), "no unit kind or unit group named '%s' (kinds: %s)", name,
+                   kinds);
+            ok = false;
+            continue;
+        }
+        if (!t->group_ok && !(t->group_ok = calloc(s->n_unit_groups, 1))) return false;
+        t->group_ok[g] = 1;
+    }
+    return ok;
+}
+
+static void read_tiers(loader *L)
+{
+    scenario *s = L->s;
+    scen_reserve *r = &s->reserve;
+    size_t n;
+    const config_setting_t *list = top_list(L, "reserve", false, &n);
+    if (n > SCEN_MAX_TIERS) {
+        sc_err(&L->c, list, "at most %d tiers (got %zu)", SCEN_MAX_TIERS, n);
+        n = SCEN_MAX_TIERS;
+    }
+    r->n_tiers = n;
+    for (size_t i = 0; i < n; i++) {
+        const config_setting_t *e = elem(list, i);
+        scen_tier *t = &r->tiers[i];
+        const char *v;
+        long long x;
+        if (str_key(L, e, "name", &v)) t->name = xstrdup(v);
+        if (int_key(L, e, "officers", REQ_INT, 1, 100000, &x)) t->officers = (int)x;
+        read_from(L, e, t);
+        t->pool_station = -1;
+        t->vehicle_officers = 10;
+        const config_setting_t *pool = sc_member(e, "pool");
+        if (pool && config_setting_is_group(pool)) {
+            if (int_key(L, pool, "officers", REQ_INT, 1, 100000, &x)) t->pool_officers = (int)x;
+            if (int_key(L, pool, "vehicle_officers", 10, 1, 1000, &x)) t->vehicle_officers = (int)x;
+            if (str_key(L, pool, "station", &v) && (t->pool_station = station_index(s, v)) < 0) {
+                char names[512];
+                list_names(sc_member(L->root, "stations"), "name", names, sizeof names);
+                sc_err(&L->c, sc_member(pool, "station"), "no station named '%s' (stations: %s)",
+                       v, names);
+            }
+        }
+        if (!sc_member(e, "from") && !pool)
+            sc_err(&L->c, e, "tier '%s' has neither 'from' (on-duty units) nor 'pool' "
+                             "(off-duty officers): it could never put anybody on scene",
+                   t->name ? t->name : "?");
+        int cu = word_key(L, e, "call_up", CALLUP_IMMEDIATE, call_up_names, 3);
+        t->call_up = cu < 0 ? CALLUP_IMMEDIATE : (scen_call_up)cu;
+        if (cu == CALLUP_AFTER_PREVIOUS && i == 0)
+            sc_err(&L->c, sc_member(e, "call_up"),
+                   "the first tier cannot be called \"after_previous\": there is none before it");
+        const config_setting_t *sz = sc_member(e, "size_at_least");
+        if (cu == CALLUP_SIZE) {
+            if (!sz)
+                sc_err(&L->c, e, "missing required key 'size_at_least' (call_up \"size_at_least\")");
+            else if (int_key(L, e, "size_at_least", REQ_INT, 1, 1000000, &x))
+                t->size_at_least = (int)x;
+        } else if (sz) {
+            sc_err(&L->c, sz, "applies only to call_up \"size_at_least\"");
+        }
+        num_key(L, e, "delay_s", 0, 0, 7 * DAY_S, 0, &t->delay_s);
+        const config_setting_t *as = sc_member(e, "assembly");
+        t->assembly = (scen_dist){.kind = DIST_FIXED, .mean_s = 0};
+        if (as) {
+            if (!pool)
+                sc_err(&L->c, as, "applies only to a tier with a pool (on-duty units leave "
+                                  "from where they are)");
+            read_dist(L, as, &t->assembly);
+        }
+        int m = word_key(L, e, "mode", NET_VEHICLE, (const char *const[]){"vehicle", "foot"}, 2);
+        t->mode = m == NET_FOOT ? NET_FOOT : NET_VEHICLE;
+    }
+    check_unique(L, list, "name", "tier name");
+}
+
+static void read_majors(loader *L)
+{
+    scenario *s = L->s;
+    scen_reserve *r = &s->reserve;
+    size_t n;
+    const config_setting_t *list = top_list(L, "major_incidents", false, &n);
+    if (n && !(r->majors = calloc(n, sizeof *r->majors))) return;
+    r->n_majors = n;
+    for (size_t i = 0; i < n; i++) {
+        const config_setting_t *e = elem(list, i);
+        scen_major *m = &r->majors[i];
+        const char *v;
+        long long day = 0, x;
+        double h = 0, d = 0;
+        if (str_key(L, e, "name", &v)) m->name = xstrdup(v);
+        read_node(L, e, &m->node);
+        int_key(L, e, "day", 0, 0, 100000, &day);
+        num_key(L, e, "start_h", REQ, 0, 24, OPEN_HI, &h);
+        /* One that starts after the run's horizon is not simulated (a shortened
+         * run, --set run.horizon_days, stays valid). */
+        m->start_s = (double)day * DAY_S + h * 3600.0;
+        if (num_key(L, e, "duration_hours", REQ, 0, 24 * 30, OPEN_LO, &d)) m->duration_s = d * 3600;
+        if (int_key(L, e, "officers", REQ_INT, 1, 100000, &x)) m->officers = (int)x;
+    }
+    check_unique(L, list, "name", "major incident name");
+    const config_setting_t *g = sc_member(L->root, "major_random");
+    if (g && config_setting_is_group(g)) {
+        long long x;
+        double d = 0;
+        num_key(L, g, "per_day", REQ, 0, 100, 0, &r->random_per_day);
+        if (int_key(L, g, "officers", REQ_INT, 1, 100000, &x)) r->random_officers = (int)x;
+        if (num_key(L, g, "duration_hours", REQ, 0, 24 * 30, OPEN_LO, &d))
+            r->random_duration_s = d * 3600;
+    }
+    if ((n || (g && r->random_per_day > 0)) && r->n_tiers == 0)
+        sc_err(&L->c, list ? list : g,
+               "major incidents need a 'reserve' with at least one tier to answer them");
+}
+
+static void read_pull_back(loader *L)
+{
+    scenario *s = L->s;
+    scen_pull_back *p = &s->reserve.pull_back;
+    p->patrol_lines = true;
+    p->posts_keep = 1;
+    const config_setting_t *g = sc_member(L->root, "pull_back");
+    if (!g || !config_setting_is_group(g)) return;
+    long long x;
+    sc_get_bool(g, "patrol_lines", &p->patrol_lines);
+    if (int_key(L, g, "posts_keep", 1, 0, 1000, &x)) p->posts_keep = (int)x;
+    const config_setting_t *fl = sc_member(g, "first");
+    if (!fl || !config_setting_is_aggregate(fl) || config_setting_is_group(fl)) return;
+    for (size_t j = 0; j < sc_length(fl); j++) {
+        const char *name;
+        if (sc_elem_string(elem(fl, j), &name) != 1) continue;
+        int k = kind_index(s, name);
+        if (k < 0)
+            sc_err(&L->c, elem(fl, j), "no unit kind named '%s'", name);
+        else
+            p->first_mask |= 1u << k;
+    }
+}
+
+void read_reserve(loader *L)
+{
+    read_tiers(L);
+    read_majors(L);
+    read_pull_back(L);
+}
+
+void scen_reserve_fini(scen_reserve *r)
+{
+    for (size_t i = 0; i < r->n_tiers; i++) {
+        free(r->tiers[i].name);
+        free(r->tiers[i].group_ok);
+    }
+    for (size_t i = 0; i < r->n_majors; i++) free(r->majors[i].name);
+    free(r->majors);
+    memset(r, 0, sizeof *r);
+}
