@@ -1,29 +1,36 @@
-/* travel.c - Dijkstra searches and the travel-time tables. See travel.h.
+/* travel.c - Dijkstra searches, travel-time tables and hub labels. See travel.h.
  *
  * Per mode, the travel object keeps its own compact adjacency: for each node,
  * the usable out-arcs (forward) and in-arcs (reverse) as (other node, net edge,
- * time) records, with the time length_m / speed_mps worked out once. Edges the
+ * time) records, with the time length_m / speed_mps worked out once, and beside
+ * them the same times in fixed point (uint64 multiples of 2^-k s). Edges the
  * mode cannot use are simply absent, so the inner loop has no test for them
- * and reads one contiguous run of 16-byte records per node.
+ * and reads one contiguous run of records per node.
  *
  * All searches run in a travel_ws: distance, heap position, predecessor and
  * two "stamp" arrays sized n. A node's entries are valid only when its stamp
  * equals the workspace's current generation, so starting a search is O(1)
  * (bump the generation) instead of O(n) clearing; the arrays are cleared only
- * when the 32-bit generation wraps. The heap is 4-ary with decrease-key: at
- * most n entries, shallower than a binary heap, and its four children share a
- * cache line.
+ * when the 32-bit generation wraps. The heaps are 4-ary with decrease-key: at
+ * most n entries, shallower than a binary heap, and four children share a
+ * cache line. There are two searches: in doubles, for building the tables (the
+ * table holds the reverse search's double result rounded to float, as it always
+ * has: the default scenario's results depend on those bytes), and in fixed
+ * point, for everything without tables (travel_create_plain's method, and the
+ * reference the hub labels are tested against).
  *
- * Times to a destination always come from a reverse search rooted at it, with
- * or without tables, so the table entry is exactly the no-table result rounded
- * to float, and travel_time_s without tables equals travel_times_to bit for
- * bit. Paths come from a forward search; their time sums the same edge times
- * in the other order and may differ from travel_time_s in the last bits.
+ * Why fixed point without tables: hub labels add two partial sums where
+ * Dijkstra adds edge by edge, and in floating point those differ in the last
+ * bits, so ties could break differently depending on the method. Integer sums
+ * are exact, so every method gives the same number. The scale is the finest
+ * power of two (at most 2^40 per second) at which the sum of all arc times stays
+ * below 2^61: no path overflows, and neither does a sum of two label distances.
  *
  * Tables are built by up to opts->threads threads taking destinations from a
  * shared counter. Each column is one independent search written to its own
  * slice of the table, so the bytes do not depend on the thread count or on
- * which thread did which column.
+ * which thread did which column. Labels are built by hublabel.c, also the same
+ * whatever the thread count.
  */
 #include "travel.h"
 
@@ -34,6 +41,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "hublabel.h"
 
 #define TRAVEL_SETTLED   UINT32_MAX /* pos[] of a node taken off the heap */
 #define TRAVEL_CHUNK     8          /* destinations a builder thread takes at once */
@@ -52,13 +61,27 @@ struct travel {
     travel_arc *fwd[NET_MODES];      /* usable out-arcs by tail */
     uint32_t *rev_start[NET_MODES];  /* [n + 1] into rev */
     travel_arc *rev[NET_MODES];      /* usable in-arcs by head */
+    uint64_t *fwd_q[NET_MODES];      /* fixed-point times of fwd, same order */
+    uint64_t *rev_q[NET_MODES];      /* fixed-point times of rev, same order */
+    double s_per_q;                  /* seconds per fixed-point unit, 2^-k */
     float *tab[NET_MODES];           /* [n * n], tab[to * n + from]; NULL without tables */
+    bool labels;                     /* no tables and not plain: hub labels, built on first use */
+    _Atomic(hl *) lab[NET_MODES];    /* NULL until built (or when building failed) */
+    bool lab_failed[NET_MODES];      /* out of memory building: Dijkstra instead, same times */
+    pthread_mutex_t lab_lock;        /* held while building */
+    int threads;                     /* for building labels */
+    size_t bytes;                    /* memory held besides labels, for travel_bytes */
 };
 
 typedef struct travel_heap_item {
     double key;
     uint32_t node;
 } travel_heap_item;
+
+typedef struct travel_heapq_item {
+    uint64_t key;
+    uint32_t node;
+} travel_heapq_item;
 
 struct travel_ws {
     const travel *t;
@@ -71,6 +94,9 @@ struct travel_ws {
     uint32_t *pred;          /* arc index that labelled v (forward searches for paths) */
     travel_heap_item *heap;  /* [n] */
     size_t heap_n;
+    uint64_t *distq;         /* fixed-point searches: tentative or final distance */
+    travel_heapq_item *heapq;/* [n] their heap (heap_n counts it) */
+    hl_ws *hw;               /* hub-label queries: one dense array serves both modes */
     uint32_t *path_node;     /* path output, grown as needed */
     double *path_t, *path_d;
     size_t path_cap;
@@ -185,6 +211,99 @@ static void ws_search_run(travel_ws *w, const uint32_t *start, const travel_arc 
     }
 }
 
+/* The same heap and search in fixed point: the search of every query without tables. */
+static void heapq_up(travel_ws *w, size_t i)
+{
+    travel_heapq_item it = w->heapq[i];
+    while (i > 0) {
+        size_t p = (i - 1) / 4;
+        if (w->heapq[p].key <= it.key) break;
+        w->heapq[i] = w->heapq[p];
+        w->pos[w->heapq[i].node] = (uint32_t)i;
+        i = p;
+    }
+    w->heapq[i] = it;
+    w->pos[it.node] = (uint32_t)i;
+}
+
+static void heapq_down(travel_ws *w, size_t i)
+{
+    travel_heapq_item it = w->heapq[i];
+    size_t n = w->heap_n;
+    for (;;) {
+        size_t c = 4 * i + 1;
+        if (c >= n) break;
+        size_t end = c + 4 < n ? c + 4 : n, best = c;
+        for (size_t k = c + 1; k < end; k++)
+            if (w->heapq[k].key < w->heapq[best].key) best = k;
+        if (w->heapq[best].key >= it.key) break;
+        w->heapq[i] = w->heapq[best];
+        w->pos[w->heapq[i].node] = (uint32_t)i;
+        i = best;
+    }
+    w->heapq[i] = it;
+    w->pos[it.node] = (uint32_t)i;
+}
+
+static travel_heapq_item heapq_pop(travel_ws *w)
+{
+    travel_heapq_item top = w->heapq[0];
+    if (--w->heap_n > 0) {
+        w->heapq[0] = w->heapq[w->heap_n];
+        heapq_down(w, 0);
+    }
+    w->pos[top.node] = TRAVEL_SETTLED;
+    return top;
+}
+
+/* ws_search_run in fixed point over the arcs (start, arc) with times q. */
+static void ws_searchq_run(travel_ws *w, const uint32_t *start, const travel_arc *arc,
+                           const uint64_t *q, uint32_t src, size_t n_want)
+{
+    const uint32_t gen = w->gen;
+    uint32_t *seen = w->seen, *pos = w->pos, *pred = w->pred;
+    uint64_t *dist = w->distq;
+    seen[src] = gen;
+    dist[src] = 0;
+    pred[src] = UINT32_MAX;
+    w->heapq[0] = (travel_heapq_item){0, src};
+    pos[src] = 0;
+    w->heap_n = 1;
+    while (w->heap_n > 0) {
+        travel_heapq_item top = heapq_pop(w);
+        uint32_t v = top.node;
+        if (n_want > 0 && w->want[v] == gen && --n_want == 0) break;
+        for (uint32_t k = start[v], end = start[v + 1]; k < end; k++) {
+            uint32_t u = arc[k].node;
+            uint64_t du = top.key + q[k];
+            if (seen[u] != gen) {
+                seen[u] = gen;
+                dist[u] = du;
+                pred[u] = k;
+                size_t i = w->heap_n++;
+                w->heapq[i] = (travel_heapq_item){du, u};
+                heapq_up(w, i);
+            } else if (pos[u] != TRAVEL_SETTLED && du < dist[u]) {
+                dist[u] = du;
+                pred[u] = k;
+                w->heapq[pos[u]].key = du;
+                heapq_up(w, pos[u]);
+            }
+        }
+    }
+}
+
+/* A fixed-point distance in seconds (exact below 2^53 units). */
+static double travel_q_s(const travel *t, uint64_t q)
+{
+    return q >= HL_INF ? INFINITY : (double)q * t->s_per_q;
+}
+
+static uint64_t ws_distq_get(const travel_ws *w, uint32_t v)
+{
+    return w->seen[v] == w->gen ? w->distq[v] : HL_INF;
+}
+
 /* The time found for v in the current generation (infinite if it was not reached,
  * which a strongly connected network never allows). */
 static double ws_dist_get(const travel_ws *w, uint32_t v)
@@ -207,7 +326,12 @@ static int travel_arcs_build(travel *t, net_mode m)
     t->rev_start[m] = malloc((n + 1) * sizeof(uint32_t));
     t->fwd[m] = malloc((usable ? usable : 1) * sizeof(travel_arc));
     t->rev[m] = malloc((usable ? usable : 1) * sizeof(travel_arc));
-    if (!t->fwd_start[m] || !t->rev_start[m] || !t->fwd[m] || !t->rev[m]) return -1;
+    t->fwd_q[m] = malloc((usable ? usable : 1) * sizeof(uint64_t));
+    t->rev_q[m] = malloc((usable ? usable : 1) * sizeof(uint64_t));
+    if (!t->fwd_start[m] || !t->rev_start[m] || !t->fwd[m] || !t->rev[m] || !t->fwd_q[m] ||
+        !t->rev_q[m])
+        return -1;
+    t->bytes += 2 * (n + 1) * sizeof(uint32_t) + 2 * usable * (sizeof(travel_arc) + 8);
     uint32_t kf = 0, kr = 0;
     for (size_t v = 0; v < n; v++) {
         t->fwd_start[m][v] = kf;
@@ -291,24 +415,94 @@ static int travel_tables_build(travel *t, int threads)
     return atomic_load(&failed) ? -1 : 0;
 }
 
+/* The fixed-point scale (see the file comment) and every arc's time in it. */
+static void travel_fixed_build(travel *t)
+{
+    double total = 0, arcs = 0;
+    for (int m = 0; m < NET_MODES; m++) {
+        double sum = 0;
+        size_t na = t->fwd_start[m][t->n];
+        for (size_t k = 0; k < na; k++) sum += t->fwd[m][k].t_s;
+        if (sum > total) total = sum;
+        if ((double)na > arcs) arcs = (double)na;
+    }
+    int k = 40;
+    while (k > -60 && ldexp(total, k) + arcs >= 0x1p61) k--;
+    t->s_per_q = ldexp(1.0, -k);
+    for (int m = 0; m < NET_MODES; m++) {
+        size_t na = t->fwd_start[m][t->n];
+        for (size_t a = 0; a < na; a++) {
+            t->fwd_q[m][a] = (uint64_t)llround(ldexp(t->fwd[m][a].t_s, k));
+            t->rev_q[m][a] = (uint64_t)llround(ldexp(t->rev[m][a].t_s, k));
+        }
+    }
+}
+
+/* The hub labels of mode m, built on first use: a scenario without foot units never pays
+ * for foot labels (on a grid-like foot network they take several times longer to build than
+ * the vehicle ones). The first thread to need them builds them under the lock; the others
+ * wait. The travel object is logically immutable: the labels are a function of the network
+ * alone, so which thread builds them, and when, changes no result. If building runs out of
+ * memory, queries of that mode fall back to Dijkstra, which gives the very same times. */
+static const hl *travel_lab(const travel *t, net_mode m)
+{
+    hl *h = atomic_load_explicit(&t->lab[m], memory_order_acquire);
+    if (h || !t->labels) return h;
+    travel *mt = (travel *)t;
+    pthread_mutex_lock(&mt->lab_lock);
+    h = atomic_load_explicit(&mt->lab[m], memory_order_relaxed);
+    if (!h && !mt->lab_failed[m]) {
+        size_t na = t->fwd_start[m][t->n];
+        uint32_t *head = malloc((na ? na : 1) * sizeof *head);
+        if (head) {
+            for (size_t k = 0; k < na; k++) head[k] = t->fwd[m][k].node;
+            h = hl_build(t->n, t->fwd_start[m], head, t->fwd_q[m], t->threads);
+            free(head);
+        }
+        if (h)
+            atomic_store_explicit(&mt->lab[m], h, memory_order_release);
+        else
+            mt->lab_failed[m] = true;
+    }
+    pthread_mutex_unlock(&mt->lab_lock);
+    return h;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Public functions.                                                         */
 
-travel *travel_create(const net *g, const travel_opts *opts)
+static travel *travel_build(const net *g, const travel_opts *opts, bool plain)
 {
     travel *t = calloc(1, sizeof *t);
     if (!t) return NULL;
     t->g = g;
     t->n = g->n_nodes;
+    t->bytes = sizeof *t;
+    pthread_mutex_init(&t->lab_lock, NULL);
     for (int m = 0; m < NET_MODES; m++)
         if (travel_arcs_build(t, (net_mode)m) < 0) goto fail;
-    if (opts && t->n > 0 && t->n <= opts->table_max_nodes &&
-        travel_tables_build(t, opts->threads) < 0)
-        goto fail;
+    travel_fixed_build(t);
+    if (opts && t->n > 0 && t->n <= opts->table_max_nodes) {
+        if (travel_tables_build(t, opts->threads) < 0) goto fail;
+        t->bytes += travel_table_bytes(t);
+    } else if (t->n > 1 && !plain) {
+        t->labels = true;
+        t->threads = opts ? opts->threads : 0;
+    }
     return t;
 fail:
     travel_destroy(t);
     return NULL;
+}
+
+travel *travel_create(const net *g, const travel_opts *opts)
+{
+    return travel_build(g, opts, false);
+}
+
+travel *travel_create_plain(const net *g, const travel_opts *opts)
+{
+    return travel_build(g, opts, true);
 }
 
 void travel_destroy(travel *t)
@@ -319,8 +513,12 @@ void travel_destroy(travel *t)
         free(t->fwd[m]);
         free(t->rev_start[m]);
         free(t->rev[m]);
+        free(t->fwd_q[m]);
+        free(t->rev_q[m]);
         free(t->tab[m]);
+        hl_destroy(atomic_load(&t->lab[m]));
     }
+    pthread_mutex_destroy(&t->lab_lock);
     free(t);
 }
 
@@ -332,6 +530,23 @@ bool travel_has_table(const travel *t)
 size_t travel_table_bytes(const travel *t)
 {
     return travel_has_table(t) ? NET_MODES * t->n * t->n * sizeof(float) : 0;
+}
+
+size_t travel_bytes(const travel *t)
+{
+    size_t b = t->bytes;
+    for (int m = 0; m < NET_MODES; m++) b += hl_bytes(atomic_load(&t->lab[m]));
+    return b;
+}
+
+const char *travel_method(const travel *t)
+{
+    return t->tab[0] ? "tables" : t->labels ? "hub labels" : "Dijkstra per query";
+}
+
+const hl *travel_labels(const travel *t, net_mode m)
+{
+    return travel_lab(t, m);
 }
 
 travel_ws *travel_ws_create(const travel *t)
@@ -347,7 +562,11 @@ travel_ws *travel_ws_create(const travel *t)
     w->pos = malloc(n * sizeof *w->pos);
     w->pred = malloc(n * sizeof *w->pred);
     w->heap = malloc(n * sizeof *w->heap);
-    if (!w->seen || !w->want || !w->dist || !w->pos || !w->pred || !w->heap) {
+    w->distq = malloc(n * sizeof *w->distq);
+    w->heapq = malloc(n * sizeof *w->heapq);
+    if (t->labels) w->hw = hl_ws_create(t->n);
+    if (!w->seen || !w->want || !w->dist || !w->pos || !w->pred || !w->heap || !w->distq ||
+        !w->heapq || (t->labels && !w->hw)) {
         travel_ws_destroy(w);
         return NULL;
     }
@@ -363,6 +582,9 @@ void travel_ws_destroy(travel_ws *w)
     free(w->pos);
     free(w->pred);
     free(w->heap);
+    free(w->distq);
+    free(w->heapq);
+    hl_ws_destroy(w->hw);
     free(w->path_node);
     free(w->path_t);
     free(w->path_d);
@@ -374,10 +596,12 @@ double travel_time_s(const travel *t, travel_ws *w, net_mode m, uint32_t from, u
     assert(from < t->n && to < t->n && (int)m >= 0 && m < NET_MODES);
     if (t->tab[m]) return t->tab[m][(size_t)to * t->n + from];
     if (from == to) return 0;
+    const hl *h = travel_lab(t, m);
+    if (h) return travel_q_s(t, hl_dist(h, from, to));
     ws_generation_next(w);
     size_t n_want = ws_want_mark(w, from);
-    ws_search_run(w, t->rev_start[m], t->rev[m], to, n_want);
-    return ws_dist_get(w, from);
+    ws_searchq_run(w, t->rev_start[m], t->rev[m], t->rev_q[m], to, n_want);
+    return travel_q_s(t, ws_distq_get(w, from));
 }
 
 void travel_times_to(const travel *t, travel_ws *w, net_mode m, uint32_t to,
@@ -393,14 +617,23 @@ void travel_times_to(const travel *t, travel_ws *w, net_mode m, uint32_t to,
         }
         return;
     }
+    const hl *h = travel_lab(t, m);
+    if (h) {
+        /* One label spread, then one scan per source; the results go through out_s as
+         * integers first (a double holds the bits) to need no scratch array. */
+        uint64_t *q = (uint64_t *)(void *)out_s;
+        hl_dist_to(h, w->hw, to, from, n, q);
+        for (size_t i = 0; i < n; i++) out_s[i] = travel_q_s(t, q[i]);
+        return;
+    }
     ws_generation_next(w);
     size_t n_want = 0;
     for (size_t i = 0; i < n; i++) {
         assert(from[i] < t->n);
         n_want += ws_want_mark(w, from[i]);
     }
-    ws_search_run(w, t->rev_start[m], t->rev[m], to, n_want);
-    for (size_t i = 0; i < n; i++) out_s[i] = ws_dist_get(w, from[i]);
+    ws_searchq_run(w, t->rev_start[m], t->rev[m], t->rev_q[m], to, n_want);
+    for (size_t i = 0; i < n; i++) out_s[i] = travel_q_s(t, ws_distq_get(w, from[i]));
 }
 
 void travel_times_from(const travel *t, travel_ws *w, net_mode m, uint32_t from,
@@ -417,14 +650,21 @@ void travel_times_from(const travel *t, travel_ws *w, net_mode m, uint32_t from,
         }
         return;
     }
+    const hl *h = travel_lab(t, m);
+    if (h) {
+        uint64_t *q = (uint64_t *)(void *)out_s;
+        hl_dist_from(h, w->hw, from, to, n, q);
+        for (size_t i = 0; i < n; i++) out_s[i] = travel_q_s(t, q[i]);
+        return;
+    }
     ws_generation_next(w);
     size_t n_want = 0;
     for (size_t i = 0; i < n; i++) {
         assert(to[i] < t->n);
         n_want += ws_want_mark(w, to[i]);
     }
-    ws_search_run(w, t->fwd_start[m], t->fwd[m], from, n_want);
-    for (size_t i = 0; i < n; i++) out_s[i] = ws_dist_get(w, to[i]);
+    ws_searchq_run(w, t->fwd_start[m], t->fwd[m], t->fwd_q[m], from, n_want);
+    for (size_t i = 0; i < n; i++) out_s[i] = travel_q_s(t, ws_distq_get(w, to[i]));
 }
 
 /* Makes room for a path of n nodes in the workspace. */
@@ -491,6 +731,56 @@ static int travel_path_walk(const travel *t, travel_ws *w, net_mode m, uint32_t 
     return 0;
 }
 
+/* Without a table, with labels: from each node, the first out-arc whose fixed-point time
+ * plus the label distance from its head equals the distance from the node. Integer sums
+ * are exact, so such an arc always exists on a shortest path and the walk never strays;
+ * each step costs the out-labels of the node's neighbours, with the target's in-label
+ * spread once. */
+static int travel_path_labels(const travel *t, travel_ws *w, net_mode m, uint32_t from,
+                              uint32_t to, travel_path *out)
+{
+    const hl *h = travel_lab(t, m);
+    const travel_arc *arc = t->fwd[m];
+    const uint64_t *q = t->fwd_q[m];
+    const uint32_t *start = t->fwd_start[m];
+    const net *g = t->g;
+    if (ws_path_reserve(w, 64) < 0) return -1;
+    hl_target_set(h, w->hw, to);
+    uint64_t dv = hl_target_dist(h, w->hw, from), cum = 0;
+    int rc = dv >= HL_INF ? -1 : 0;
+    size_t len = 1;
+    w->path_node[0] = from;
+    w->path_t[0] = 0;
+    w->path_d[0] = 0;
+    for (uint32_t v = from; rc == 0 && v != to;) {
+        uint32_t k = start[v], end = start[v + 1];
+        uint64_t du = HL_INF;
+        for (; k < end; k++) {
+            du = hl_target_dist(h, w->hw, arc[k].node);
+            if (q[k] + du == dv) break;
+        }
+        if (k == end || len > t->n || ws_path_reserve(w, len + 1) < 0) {
+            rc = -1; /* no such arc cannot happen with exact labels; out of memory can */
+            break;
+        }
+        cum += q[k];
+        w->path_node[len] = v = arc[k].node;
+        w->path_t[len] = travel_q_s(t, cum);
+        w->path_d[len] = w->path_d[len - 1] + g->edges[arc[k].edge].length_m;
+        len++;
+        dv = du;
+    }
+    hl_target_clear(h, w->hw, to);
+    if (rc) return rc;
+    out->node = w->path_node;
+    out->t_s = w->path_t;
+    out->d_m = w->path_d;
+    out->n = len;
+    out->time_s = w->path_t[len - 1];
+    out->length_m = w->path_d[len - 1];
+    return 0;
+}
+
 int travel_path_find(const travel *t, travel_ws *w, net_mode m, uint32_t from, uint32_t to,
                      travel_path *out)
 {
@@ -498,12 +788,18 @@ int travel_path_find(const travel *t, travel_ws *w, net_mode m, uint32_t from, u
     if (t->tab[m]) {
         int rc = travel_path_walk(t, w, m, from, to, out);
         if (rc <= 0) return rc;
+    } else if (travel_lab(t, m)) {
+        return travel_path_labels(t, w, m, from, to, out);
     }
+    const bool fixed = !t->tab[m];
     const travel_arc *arc = t->fwd[m];
     const net *g = t->g;
     ws_generation_next(w);
     size_t n_want = ws_want_mark(w, to);
-    ws_search_run(w, t->fwd_start[m], arc, from, n_want);
+    if (fixed)
+        ws_searchq_run(w, t->fwd_start[m], arc, t->fwd_q[m], from, n_want);
+    else
+        ws_search_run(w, t->fwd_start[m], arc, from, n_want);
     if (w->seen[to] != w->gen) return -1; /* unreachable: net_load makes this impossible */
     size_t len = 1;
     for (uint32_t v = to; v != from; v = g->edges[arc[w->pred[v]].edge].from) len++;
@@ -514,13 +810,19 @@ int travel_path_find(const travel *t, travel_ws *w, net_mode m, uint32_t from, u
         if (v == from) break;
     }
     /* Accumulate from the start, in the same order as the search did, so time_s is
-     * exactly the search's distance to `to`. */
+     * exactly the search's distance to `to` (in fixed point, exactly travel_time_s). */
+    uint64_t cum = 0;
     w->path_t[0] = 0;
     w->path_d[0] = 0;
     for (size_t k = 1; k < len; k++) {
-        const travel_arc *a = &arc[w->pred[w->path_node[k]]];
-        w->path_t[k] = w->path_t[k - 1] + a->t_s;
-        w->path_d[k] = w->path_d[k - 1] + g->edges[a->edge].length_m;
+        uint32_t a = w->pred[w->path_node[k]];
+        if (fixed) {
+            cum += t->fwd_q[m][a];
+            w->path_t[k] = travel_q_s(t, cum);
+        } else {
+            w->path_t[k] = w->path_t[k - 1] + arc[a].t_s;
+        }
+        w->path_d[k] = w->path_d[k - 1] + g->edges[arc[a].edge].length_m;
     }
     out->node = w->path_node;
     out->t_s = w->path_t;

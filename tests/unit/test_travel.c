@@ -1,12 +1,19 @@
 /* test_travel.c - travel times and paths.
  *
  * A hand-made four-node town checks exact times, one-way streets and the two
- * modes; a perturbed 30 x 30 grid with one-way rows checks that the table and
- * the on-demand searches agree, that the table does not depend on the thread
- * count, and that paths are real paths whose time is the travel time. When the
- * generated Ziliujing map is present it must load, be strongly connected and
- * have the size it claims. Finally a 20,000-node grid prints (does not assert)
- * how long one dispatch look-up takes without tables.
+ * modes, with tables, hub labels and plain Dijkstra; a perturbed 30 x 30 grid
+ * with one-way rows checks that the table and the on-demand methods agree, that
+ * the table does not depend on the thread count, and that paths are real paths
+ * whose time is the travel time. Hub labels are checked against plain Dijkstra
+ * bit for bit, for every pair of nodes of random networks (random places and
+ * roads, one-way streets, a uniform grid full of ties) and on random pairs of a
+ * larger city, times, one-to-many, many-to-one and paths, built with one and
+ * two threads; and hublabel.c directly against a textbook Dijkstra on random
+ * weighted graphs with parallel arcs, self-loops, zero and huge weights. When
+ * the generated Ziliujing map is present it must load, be strongly connected
+ * and have the size it claims. Finally a 20,000-node grid prints (does not
+ * assert) how long one dispatch look-up takes with plain Dijkstra; the hub
+ * labels' figures are in bench/ (bench_dispatch).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,6 +25,7 @@
 
 #include "check.h"
 #include "diag.h"
+#include "hublabel.h"
 #include "net.h"
 #include "travel.h"
 
@@ -211,18 +219,29 @@ static void test_town(void)
     travel_opts no_tab = {0, 1}, tab = {100, 2};
     travel *t = travel_create(g, &no_tab);
     travel *tt = travel_create(g, &tab);
+    travel *tp = travel_create_plain(g, &no_tab);
     CHECK(!travel_has_table(t));
     CHECK(travel_has_table(tt));
+    CHECK(!travel_has_table(tp));
+    CHECK_STR(travel_method(t), "hub labels");
+    CHECK_STR(travel_method(tt), "tables");
+    CHECK_STR(travel_method(tp), "Dijkstra per query");
     CHECK_EQ(travel_table_bytes(t), 0);
     CHECK_EQ(travel_table_bytes(tt), 2 * 4 * 4 * sizeof(float));
-    travel_ws *w = travel_ws_create(t), *ww = travel_ws_create(tt);
+    CHECK(travel_bytes(tt) > travel_table_bytes(tt));
+    travel_ws *w = travel_ws_create(t), *ww = travel_ws_create(tt), *wp = travel_ws_create(tp);
     town_check(t, w, g, 1e-12);
     town_check(tt, ww, g, 1e-4);
+    town_check(tp, wp, g, 1e-12);
+    CHECK(travel_labels(t, NET_VEHICLE) != NULL && travel_labels(t, NET_FOOT) != NULL);
+    CHECK(travel_labels(tt, NET_VEHICLE) == NULL && travel_labels(tp, NET_FOOT) == NULL);
     travel_ws_destroy(w);
     travel_ws_destroy(ww);
+    travel_ws_destroy(wp);
     travel_ws_destroy(NULL);
     travel_destroy(t);
     travel_destroy(tt);
+    travel_destroy(tp);
     travel_destroy(NULL);
     net_destroy(g);
 }
@@ -379,15 +398,285 @@ static void test_ziliujing(void)
     net_destroy(g);
 }
 
-/* Not a check: how long one dispatch decision's look-up takes on a large network
- * without tables (20 candidate units, random call places). */
+/* ---- hub labels against plain Dijkstra ------------------------------------------ */
+
+/* A random network of n nodes in a 3 km square: a one-way cycle through all nodes (so it
+ * is strongly connected for both modes), then `extra` random roads and one-way edges to
+ * near neighbours, random classes; lengths 0-30% over the straight line. With `ties`, a
+ * uniform grid instead: every road the same length and class, so that many paths tie. */
+static net *random_load(int n, int extra, bool ties)
+{
+    size_t cap = (size_t)(n + extra) * 96 + 4096;
+    char *text = malloc(cap);
+    size_t len = (size_t)snprintf(text, cap, "patrolsim-network 1\nclass main 13.9 1.4\n"
+                                             "class street 8.3 1.3\nclass path 0 1.4\n");
+    double *x = malloc((size_t)n * sizeof *x), *y = malloc((size_t)n * sizeof *y);
+    int side = (int)ceil(sqrt((double)n));
+    for (int v = 0; v < n; v++) {
+        x[v] = ties ? 100.0 * (v % side) : 3000 * rand_unit();
+        y[v] = ties ? 100.0 * (v / side) : 3000 * rand_unit();
+        len += (size_t)snprintf(text + len, cap - len, "node %d %.1f %.1f\n", v + 1, x[v], y[v]);
+    }
+    if (ties) {
+        for (int v = 0; v < n; v++) {
+            if (v % side + 1 < side && v + 1 < n)
+                len += (size_t)snprintf(text + len, cap - len, "road %d %d 100 street\n", v + 1,
+                                        v + 2);
+            if (v + side < n)
+                len += (size_t)snprintf(text + len, cap - len, "road %d %d 100 street\n", v + 1,
+                                        v + side + 1);
+        }
+    } else {
+        static const char *cls[3] = {"main", "street", "street"};
+        for (int v = 0; v < n; v++) {
+            int u = (v + 1) % n;
+            double l = hypot(x[u] - x[v], y[u] - y[v]) * (1 + 0.3 * rand_unit()) + 0.1;
+            len += (size_t)snprintf(text + len, cap - len, "edge %d %d %.2f %s\n", v + 1, u + 1,
+                                    l, cls[rand_below(3)]);
+        }
+        for (int k = 0; k < extra; k++) {
+            int a = (int)rand_below((size_t)n), b = a;
+            double best = INFINITY;
+            for (int tries = 0; tries < 8; tries++) { /* a near node: streets, not flights */
+                int c = (int)rand_below((size_t)n);
+                double d = hypot(x[c] - x[a], y[c] - y[a]);
+                if (c != a && d < best) {
+                    best = d;
+                    b = c;
+                }
+            }
+            if (b == a) continue;
+            double l = best * (1 + 0.3 * rand_unit()) + 0.1;
+            const char *rec = rand_unit() < 0.7 ? "road" : "edge";
+            const char *c = rand_unit() < 0.1 ? "path" : cls[rand_below(3)];
+            len += (size_t)snprintf(text + len, cap - len, "%s %d %d %.2f %s\n", rec, a + 1,
+                                    b + 1, l, c);
+        }
+    }
+    net *g = text_load(text);
+    free(text);
+    free(x);
+    free(y);
+    return g;
+}
+
+/* Every pair of nodes, both modes: labels (built with `threads`) equal plain Dijkstra bit
+ * for bit, many-to-one and one-to-many equal single pairs, and the labels' paths are
+ * paths whose time is the travel time. */
+static void labels_all_pairs(const net *g, int threads, const char *what)
+{
+    travel_opts opts = {0, threads};
+    travel *tl = travel_create(g, &opts), *tp = travel_create_plain(g, &opts);
+    CHECK(tl && tp);
+    if (!tl || !tp) return;
+    travel_ws *wl = travel_ws_create(tl), *wp = travel_ws_create(tp);
+    size_t n = g->n_nodes, differ = 0, differ_from = 0, bad_path = 0, pairs = 0;
+    uint32_t *all = malloc(n * sizeof *all);
+    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), *c = malloc(n * sizeof *c);
+    double *d = malloc(n * sizeof *d);
+    for (uint32_t v = 0; v < n; v++) all[v] = v;
+    for (int m = 0; m < NET_MODES; m++) {
+        for (uint32_t to = 0; to < n; to++) {
+            travel_times_to(tl, wl, (net_mode)m, to, all, n, a);
+            travel_times_to(tp, wp, (net_mode)m, to, all, n, b);
+            travel_times_from(tl, wl, (net_mode)m, to, all, n, c);
+            travel_times_from(tp, wp, (net_mode)m, to, all, n, d);
+            for (uint32_t v = 0; v < n; v++) {
+                pairs++;
+                if (memcmp(&a[v], &b[v], sizeof a[v]) != 0 || !isfinite(a[v])) differ++;
+                if (memcmp(&c[v], &d[v], sizeof c[v]) != 0) differ_from++;
+            }
+            /* Single pairs, a sample: the same numbers again. */
+            for (int k = 0; k < 5; k++) {
+                uint32_t v = rand_below(n);
+                double x = travel_time_s(tl, wl, (net_mode)m, v, to);
+                double y = travel_time_s(tp, wp, (net_mode)m, to, v);
+                if (memcmp(&x, &a[v], sizeof x) != 0 || memcmp(&y, &c[v], sizeof y) != 0)
+                    differ++;
+            }
+            /* A few paths per destination. */
+            for (int k = 0; k < 3; k++) {
+                uint32_t from = rand_below(n);
+                travel_path p, q;
+                if (travel_path_find(tl, wl, (net_mode)m, from, to, &p) ||
+                    travel_path_find(tp, wp, (net_mode)m, from, to, &q)) {
+                    bad_path++;
+                    continue;
+                }
+                bool ok = p.node[0] == from && p.node[p.n - 1] == to && p.time_s == a[from] &&
+                          q.time_s == a[from] && p.t_s[0] == 0;
+                for (size_t i = 1; ok && i < p.n; i++)
+                    ok = edge_is_step(g, (net_mode)m, p.node[i - 1], p.node[i],
+                                      p.t_s[i] - p.t_s[i - 1], p.d_m[i] - p.d_m[i - 1]);
+                if (!ok) bad_path++;
+            }
+        }
+    }
+    printf("%s, %zu nodes, %d thread(s): %zu pairs (both modes), %zu differ from Dijkstra, "
+           "%zu one-to-many differ, %zu bad paths\n",
+           what, n, threads, pairs, differ, differ_from, bad_path);
+    CHECK_EQ(differ, 0);
+    CHECK_EQ(differ_from, 0);
+    CHECK_EQ(bad_path, 0);
+    free(all);
+    free(a);
+    free(b);
+    free(c);
+    free(d);
+    travel_ws_destroy(wl);
+    travel_ws_destroy(wp);
+    travel_destroy(tl);
+    travel_destroy(tp);
+}
+
+static void test_labels_random(void)
+{
+    for (int k = 0; k < 3; k++) {
+        net *g = random_load(150 + 100 * k, 250 + 150 * k, false);
+        CHECK(g != NULL);
+        if (!g) continue;
+        labels_all_pairs(g, 1 + k % 2, "random network");
+        net_destroy(g);
+    }
+    net *g = random_load(400, 0, true);
+    CHECK(g != NULL);
+    if (g) {
+        labels_all_pairs(g, 2, "uniform grid (ties)");
+        net_destroy(g);
+    }
+    g = grid_load(60, 50, true);
+    CHECK(g != NULL);
+    if (!g) return;
+    /* A 3,000-node city: random pairs, labels with one and two threads and Dijkstra. */
+    travel_opts one = {0, 1}, two = {0, 2};
+    travel *t1 = travel_create(g, &one), *t2 = travel_create(g, &two);
+    travel *tp = travel_create_plain(g, &one);
+    travel_ws *w1 = travel_ws_create(t1), *w2 = travel_ws_create(t2), *wp = travel_ws_create(tp);
+    size_t n = g->n_nodes, differ = 0;
+    uint32_t from[25];
+    double a[25], b[25], c[25];
+    for (int k = 0; k < 2000; k++) {
+        net_mode m = (net_mode)(k % 2);
+        uint32_t to = rand_below(n);
+        for (int i = 0; i < 25; i++) from[i] = rand_below(n);
+        from[3] = to;
+        travel_times_to(t1, w1, m, to, from, 25, a);
+        travel_times_to(t2, w2, m, to, from, 25, b);
+        travel_times_to(tp, wp, m, to, from, 25, c);
+        differ += memcmp(a, c, sizeof a) != 0 || memcmp(b, c, sizeof b) != 0;
+    }
+    CHECK_EQ(differ, 0);
+    const struct hl *h = travel_labels(t1, NET_VEHICLE);
+    CHECK(h != NULL);
+    if (h) {
+        hl_stats st;
+        hl_stats_get(h, &st);
+        printf("city of %zu nodes: 2000 queries of 25 sources agree with Dijkstra; vehicle "
+               "labels %.1f out, %.1f in on average, longest %zu, %zu shortcuts, %.1f MB\n",
+               n, st.mean_out, st.mean_in, st.max_label, st.shortcuts, hl_bytes(h) / 1e6);
+        CHECK(st.mean_out > 1 && st.mean_out < 200);
+    }
+    travel_ws_destroy(w1);
+    travel_ws_destroy(w2);
+    travel_ws_destroy(wp);
+    travel_destroy(t1);
+    travel_destroy(t2);
+    travel_destroy(tp);
+    net_destroy(g);
+}
+
+/* hublabel.c alone against a textbook Dijkstra (O(n^2), no heap: nothing to share with
+ * the code under test) on random graphs with parallel arcs, self-loops, zero weights and
+ * weights up to 2^50, some nodes unreachable. */
+static void test_hublabel_direct(void)
+{
+    for (int k = 0; k < 4; k++) {
+        size_t n = 60 + 70 * (size_t)k, m = n * (3 + (size_t)k);
+        uint32_t *start = calloc(n + 1, sizeof *start), *head = malloc(m * sizeof *head);
+        uint32_t *tail = malloc(m * sizeof *tail);
+        uint64_t *w = malloc(m * sizeof *w), *ww = malloc(m * sizeof *ww);
+        for (size_t e = 0; e < m; e++) {
+            tail[e] = rand_below(n);
+            /* Most arcs go to a "near" index, as streets do; a few anywhere, some loops. */
+            head[e] = rand_unit() < 0.8 ? (uint32_t)((tail[e] + 1 + rand_below(5)) % n)
+                                        : rand_below(n);
+            double r = rand_unit();
+            w[e] = r < 0.05 ? 0 : r < 0.1 ? (uint64_t)1 << (40 + rand_below(10))
+                                          : 1 + (rand_next() % 1000000);
+        }
+        /* CSR by tail, parallel arcs kept. */
+        for (size_t e = 0; e < m; e++) start[tail[e] + 1]++;
+        for (size_t v = 0; v < n; v++) start[v + 1] += start[v];
+        uint32_t *fill = malloc(n * sizeof *fill), *hh = malloc(m * sizeof *hh);
+        memcpy(fill, start, n * sizeof *fill);
+        for (size_t e = 0; e < m; e++) {
+            hh[fill[tail[e]]] = head[e];
+            ww[fill[tail[e]]++] = w[e];
+        }
+        hl *h = hl_build(n, start, hh, ww, 1 + k % 2);
+        hl_ws *hw = hl_ws_create(n);
+        CHECK(h && hw);
+        if (!h || !hw) return;
+        size_t differ = 0, unreachable = 0;
+        uint64_t *dist = malloc(n * sizeof *dist), *many = malloc(n * sizeof *many);
+        bool *done = malloc(n * sizeof *done);
+        uint32_t *all = malloc(n * sizeof *all);
+        for (uint32_t v = 0; v < n; v++) all[v] = v;
+        for (uint32_t s = 0; s < n; s++) {
+            for (size_t v = 0; v < n; v++) {
+                dist[v] = HL_INF;
+                done[v] = false;
+            }
+            dist[s] = 0;
+            for (;;) {
+                size_t u = n;
+                for (size_t v = 0; v < n; v++)
+                    if (!done[v] && dist[v] < HL_INF && (u == n || dist[v] < dist[u])) u = v;
+                if (u == n) break;
+                done[u] = true;
+                for (uint32_t e = start[u]; e < start[u + 1]; e++)
+                    if (dist[u] + ww[e] < dist[hh[e]]) dist[hh[e]] = dist[u] + ww[e];
+            }
+            hl_dist_from(h, hw, s, all, n, many);
+            for (uint32_t t = 0; t < n; t++) {
+                unreachable += dist[t] == HL_INF;
+                if (hl_dist(h, s, t) != dist[t] || many[t] != dist[t]) differ++;
+            }
+            hl_dist_to(h, hw, s, all, n, many);
+            for (uint32_t t = 0; t < n; t++)
+                if (many[t] != hl_dist(h, t, s)) differ++;
+        }
+        printf("hublabel on a random graph of %zu nodes, %zu arcs: %zu of %zu distances differ "
+               "from Dijkstra (%zu pairs unreachable)\n",
+               n, m, differ, n * n, unreachable);
+        CHECK_EQ(differ, 0);
+        free(dist);
+        free(many);
+        free(done);
+        free(all);
+        free(fill);
+        free(hh);
+        free(start);
+        free(head);
+        free(tail);
+        free(w);
+        free(ww);
+        hl_ws_destroy(hw);
+        hl_destroy(h);
+    }
+    hl_destroy(NULL);
+    hl_ws_destroy(NULL);
+}
+
+/* Not a check: how long one dispatch decision's look-up takes on a large network with a
+ * Dijkstra per query (20 candidate units, random call places). */
 static void bench_times_to(void)
 {
     net *g = grid_load(200, 100, false);
     CHECK(g != NULL);
     if (!g) return;
     travel_opts opts = {0, 1};
-    travel *t = travel_create(g, &opts);
+    travel *t = travel_create_plain(g, &opts);
     travel_ws *w = travel_ws_create(t);
     size_t n = g->n_nodes;
     uint32_t from[20];
@@ -400,7 +689,7 @@ static void bench_times_to(void)
         sum += out[0];
     }
     double dt = now_s() - t0;
-    printf("travel_times_to without tables, %zu nodes, 20 sources: %.3f ms per call "
+    printf("travel_times_to by Dijkstra, %zu nodes, 20 sources: %.3f ms per call "
            "(mean of %d; checksum %.0f)\n", n, 1e3 * dt / calls, calls, sum);
     travel_ws_destroy(w);
     travel_destroy(t);
@@ -411,6 +700,8 @@ int main(void)
 {
     test_town();
     test_grid_agree();
+    test_labels_random();
+    test_hublabel_direct();
     test_ziliujing();
     bench_times_to();
     return CHECK_DONE();
