@@ -87,7 +87,24 @@ const char *h5_strerror(int code)
 static herr_t h5_walk_innermost(unsigned n, const H5E_error2_t *e, void *data)
 {
     char *buf = data;
-    if (n == 0 && e->desc) snprintf(buf, 256, "%s", e->desc);
+    if (n != 0 || !e->desc) return 0;
+    /* An operating-system failure comes as "file write failed: time = <ctime with its
+     * newline>, filename = ..., errno = 28, error message = 'No space left on device', buf =
+     * ..." (or "unable to lock file, errno = 11, error message = ..."): keep what failed and
+     * the system's words, which are what a user can act on. */
+    const char *os = strstr(e->desc, "error message = '");
+    const char *cut = strstr(e->desc, ": time =");
+    if (!cut) cut = strstr(e->desc, ", errno =");
+    if (os && cut) {
+        os += strlen("error message = '");
+        const char *end = strchr(os, '\'');
+        snprintf(buf, 256, "%.*s: %.*s", (int)(cut - e->desc), e->desc,
+                 (int)(end ? end - os : 120), os);
+    } else {
+        snprintf(buf, 256, "%s", e->desc);
+    }
+    for (char *p = buf; *p; p++)
+        if (*p == '\n') *p = ' ';
     return 0;
 }
 
@@ -148,9 +165,22 @@ int h5_file_fail(h5_file *f, int code, const char *fmt, ...)
     return code;
 }
 
+/* Once per process, before HDF5's first call: no clean-up at exit. HDF5 closes at exit the
+ * files still open, and a file it failed to write (a full disk) is one it can no longer close:
+ * 1.10.8 leaves its metadata cache half flushed ("slist already enabled?"), every later close
+ * fails, and the one at exit crashes the process after our message has been printed. Files
+ * are always closed explicitly here, so the exit-time pass has nothing else to do. */
+static pthread_once_t h5_init_once = PTHREAD_ONCE_INIT;
+
+static void h5_init(void)
+{
+    H5dont_atexit();
+}
+
 /* HDF5 prints its error stack to stderr by default; we report through our own messages. */
 static void h5_quiet(void)
 {
+    pthread_once(&h5_init_once, h5_init);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
