@@ -1,6 +1,6 @@
-/* bench_dispatch.c - the cost of one dispatch decision on networks of 1,000 to 100,000 nodes.
+/* bench_travel.c - the cost of one dispatch decision on networks of 1,000 to 100,000 nodes.
  *
- * usage: bench_dispatch [NODES ...] [-c CANDIDATES] [-k DECISIONS]
+ * usage: bench_travel [NODES ...] [-c CANDIDATES] [-k DECISIONS]
  *        (default: 1000 20000 100000 nodes, 20 candidates, 2000 decisions)
  *
  * A dispatch decision (models/dispatch.c) is: the travel times from every candidate unit's
