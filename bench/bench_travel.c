@@ -1,7 +1,7 @@
 /* bench_travel.c - the cost of one dispatch decision on networks of 1,000 to 100,000 nodes.
  *
  * usage: bench_travel [NODES ...] [-c CANDIDATES] [-k DECISIONS]
- *        (default: 1000 20000 100000 nodes, 20 candidates, 2000 decisions)
+ *        (default: 1000 20000 100000 nodes, 20 candidates, 1000 decisions)
  *
  * A dispatch decision (models/dispatch.c) is: the travel times from every candidate unit's
  * node to the call (travel_times_to), then ranking the candidates by time. The model then
@@ -172,7 +172,7 @@ static void bench_decisions(const travel *t, const uint32_t *calls, const uint32
 
 int main(int argc, char **argv)
 {
-    size_t sizes[8], n_sizes = 0, c = 20, k = 2000;
+    size_t sizes[8], n_sizes = 0, c = 20, k = 1000;
     for (int a = 1; a < argc; a++) {
         if (!strcmp(argv[a], "-c") && a + 1 < argc)
             c = (size_t)atol(argv[++a]);
