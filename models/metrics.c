@@ -223,8 +223,10 @@ int metrics_compute(const metrics *m, const scenario *s, const rep_result *r, do
 
     /* Major incidents: the first one's build-up, and ordinary calls received
      * while any incident was on against the others (NaN without incidents). */
-    if (r->n_majors) {
-        const major_rec *mj = &r->majors[0];
+    size_t first = 0; /* the first that is not a planned public event */
+    while (first < r->n_majors && r->majors[first].random == 2) first++;
+    if (first < r->n_majors) {
+        const major_rec *mj = &r->majors[first];
         metrics_set(m, out, "major_tier1_s", mj->t_tier1_s);
         metrics_set(m, out, "major_tier2_s", mj->t_tier2_s);
         metrics_set(m, out, "major_tier3_s", mj->t_tier3_s);
@@ -238,7 +240,8 @@ int metrics_compute(const metrics *m, const scenario *s, const rep_result *r, do
             if (!c->counted) continue;
             int during = 0;
             for (size_t k = 0; k < r->n_majors && !during; k++)
-                during = c->t_call_s >= r->majors[k].t_start_s && c->t_call_s < r->majors[k].t_end_s;
+                during = r->majors[k].random != 2 && c->t_call_s >= r->majors[k].t_start_s &&
+                         c->t_call_s < r->majors[k].t_end_s;
             calls_in += (size_t)during;
             if (c->status != CALL_ANSWERED) continue;
             if (during) {

@@ -23,7 +23,7 @@
  *   presence_mean               mean over grid cells of the presence fraction
  *   checkin_completion          mean over community lines of check-in completion
  *   unstable                    1 when the replication was stopped as unstable (model.h)
- *   major_tier1_s .. major_tier4_s   the first major incident: time from its start to the
+ *   major_tier1_s .. major_tier4_s   the first major incident (not a public event): time from its start to the
  *                               cumulative strength of reserve tiers 1..k on scene (NaN: never)
  *   major_full_s                ... to the officers it needs; major_pool_officers: off-duty sent
  *   calls_during_major          counted calls received while a major incident was on

@@ -992,7 +992,8 @@ static int model_mj_start(model_ws *w, rep_result *out)
         m->start_s = rnd ? rnd_t[i - n_sched] : sm->start_s;
         m->end_s = m->start_s + (rnd ? r->random_duration_s : sm->duration_s);
         m->officers = rnd ? r->random_officers : sm->officers;
-        out->majors[i] = (major_rec){.rep = out->rep, .incident = (int32_t)i, .random = rnd,
+        out->majors[i] = (major_rec){.rep = out->rep, .incident = (int32_t)i,
+                                     .random = rnd ? 1 : sm->planned ? 2 : 0,
                                      .node = (int32_t)m->node, .officers = m->officers,
                                      .t_start_s = m->start_s, .t_end_s = m->end_s,
                                      .t_tier1_s = NAN, .t_tier2_s = NAN, .t_tier3_s = NAN,

@@ -136,7 +136,7 @@ typedef struct cell_rec {
 typedef struct major_rec {
     uint32_t rep;
     int32_t incident;       /* scheduled ones first (scenario order), then random ones */
-    int32_t random;         /* 1 when drawn at random */
+    int32_t random;         /* 1 when drawn at random, 2 a planned public event */
     int32_t node;           /* network node index */
     int32_t officers;       /* officers it needs */
     int32_t peak_officers;  /* most on scene at once */

@@ -128,12 +128,13 @@ static void read_majors(loader *L)
 {
     scenario *s = L->s;
     scen_reserve *r = &s->reserve;
-    size_t n;
+    size_t n, n_ev;
     const config_setting_t *list = top_list(L, "major_incidents", false, &n);
-    if (n && !(r->majors = calloc(n, sizeof *r->majors))) return;
-    r->n_majors = n;
-    for (size_t i = 0; i < n; i++) {
-        const config_setting_t *e = elem(list, i);
+    const config_setting_t *evl = top_list(L, "public_events", false, &n_ev);
+    if (n + n_ev && !(r->majors = calloc(n + n_ev, sizeof *r->majors))) return;
+    r->n_majors = n + n_ev;
+    for (size_t i = 0; i < n + n_ev; i++) {
+        const config_setting_t *e = i < n ? elem(list, i) : elem(evl, i - n);
         scen_major *m = &r->majors[i];
         const char *v;
         long long day = 0, x;
@@ -147,8 +148,24 @@ static void read_majors(loader *L)
         m->start_s = (double)day * DAY_S + h * 3600.0;
         if (num_key(L, e, "duration_hours", REQ, 0, 24 * 30, OPEN_LO, &d)) m->duration_s = d * 3600;
         if (int_key(L, e, "officers", REQ_INT, 1, 100000, &x)) m->officers = (int)x;
+        if (i < n) continue;
+        /* A public event: its officers are ordered out before_hours ahead and stay
+         * after_hours after it, so it holds them over the whole planned period. */
+        double before = 0, after = 0;
+        m->planned = 1;
+        num_key(L, e, "before_hours", 0, 0, 24 * 30, 0, &before);
+        num_key(L, e, "after_hours", 0, 0, 24 * 30, 0, &after);
+        m->start_s -= before * 3600;
+        if (m->start_s < 0) {
+            sc_err(&L->c, sc_member(e, "before_hours"),
+                   "the officers would be ordered out before the run starts (%g h before day 0)",
+                   -m->start_s / 3600);
+            m->start_s = 0;
+        }
+        m->duration_s += (before + after) * 3600;
     }
     check_unique(L, list, "name", "major incident name");
+    check_unique(L, evl, "name", "public event name");
     const config_setting_t *g = sc_member(L->root, "major_random");
     if (g && config_setting_is_group(g)) {
         long long x;
@@ -158,8 +175,8 @@ static void read_majors(loader *L)
         if (num_key(L, g, "duration_hours", REQ, 0, 24 * 30, OPEN_LO, &d))
             r->random_duration_s = d * 3600;
     }
-    if ((n || (g && r->random_per_day > 0)) && r->n_tiers == 0)
-        sc_err(&L->c, list ? list : g,
+    if ((n || n_ev || (g && r->random_per_day > 0)) && r->n_tiers == 0)
+        sc_err(&L->c, list ? list : evl ? evl : g,
                "major incidents need a 'reserve' with at least one tier to answer them");
 }
 

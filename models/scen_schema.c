@@ -170,6 +170,16 @@ static const sk_key major_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                     {"duration_hours", SK_FLOAT, true, NULL, NULL},
                                     {0}};
 
+static const sk_key event_keys[] = {{"name", SK_STRING, true, NULL, NULL},
+                                    {"node", SK_NODE, true, NULL, NULL},
+                                    {"day", SK_INT, false, NULL, NULL},
+                                    {"start_h", SK_FLOAT, true, NULL, NULL},
+                                    {"officers", SK_INT, true, NULL, NULL},
+                                    {"duration_hours", SK_FLOAT, true, NULL, NULL},
+                                    {"before_hours", SK_FLOAT, false, NULL, NULL},
+                                    {"after_hours", SK_FLOAT, false, NULL, NULL},
+                                    {0}};
+
 static const sk_key major_random_keys[] = {{"per_day", SK_FLOAT, true, NULL, NULL},
                                            {"officers", SK_INT, true, NULL, NULL},
                                            {"duration_hours", SK_FLOAT, true, NULL, NULL},
@@ -216,6 +226,7 @@ const sk_key sc_root_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                {"dispatch", SK_GROUP, false, dispatch_keys, NULL},
                                {"major_incidents", SK_LIST, false, major_keys, "name"},
                                {"major_random", SK_GROUP, false, major_random_keys, NULL},
+                               {"public_events", SK_LIST, false, event_keys, "name"},
                                {"reserve", SK_LIST, false, tier_keys, "name"},
                                {"pull_back", SK_GROUP, false, pull_back_keys, NULL},
                                {0}};

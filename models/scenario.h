@@ -200,6 +200,8 @@ typedef struct scen_major {
     double start_s;         /* from the start of day 0 */
     double duration_s;
     int officers;           /* officers it needs on scene */
+    int planned;            /* a large public event: start_s is when its officers are
+                             * ordered out (before_hours ahead of the event itself) */
 } scen_major;
 
 /* Which ordinary duties the reserve may strip. */
@@ -211,7 +213,7 @@ typedef struct scen_pull_back {
 
 typedef struct scen_reserve {
     scen_tier tiers[SCEN_MAX_TIERS]; size_t n_tiers;
-    scen_major *majors;     size_t n_majors;      /* scheduled */
+    scen_major *majors;     size_t n_majors;      /* scheduled, then public events */
     double random_per_day;  /* random major incidents: rate (0: none) */
     int random_officers;    /* ... their size */
     double random_duration_s;

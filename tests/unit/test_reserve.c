@@ -137,6 +137,39 @@ static void check_small_incident(void)
     scen_destroy(s);
 }
 
+/* A public event holds its officers over the planned period: ordered out before_hours ahead,
+ * kept after_hours after; it is not the "first incident" of the summary. */
+static void check_public_event(void)
+{
+    const char *ev = "public_events = ( { name = \"fair\"; node = \"Market\"; day = 2;\n"
+                     "    start_h = 18.0; duration_hours = 3.0; officers = 10; before_hours = 1.0;\n"
+                     "    after_hours = 0.5; } );";
+    scenario *s = load("\"foot\"", ev, NULL, 0);
+    if (!s) return;
+    model_ws *w = model_ws_create(s);
+    rep_result r = {0};
+    CHECK_EQ(model_run_rep(w, 0, &r), 0);
+    CHECK_EQ(r.n_majors, 2);
+    if (r.n_majors == 2) {
+        const major_rec *e = &r.majors[1];
+        CHECK_EQ(e->random, 2);
+        CHECK_NEAR(e->t_start_s, 2 * 86400.0 + 17 * 3600.0, 1e-9);
+        CHECK_NEAR(e->t_end_s, 2 * 86400.0 + 21.5 * 3600.0, 1e-9);
+        CHECK_EQ(e->units, 2); /* the squads, back from the first incident long before */
+        CHECK_NEAR(e->t_full_s, 0.0, 1e-9);
+        metrics m;
+        CHECK_EQ(metrics_init(&m, s->n_priorities), 0);
+        double *row = calloc(m.n, sizeof *row);
+        CHECK_EQ(metrics_compute(&m, s, &r, row), 0);
+        CHECK_NEAR(row[metrics_find(&m, "major_full_s")], r.majors[0].t_full_s, 0);
+        free(row);
+        metrics_fini(&m);
+    }
+    rep_result_fini(&r);
+    model_ws_destroy(w);
+    scen_destroy(s);
+}
+
 /* Pull-back: a tier drawing on the guards (2 units of 3 at one post) takes one when the post
  * keeps one, both when it keeps none; the kinds listed first go before nearer ones. */
 static void check_pull_back(void)
@@ -247,6 +280,7 @@ int main(void)
     if (!mkdtemp(dir)) return 1;
     check_exact_curve();
     check_small_incident();
+    check_public_event();
     check_pull_back();
     check_degrade_recover();
     char path[128];

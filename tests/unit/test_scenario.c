@@ -561,7 +561,8 @@ static void test_many_errors(void)
              "others); did you mean 'crew'?");
     WANT(13, "colour: unknown key (expected one of: name, description, run, network, travel, "
              "zone_kinds, zones, hotspots, calls, incident_types, stations, posts, units, lines, "
-             "community_patrols, cameras, coverage, dispatch, major_incidents, major_random, reserve, "
+             "community_patrols, cameras, coverage, dispatch, major_incidents, major_random, "
+             "public_events, reserve, "
              "pull_back)");
     CHECK_EQ(diag_count(d), 9);
     diag_destroy(d);
