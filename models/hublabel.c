@@ -89,7 +89,7 @@ typedef struct hl_chunk {
     hl_entry e[];
 } hl_chunk;
 
-#define HL_CHUNK_ENTRIES ((size_t)1 << 18) /* 3 MB */
+#define HL_CHUNK_MAX ((size_t)1 << 18) /* entries: 3 MB; less for small networks (8 a node) */
 
 struct hl {
     size_t n;
@@ -521,7 +521,8 @@ static hl_entry *hl_chunk_room(hl_worker *wk, size_t n)
 {
     hl_chunk *c = wk->chunks;
     if (!c || c->cap - c->n < n) {
-        size_t cap = n > HL_CHUNK_ENTRIES ? n : HL_CHUNK_ENTRIES;
+        size_t want = 8 * wk->b->c->n < HL_CHUNK_MAX ? 8 * wk->b->c->n : HL_CHUNK_MAX;
+        size_t cap = n > want ? n : want;
         c = malloc(sizeof *c + cap * sizeof c->e[0]);
         if (!c) return NULL;
         c->next = wk->chunks;
