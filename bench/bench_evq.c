@@ -8,10 +8,10 @@
  * exercised too.
  *
  * For n = 10^2 .. 10^6 it prints events per second (best of three timed rounds), nanoseconds
- * per event (CPU time of the thread), and proves there is no allocation per event two ways: the queue's capacity
- * (evq_capacity) is the same before and after the timed rounds, and a counter behind malloc,
- * calloc and realloc (the linker's --wrap, see bench/engine.cmake) does not move during
- * them. Figures are printed, never judged: the machines are shared.
+ * per event (CPU time of the thread), and proves there is no allocation per event two ways: the
+ * queue's capacity (evq_capacity) is the same before and after the timed rounds, and a counter
+ * behind malloc, calloc and realloc (the linker's --wrap, see bench/engine.cmake) does not move
+ * during them. Figures are printed, never judged: the machines are shared.
  */
 #include <stdint.h>
 #include <stdio.h>

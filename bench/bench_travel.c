@@ -132,8 +132,8 @@ static int bench_cand_cmp(const void *a, const void *b)
 
 /* Times k decisions (and k paths) on t; returns per-decision and per-path seconds and fills
  * times[k * c] with every travel time for the agreement check. */
-static void bench_decisions(const travel *t, const uint32_t *calls, const uint32_t *cand,
-                            size_t k, size_t c, double *times, double *dec_s, double *path_s,
+static void bench_decisions(const travel *t, const uint32_t *calls, const uint32_t *cand, size_t k,
+                            size_t c, double *times, double *dec_s, double *path_s,
                             double *path_nodes, const uint32_t *station_cand, double *station_s)
 {
     travel_ws *w = travel_ws_create(t);
@@ -143,7 +143,8 @@ static void bench_decisions(const travel *t, const uint32_t *calls, const uint32
     for (size_t i = 0; i < k; i++) {
         double *out = times + i * c;
         travel_times_to(t, w, NET_VEHICLE, calls[i], cand + i * c, c, out);
-        for (size_t j = 0; j < c; j++) rank[j] = (bench_cand){out[j], (uint32_t)j};
+        for (size_t j = 0; j < c; j++)
+            rank[j] = (bench_cand){out[j], (uint32_t)j};
         qsort(rank, c, sizeof *rank, bench_cand_cmp);
         chosen[i] = cand[i * c + rank[0].unit];
     }
@@ -152,7 +153,8 @@ static void bench_decisions(const travel *t, const uint32_t *calls, const uint32
     t0 = bench_cpu_s();
     for (size_t i = 0; i < k; i++) {
         travel_times_to(t, w, NET_VEHICLE, calls[i], station_cand + i * c, c, tmp);
-        for (size_t j = 0; j < c; j++) rank[j] = (bench_cand){tmp[j], (uint32_t)j};
+        for (size_t j = 0; j < c; j++)
+            rank[j] = (bench_cand){tmp[j], (uint32_t)j};
         qsort(rank, c, sizeof *rank, bench_cand_cmp);
     }
     *station_s = (bench_cpu_s() - t0) / (double)k;
@@ -190,8 +192,8 @@ int main(int argc, char **argv)
     printf("dispatch decision: travel_times_to from %zu random candidate nodes to a random call "
            "node, then ranking; %zu decisions (paths: 500); vehicle mode; CPU time\n",
            c, k);
-    printf("%8s %-19s %9s %10s %12s %12s %11s %10s %s\n", "nodes", "method", "build s",
-           "memory MB", "decision us", "stations us", "path us", "path nodes", "agreement");
+    printf("%8s %-19s %9s %10s %12s %12s %11s %10s %s\n", "nodes", "method", "build s", "memory MB",
+           "decision us", "stations us", "path us", "path nodes", "agreement");
     bench_rng r = {2385};
     for (size_t si = 0; si < n_sizes; si++) {
         net *g = bench_city(sizes[si], &r);
@@ -199,11 +201,15 @@ int main(int argc, char **argv)
         size_t n = g->n_nodes;
         uint32_t *calls = malloc(k * sizeof *calls), *cand = malloc(k * c * sizeof *cand);
         double *ref = malloc(k * c * sizeof *ref), *got = malloc(k * c * sizeof *got);
-        for (size_t i = 0; i < k; i++) calls[i] = (uint32_t)(bench_next(&r) % n);
-        for (size_t i = 0; i < k * c; i++) cand[i] = (uint32_t)(bench_next(&r) % n);
+        for (size_t i = 0; i < k; i++)
+            calls[i] = (uint32_t)(bench_next(&r) % n);
+        for (size_t i = 0; i < k * c; i++)
+            cand[i] = (uint32_t)(bench_next(&r) % n);
         uint32_t stations[8], *st_cand = malloc(k * c * sizeof *st_cand);
-        for (int i = 0; i < 8; i++) stations[i] = (uint32_t)(bench_next(&r) % n);
-        for (size_t i = 0; i < k * c; i++) st_cand[i] = stations[bench_next(&r) % 8];
+        for (int i = 0; i < 8; i++)
+            stations[i] = (uint32_t)(bench_next(&r) % n);
+        for (size_t i = 0; i < k * c; i++)
+            st_cand[i] = stations[bench_next(&r) % 8];
         /* 0: Dijkstra per query (the reference), 1: hub labels, 2: tables when they fit. */
         for (int method = 0; method < 3; method++) {
             if (method == 2 && n > 5000) continue;
@@ -216,8 +222,8 @@ int main(int argc, char **argv)
             t0 = bench_wall_s();
             travel_labels(t, NET_VEHICLE); /* labels are built on first use: build them here */
             build_s += bench_wall_s() - t0;
-            bench_decisions(t, calls, cand, k, c, method ? got : ref, &dec_s, &path_s,
-                            &path_nodes, st_cand, &st_s);
+            bench_decisions(t, calls, cand, k, c, method ? got : ref, &dec_s, &path_s, &path_nodes,
+                            st_cand, &st_s);
             char agree[96] = "(reference)";
             if (method) {
                 size_t differ = 0;
@@ -236,9 +242,9 @@ int main(int argc, char **argv)
             }
             /* The foot labels too, for their size and build time (vehicle figures above). */
             if (method == 1) travel_labels(t, NET_FOOT);
-            printf("%8zu %-19s %9.2f %10.1f %12.2f %12.2f %11.1f %10.0f %s\n", n,
-                   travel_method(t), build_s, (double)travel_bytes(t) / 1e6, 1e6 * dec_s,
-                   1e6 * st_s, 1e6 * path_s, path_nodes, agree);
+            printf("%8zu %-19s %9.2f %10.1f %12.2f %12.2f %11.1f %10.0f %s\n", n, travel_method(t),
+                   build_s, (double)travel_bytes(t) / 1e6, 1e6 * dec_s, 1e6 * st_s, 1e6 * path_s,
+                   path_nodes, agree);
             for (int m = 0; m < NET_MODES; m++) {
                 const struct hl *h = travel_labels(t, (net_mode)m);
                 if (!h) continue;

@@ -43,8 +43,8 @@
 #include <unistd.h>
 
 #define CH_SETTLE_LIMIT 100 /* witness search: settled nodes before giving up (adds a shortcut) */
-#define CH_SIM_LIMIT 20     /* the same when only estimating a priority */
-#define HL_MAX_THREADS 64
+#define CH_SIM_LIMIT    20  /* the same when only estimating a priority */
+#define HL_MAX_THREADS  64
 
 typedef struct ch_arc {
     uint32_t node; /* the other end */
@@ -93,16 +93,16 @@ typedef struct hl_chunk {
 
 struct hl {
     size_t n;
-    uint32_t *key;        /* [n] node -> hub key (n - 1 - rank) */
-    hl_lab *out, *in;     /* [n] */
-    hl_chunk *chunks;     /* everything the labels point into */
+    uint32_t *key;    /* [n] node -> hub key (n - 1 - rank) */
+    hl_lab *out, *in; /* [n] */
+    hl_chunk *chunks; /* everything the labels point into */
     size_t bytes;
     hl_stats stats;
 };
 
 struct hl_ws {
     size_t n;
-    uint64_t *D;          /* [n] by hub key: a spread label, HL_INF elsewhere */
+    uint64_t *D; /* [n] by hub key: a spread label, HL_INF elsewhere */
 };
 
 static double hl_now_s(void)
@@ -275,17 +275,17 @@ static uint32_t ch_pq_pop(ch_pq *q)
 
 typedef struct ch {
     size_t n;
-    ch_list *out, *in;     /* [n] arcs among uncontracted nodes */
+    ch_list *out, *in;       /* [n] arcs among uncontracted nodes */
     ch_list *up_out, *up_in; /* [n] a contracted node's arcs to / from later nodes */
-    uint32_t *rank;        /* [n] contraction order */
-    int32_t *deleted;      /* [n] contracted neighbours */
-    int32_t *depth;        /* [n] 1 + the deepest contracted neighbour */
-    uint64_t *dist;        /* [n] witness search */
-    uint32_t *seen;        /* [n] dist valid when seen == gen */
-    uint32_t *target;      /* [n] target[x] == gen: x is an out-neighbour still to settle */
+    uint32_t *rank;          /* [n] contraction order */
+    int32_t *deleted;        /* [n] contracted neighbours */
+    int32_t *depth;          /* [n] 1 + the deepest contracted neighbour */
+    uint64_t *dist;          /* [n] witness search */
+    uint32_t *seen;          /* [n] dist valid when seen == gen */
+    uint32_t *target;        /* [n] target[x] == gen: x is an out-neighbour still to settle */
     uint32_t gen;
     ch_heap heap;
-    ch_arc *sc;            /* shortcuts of the node being contracted: (from, to) pairs */
+    ch_arc *sc; /* shortcuts of the node being contracted: (from, to) pairs */
     uint32_t *sc_from;
     size_t n_sc, cap_sc;
     size_t shortcuts;
@@ -395,8 +395,10 @@ static int ch_contract(ch *c, uint32_t v, uint32_t rank)
     c->out[v] = (ch_list){0};
     c->in[v] = (ch_list){0};
     const ch_list *uo = &c->up_out[v], *ui = &c->up_in[v];
-    for (uint32_t j = 0; j < uo->n; j++) ch_list_remove(&c->in[uo->a[j].node], v);
-    for (uint32_t i = 0; i < ui->n; i++) ch_list_remove(&c->out[ui->a[i].node], v);
+    for (uint32_t j = 0; j < uo->n; j++)
+        ch_list_remove(&c->in[uo->a[j].node], v);
+    for (uint32_t i = 0; i < ui->n; i++)
+        ch_list_remove(&c->out[ui->a[i].node], v);
     for (size_t k = 0; k < c->n_sc; k++) {
         uint32_t u = c->sc_from[k], x = c->sc[k].node;
         int r = ch_list_relax(&c->out[u], x, c->sc[k].w);
@@ -461,7 +463,8 @@ static int ch_run(ch *c, size_t n, const uint32_t *start, const uint32_t *head, 
     if (!c->out || !c->in || !c->up_out || !c->up_in || !c->rank || !c->deleted || !c->depth ||
         !c->dist || !c->seen || !c->target || !c->pq.prio || !c->pq.heap || !c->pq.pos)
         return -1;
-    for (size_t v = 0; v < n; v++) c->pq.pos[v] = UINT32_MAX;
+    for (size_t v = 0; v < n; v++)
+        c->pq.pos[v] = UINT32_MAX;
     for (uint32_t v = 0; v < n; v++)
         for (uint32_t k = start[v]; k < start[v + 1]; k++) {
             if (head[k] == v) continue;
@@ -493,19 +496,19 @@ static int ch_run(ch *c, size_t n, const uint32_t *start, const uint32_t *head, 
 
 typedef struct hl_builder {
     const ch *c;
-    const uint32_t *key;      /* [n] */
-    const uint32_t *by_key;   /* [n] key -> node */
-    hl_lab *out, *in;         /* [n] labels, filled top down */
-    const uint32_t *order;    /* nodes grouped by depth from the top */
+    const uint32_t *key;    /* [n] */
+    const uint32_t *by_key; /* [n] key -> node */
+    hl_lab *out, *in;       /* [n] labels, filled top down */
+    const uint32_t *order;  /* nodes grouped by depth from the top */
     const size_t *level_start;
     size_t n_levels;
-    size_t level_end;         /* end of the current level in order */
-    atomic_size_t next;       /* next index into order */
+    size_t level_end;   /* end of the current level in order */
+    atomic_size_t next; /* next index into order */
     atomic_int failed;
 } hl_builder;
 
 typedef struct hl_scratch {
-    uint64_t *best;  /* [n] by key, HL_INF when untouched */
+    uint64_t *best; /* [n] by key, HL_INF when untouched */
     uint32_t *touched;
     size_t n_touched, cap;
 } hl_scratch;
@@ -513,7 +516,7 @@ typedef struct hl_scratch {
 typedef struct hl_worker {
     hl_builder *b;
     hl_scratch s;
-    hl_chunk *chunks;         /* this thread's entries; the newest first */
+    hl_chunk *chunks; /* this thread's entries; the newest first */
 } hl_worker;
 
 /* Room for n entries at the end of the worker's newest chunk (a new chunk if needed). */
@@ -592,7 +595,8 @@ static int hl_label_make(hl_builder *b, hl_worker *wk, uint32_t v, bool fwd)
         }
         if (keep) e[n++] = (hl_entry){h, (uint32_t)d, (uint32_t)(d >> 32)};
     }
-    for (size_t i = 0; i < s->n_touched; i++) s->best[s->touched[i]] = HL_INF;
+    for (size_t i = 0; i < s->n_touched; i++)
+        s->best[s->touched[i]] = HL_INF;
     wk->chunks->n += n;
     mine[v] = (hl_lab){e, n};
     return 0;
@@ -623,7 +627,8 @@ static int hl_levels(const ch *c, uint32_t *order, size_t **level_start, size_t 
         free(lvl);
         return -1;
     }
-    for (uint32_t v = 0; v < n; v++) by_rank[c->rank[v]] = v;
+    for (uint32_t v = 0; v < n; v++)
+        by_rank[c->rank[v]] = v;
     uint32_t max = 0;
     for (size_t r = n; r-- > 0;) {
         uint32_t v = by_rank[r], l = 0;
@@ -642,8 +647,10 @@ static int hl_levels(const ch *c, uint32_t *order, size_t **level_start, size_t 
         free(lvl);
         return -1;
     }
-    for (size_t v = 0; v < n; v++) (*level_start)[lvl[v] + 1]++;
-    for (size_t l = 0; l < *n_levels; l++) (*level_start)[l + 1] += (*level_start)[l];
+    for (size_t v = 0; v < n; v++)
+        (*level_start)[lvl[v] + 1]++;
+    for (size_t l = 0; l < *n_levels; l++)
+        (*level_start)[l + 1] += (*level_start)[l];
     size_t *fill = malloc(*n_levels * sizeof *fill);
     if (!fill) {
         free(by_rank);
@@ -651,7 +658,8 @@ static int hl_levels(const ch *c, uint32_t *order, size_t **level_start, size_t 
         return -1;
     }
     memcpy(fill, *level_start, *n_levels * sizeof *fill);
-    for (uint32_t v = 0; v < n; v++) order[fill[lvl[v]]++] = v;
+    for (uint32_t v = 0; v < n; v++)
+        order[fill[lvl[v]]++] = v;
     free(fill);
     free(by_rank);
     free(lvl);
@@ -688,8 +696,7 @@ static void hl_workers_free(hl_worker *wk, int threads, hl *h)
     free(wk);
 }
 
-hl *hl_build(size_t n, const uint32_t *start, const uint32_t *head, const uint64_t *w,
-             int threads)
+hl *hl_build(size_t n, const uint32_t *start, const uint32_t *head, const uint64_t *w, int threads)
 {
     hl *h = calloc(1, sizeof *h);
     ch c = {0};
@@ -732,7 +739,8 @@ hl *hl_build(size_t n, const uint32_t *start, const uint32_t *head, const uint64
         wk[i].b = &b;
         wk[i].s.best = malloc(n * sizeof *wk[i].s.best);
         if (!wk[i].s.best) goto fail;
-        for (size_t k = 0; k < n; k++) wk[i].s.best[k] = HL_INF;
+        for (size_t k = 0; k < n; k++)
+            wk[i].s.best[k] = HL_INF;
     }
     /* Depth by depth from the top: a node's labels need only those of nodes above it.
      * Threads are started per depth, and only for depths with enough nodes to share; a
@@ -747,7 +755,8 @@ hl *hl_build(size_t n, const uint32_t *start, const uint32_t *head, const uint64
                 if (pthread_create(&tid[started], NULL, hl_label_work, &wk[1 + started]) == 0)
                     started++;
         hl_label_work(&wk[0]);
-        for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
+        for (int i = 0; i < started; i++)
+            pthread_join(tid[i], NULL);
         if (atomic_load(&b.failed)) goto fail;
     }
     size_t max_label = 0, sum_out = 0, sum_in = 0;
@@ -761,8 +770,12 @@ hl *hl_build(size_t n, const uint32_t *start, const uint32_t *head, const uint64
     h->bytes = sizeof *h + n * (sizeof *h->key + 2 * sizeof(hl_lab));
     for (const hl_chunk *k = h->chunks; k; k = k->next)
         h->bytes += sizeof *k + k->cap * sizeof k->e[0];
-    h->stats = (hl_stats){c.shortcuts, (double)sum_out / (double)n, (double)sum_in / (double)n,
-                          max_label, contract_s, hl_now_s() - t1};
+    h->stats = (hl_stats){c.shortcuts,
+                          (double)sum_out / (double)n,
+                          (double)sum_in / (double)n,
+                          max_label,
+                          contract_s,
+                          hl_now_s() - t1};
     free(order);
     free(by_key);
     free(level_start);
@@ -808,7 +821,8 @@ hl_ws *hl_ws_create(size_t n)
         free(w);
         return NULL;
     }
-    for (size_t i = 0; i < n; i++) w->D[i] = HL_INF;
+    for (size_t i = 0; i < n; i++)
+        w->D[i] = HL_INF;
     return w;
 }
 
@@ -853,12 +867,14 @@ static uint64_t hl_scan(const hl_lab *l, const uint64_t *D)
 
 static void hl_spread(hl_ws *w, const hl_lab *l)
 {
-    for (size_t i = 0; i < l->n; i++) w->D[l->e[i].hub] = hl_entry_d(&l->e[i]);
+    for (size_t i = 0; i < l->n; i++)
+        w->D[l->e[i].hub] = hl_entry_d(&l->e[i]);
 }
 
 static void hl_unspread(hl_ws *w, const hl_lab *l)
 {
-    for (size_t i = 0; i < l->n; i++) w->D[l->e[i].hub] = HL_INF;
+    for (size_t i = 0; i < l->n; i++)
+        w->D[l->e[i].hub] = HL_INF;
 }
 
 /* Scans the labels of many nodes against the spread array, HL_QUERY_BATCH at a time: first
@@ -889,8 +905,7 @@ void hl_dist_to(const hl *h, hl_ws *w, uint32_t t, const uint32_t *s, size_t n, 
     hl_unspread(w, &h->in[t]);
 }
 
-void hl_dist_from(const hl *h, hl_ws *w, uint32_t s, const uint32_t *t, size_t n,
-                  uint64_t *out)
+void hl_dist_from(const hl *h, hl_ws *w, uint32_t s, const uint32_t *t, size_t n, uint64_t *out)
 {
     hl_spread(w, &h->out[s]);
     hl_scan_many(h->in, t, n, w->D, out);

@@ -40,25 +40,24 @@ typedef struct hl hl;
 typedef struct hl_ws hl_ws;
 
 typedef struct hl_stats {
-    size_t shortcuts;       /* arcs the contraction added */
+    size_t shortcuts;         /* arcs the contraction added */
     double mean_out, mean_in; /* mean label lengths */
-    size_t max_label;       /* longest label */
-    double contract_s;      /* CPU seconds of the contraction (one thread) */
-    double label_s;         /* wall seconds of the labelling (opts threads) */
+    size_t max_label;         /* longest label */
+    double contract_s;        /* CPU seconds of the contraction (one thread) */
+    double label_s;           /* wall seconds of the labelling (opts threads) */
 } hl_stats;
 
 /* Builds labels for the graph of n nodes whose arcs leave node v at head[start[v] ..
  * start[v+1]) with weights w[...] (borrowed, read only during the call). Parallel arcs and
  * self-loops are fine. threads <= 0: all cores (labelling only; contraction is sequential).
  * NULL when out of memory. */
-hl *hl_build(size_t n, const uint32_t *start, const uint32_t *head, const uint64_t *w,
-             int threads);
-void hl_destroy(hl *h); /* NULL is a no-op */
-size_t hl_bytes(const hl *h); /* memory held by the labels */
+hl *hl_build(size_t n, const uint32_t *start, const uint32_t *head, const uint64_t *w, int threads);
+void hl_destroy(hl *h);                        /* NULL is a no-op */
+size_t hl_bytes(const hl *h);                  /* memory held by the labels */
 void hl_stats_get(const hl *h, hl_stats *out); /* how the build went */
 
-hl_ws *hl_ws_create(size_t n);    /* for labels of n nodes (any); NULL when out of memory */
-void hl_ws_destroy(hl_ws *w);     /* NULL is a no-op */
+hl_ws *hl_ws_create(size_t n); /* for labels of n nodes (any); NULL when out of memory */
+void hl_ws_destroy(hl_ws *w);  /* NULL is a no-op */
 
 /* dist(s, t), or HL_INF when t cannot be reached from s. */
 uint64_t hl_dist(const hl *h, uint32_t s, uint32_t t);
@@ -67,8 +66,7 @@ uint64_t hl_dist(const hl *h, uint32_t s, uint32_t t);
 void hl_dist_to(const hl *h, hl_ws *w, uint32_t t, const uint32_t *s, size_t n, uint64_t *out);
 
 /* dist(s, t[i]) for i < n into out[i] (one source, many targets). */
-void hl_dist_from(const hl *h, hl_ws *w, uint32_t s, const uint32_t *t, size_t n,
-                  uint64_t *out);
+void hl_dist_from(const hl *h, hl_ws *w, uint32_t s, const uint32_t *t, size_t n, uint64_t *out);
 
 /* For walking a path towards one target: hl_target_set spreads t's in-label into the
  * workspace; hl_target_dist(v) is then dist(v, t) at the cost of v's out-label; and

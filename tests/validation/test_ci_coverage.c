@@ -38,12 +38,12 @@
 
 typedef struct cov_job {
     const char *path;
-    char sets[8][64];     /* scenario overrides; the seed is the last */
+    char sets[8][64]; /* scenario overrides; the seed is the last */
     int macro, reps;
     double truth_s;
-    atomic_int next;      /* next macro-replication to run */
+    atomic_int next; /* next macro-replication to run */
     atomic_int covered, failed;
-    double *est, *half;   /* [macro] each run's mean and half-width */
+    double *est, *half; /* [macro] each run's mean and half-width */
 } cov_job;
 
 /* Erlang C mean wait of M/M/c. */
@@ -65,7 +65,8 @@ static int cov_run_one(cov_job *j, int k, stats_ci *out)
     const char *sets[8];
     char seed_kv[64];
     int n_sets = 0;
-    for (; n_sets < 7 && j->sets[n_sets][0]; n_sets++) sets[n_sets] = j->sets[n_sets];
+    for (; n_sets < 7 && j->sets[n_sets][0]; n_sets++)
+        sets[n_sets] = j->sets[n_sets];
     snprintf(seed_kv, sizeof seed_kv, "run.seed=%d", k);
     sets[n_sets++] = seed_kv;
     diag *d = diag_create();
