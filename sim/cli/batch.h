@@ -70,6 +70,8 @@ typedef struct batch_out {
     uint64_t events;        /* events of those run now */
     size_t calls;           /* calls of those run now */
     double wall_s;          /* wall time of those run now */
+    double cpu_s;           /* CPU time of this process (rank 0) meanwhile, all threads */
+    double writer_cpu_s;    /* of which the thread that writes the file (the serial part) */
     bool already_complete;  /* resume found the file complete: nothing was run */
     bool precision_reached; /* the stopping rule was met */
     double half_width_s;    /* the final 95% half-width of response_mean_s (NaN if < 2) */
