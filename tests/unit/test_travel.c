@@ -15,6 +15,7 @@
  * assert) how long one dispatch look-up takes with plain Dijkstra; the hub
  * labels' figures are in bench/ (bench_dispatch).
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -585,6 +586,51 @@ static void test_labels_random(void)
     net_destroy(g);
 }
 
+/* Two threads ask a fresh travel object for times at once: the labels are built on first
+ * use, by one of them, while the other waits; both must get Dijkstra's answers. */
+typedef struct lazy_job {
+    const travel *t, *tp;
+    const net *g;
+    uint32_t seed;
+    size_t differ;
+} lazy_job;
+
+static void *lazy_worker(void *arg)
+{
+    lazy_job *j = arg;
+    travel_ws *w = travel_ws_create(j->t), *wp = travel_ws_create(j->tp);
+    uint32_t x = j->seed, n = (uint32_t)j->g->n_nodes;
+    for (int k = 0; k < 400; k++) {
+        x = x * 1664525u + 1013904223u; /* a private sequence: rand_next is not thread-safe */
+        uint32_t a = (x >> 8) % n, b = (x * 2654435761u >> 8) % n;
+        net_mode m = (net_mode)(k % 2);
+        double p = travel_time_s(j->t, w, m, a, b), q = travel_time_s(j->tp, wp, m, a, b);
+        if (memcmp(&p, &q, sizeof p) != 0) j->differ++;
+    }
+    travel_ws_destroy(w);
+    travel_ws_destroy(wp);
+    return NULL;
+}
+
+static void test_labels_lazy_threads(void)
+{
+    net *g = grid_load(40, 40, true);
+    CHECK(g != NULL);
+    if (!g) return;
+    travel_opts opts = {0, 2};
+    travel *t = travel_create(g, &opts), *tp = travel_create_plain(g, &opts);
+    lazy_job a = {t, tp, g, 17, 0}, b = {t, tp, g, 4242, 0};
+    pthread_t tid;
+    int started = pthread_create(&tid, NULL, lazy_worker, &a) == 0;
+    lazy_worker(&b);
+    if (started) pthread_join(tid, NULL);
+    CHECK(started);
+    CHECK_EQ(a.differ + b.differ, 0);
+    travel_destroy(t);
+    travel_destroy(tp);
+    net_destroy(g);
+}
+
 /* hublabel.c alone against a textbook Dijkstra (O(n^2), no heap: nothing to share with
  * the code under test) on random graphs with parallel arcs, self-loops, zero weights and
  * weights up to 2^50, some nodes unreachable. */
@@ -701,6 +747,7 @@ int main(void)
     test_town();
     test_grid_agree();
     test_labels_random();
+    test_labels_lazy_threads();
     test_hublabel_direct();
     test_ziliujing();
     bench_times_to();
