@@ -341,7 +341,8 @@ void scen_print_check(const scenario *s, FILE *out)
     else if (travel_has_table(s->travel))
         fprintf(out, "precomputed tables (%.1f MB)\n", (double)travel_table_bytes(s->travel) / 1e6);
     else
-        fprintf(out, "one-to-many search per call (no table: more nodes than table_max_nodes)\n");
+        fprintf(out, "%s (no table: more nodes than table_max_nodes)\n",
+                travel_method(s->travel));
 
     double wsum = 0;
     for (size_t z = 0; z < s->n_zones; z++)
