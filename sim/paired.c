@@ -20,9 +20,18 @@
 paired_cmp paired_compare(const double *a, size_t stride_a, const double *b, size_t stride_b,
                           size_t n)
 {
-    paired_cmp c = {.mean_a = NAN, .mean_b = NAN, .sd_a = NAN, .sd_b = NAN, .diff = NAN,
-                    .sd_diff = NAN, .half_width = NAN, .lo = NAN, .hi = NAN, .p_value = NAN,
-                    .var_ratio = NAN, .corr = NAN};
+    paired_cmp c = {.mean_a = NAN,
+                    .mean_b = NAN,
+                    .sd_a = NAN,
+                    .sd_b = NAN,
+                    .diff = NAN,
+                    .sd_diff = NAN,
+                    .half_width = NAN,
+                    .lo = NAN,
+                    .hi = NAN,
+                    .p_value = NAN,
+                    .var_ratio = NAN,
+                    .corr = NAN};
     double sa = 0, sb = 0;
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {

@@ -34,11 +34,11 @@
 #include "runner.h"
 #include "stats.h"
 
-#define BATCH_STOP 0xFFFFFFFFu
-#define BATCH_TAG_WORK 1000
-#define BATCH_TAG_RESULT 20000
-#define BATCH_MAGIC 0x31525350u /* "PSR1" */
-#define BATCH_MAX_THREADS 1024
+#define BATCH_STOP            0xFFFFFFFFu
+#define BATCH_TAG_WORK        1000
+#define BATCH_TAG_RESULT      20000
+#define BATCH_MAGIC           0x31525350u /* "PSR1" */
+#define BATCH_MAX_THREADS     1024
 #define BATCH_PRECISION_FIRST 10 /* replications before the stopping rule is first checked */
 
 /* ---- Agreement between ranks ---------------------------------------------------------------- */
@@ -80,8 +80,10 @@ int batch_agree(cluster *cl, const scenario *s, int ok, char *err, size_t errlen
     if (cluster_all_ok(cl, mine == root, &all)) goto mpi;
     if (!all) {
         if (err && errlen)
-            snprintf(err, errlen, "the ranks read different scenarios or input files (is %s "
-                     "the same file on every node?)", s->path);
+            snprintf(err, errlen,
+                     "the ranks read different scenarios or input files (is %s "
+                     "the same file on every node?)",
+                     s->path);
         return -2;
     }
     return 0;
@@ -103,7 +105,10 @@ typedef struct batch_array {
     size_t ptr, count, size;
 } batch_array;
 
-#define BATCH_ARRAY(p, n, t) {offsetof(rep_result, p), offsetof(rep_result, n), sizeof(t)}
+#define BATCH_ARRAY(p, n, t)                                                                       \
+    {                                                                                              \
+        offsetof(rep_result, p), offsetof(rep_result, n), sizeof(t)                                \
+    }
 static const batch_array batch_arrays[] = {
     BATCH_ARRAY(calls, n_calls, call_rec), BATCH_ARRAY(units, n_units, unit_rec),
     BATCH_ARRAY(lines, n_lines, line_rec), BATCH_ARRAY(posts, n_posts, post_rec),
@@ -130,7 +135,7 @@ static size_t *batch_array_count(rep_result *r, size_t i)
 typedef struct batch_head {
     uint32_t magic;
     uint32_t rep;
-    int32_t ok;       /* 0: the replication failed on the serving rank */
+    int32_t ok; /* 0: the replication failed on the serving rank */
     uint32_t n_row;
     uint64_t events;
     int32_t unstable, queue_at_stop; /* rep_result's stop of an unstable replication */
@@ -199,7 +204,8 @@ static batch_item *batch_unpack(const void *msg, size_t len, uint32_t rep, size_
     memcpy(&h, msg, sizeof h);
     if (h.magic != BATCH_MAGIC || h.rep != rep || !h.ok || h.n_row != n_row) return NULL;
     size_t want = sizeof h + n_row * sizeof(double);
-    for (size_t i = 0; i < BATCH_N_ARRAYS; i++) want += (size_t)h.count[i] * batch_arrays[i].size;
+    for (size_t i = 0; i < BATCH_N_ARRAYS; i++)
+        want += (size_t)h.count[i] * batch_arrays[i].size;
     if (len != want) return NULL;
     batch_item *it = calloc(1, sizeof *it + n_row * sizeof(double));
     if (!it) return NULL;
@@ -232,8 +238,8 @@ typedef struct batch_slot {
     cluster *cl;
     const scenario *s;
     const metrics *m;
-    int index;     /* the thread's number on this rank: its tags */
-    int failed;    /* MPI failed */
+    int index;  /* the thread's number on this rank: its tags */
+    int failed; /* MPI failed */
     pthread_t tid;
 } batch_slot;
 
@@ -261,8 +267,7 @@ static void *batch_slot_main(void *arg)
         if (!reply) {
             /* Out of memory for the reply: send a bare failure header. */
             batch_head h = {.magic = BATCH_MAGIC, .rep = rep, .ok = 0};
-            if (cluster_send(sl->cl, 0, BATCH_TAG_RESULT + sl->index, &h, sizeof h))
-                sl->failed = 1;
+            if (cluster_send(sl->cl, 0, BATCH_TAG_RESULT + sl->index, &h, sizeof h)) sl->failed = 1;
             continue;
         }
         int rc = cluster_send(sl->cl, 0, BATCH_TAG_RESULT + sl->index, reply, n);
@@ -328,13 +333,13 @@ typedef struct batch_ctx {
     batch_out *out;
     size_t cap_rows;
     progress prog;
-    size_t total;               /* for the progress display */
+    size_t total; /* for the progress display */
 
-    pthread_mutex_t mu;         /* guards the role pool */
-    int local_left;             /* local roles not taken */
+    pthread_mutex_t mu;           /* guards the role pool */
+    int local_left;               /* local roles not taken */
     int *pool_rank, *pool_thread; /* remote threads without a proxy */
     size_t pool_n;
-    char fail_msg[512];         /* the first failure, written under mu */
+    char fail_msg[512];          /* the first failure, written under mu */
     const uint32_t *replay_reps; /* batch_opts.replay_reps */
     size_t n_replay_reps;
 } batch_ctx;
@@ -419,8 +424,10 @@ static batch_item *batch_compute_replay(batch_ctx *c, batch_role *r, uint32_t re
         model_ws_set_replay(ws, NULL);
     }
     if (ws != r->ws) model_ws_destroy(ws);
-    if (it) it->rec = rec;
-    else replay_destroy(rec);
+    if (it)
+        it->rec = rec;
+    else
+        replay_destroy(rec);
     return it;
 }
 
@@ -459,8 +466,10 @@ static void *batch_worker_rep(void *ctx, void *state, uint32_t rep)
         r->typical_s = r->typical_s > 0 ? 0.7 * r->typical_s + 0.3 * rtt : rtt;
         it = batch_unpack(msg, len, rep, c->m->n);
         if (!it)
-            batch_fail(c, "replication %u failed on rank %d (out of memory there, or a "
-                       "malformed reply)", rep, r->rank);
+            batch_fail(c,
+                       "replication %u failed on rank %d (out of memory there, or a "
+                       "malformed reply)",
+                       rep, r->rank);
     } else {
         batch_fail(c, "replication %u: MPI failed talking to rank %d", rep, r->rank);
     }
@@ -500,7 +509,6 @@ static int batch_deliver(void *ctx, uint32_t rep, void *p)
     return rc;
 }
 
-
 /* CPU seconds of this thread or this process. */
 static double batch_cpu_s(clockid_t which)
 {
@@ -531,8 +539,8 @@ static size_t batch_next_target(const batch_ctx *c, const batch_opts *o, size_t 
 {
     *reached = false;
     if (o->precision <= 0) return n_max;
-    if (n < BATCH_PRECISION_FIRST) return BATCH_PRECISION_FIRST < n_max ? BATCH_PRECISION_FIRST
-                                                                        : n_max;
+    if (n < BATCH_PRECISION_FIRST)
+        return BATCH_PRECISION_FIRST < n_max ? BATCH_PRECISION_FIRST : n_max;
     stats_ci ci = batch_main_ci(c);
     double target = o->precision_relative ? o->precision * fabs(ci.mean) : o->precision;
     if (ci.half_width <= target) {
@@ -560,8 +568,10 @@ static int batch_open(batch_ctx *c, const char *out_path, const batch_opts *o,
         bool complete;
         int rc = results_check_run(out_path, s, o->rep_first, &n, &complete, e, sizeof e);
         if (rc) {
-            snprintf(err, errlen, "%s\n(--resume continues a run of the same scenario, "
-                     "overrides and seed; remove the file or choose another -o)", e);
+            snprintf(err, errlen,
+                     "%s\n(--resume continues a run of the same scenario, "
+                     "overrides and seed; remove the file or choose another -o)",
+                     e);
             return rc == RESULTS_EMISMATCH ? BATCH_REFUSED : BATCH_FAILED;
         }
         results_summary sum;
@@ -585,8 +595,8 @@ static int batch_open(batch_ctx *c, const char *out_path, const batch_opts *o,
         from_tmp = true;
     }
     if (!from_tmp) {
-        c->w = results_create_range(out_path, s, c->m, &meta, o->rep_first, o->rep_end, e,
-                                    sizeof e);
+        c->w =
+            results_create_range(out_path, s, c->m, &meta, o->rep_first, o->rep_end, e, sizeof e);
         if (!c->w) {
             snprintf(err, errlen, "%s", e);
             return BATCH_FAILED;
@@ -602,12 +612,14 @@ static int batch_open(batch_ctx *c, const char *out_path, const batch_opts *o,
     }
     size_t done;
     int code;
-    c->w = results_resume_range(out_path, s, c->m, &meta, o->rep_first, o->rep_end, &done, &code,
-                                e, sizeof e);
+    c->w = results_resume_range(out_path, s, c->m, &meta, o->rep_first, o->rep_end, &done, &code, e,
+                                sizeof e);
     if (!c->w) {
         results_summary_fini(&sum);
-        snprintf(err, errlen, "%s\n(--resume continues a run of the same scenario, overrides "
-                 "and seed; remove %s or run without --resume)", e, tmp);
+        snprintf(err, errlen,
+                 "%s\n(--resume continues a run of the same scenario, overrides "
+                 "and seed; remove %s or run without --resume)",
+                 e, tmp);
         return code == RESULTS_EMISMATCH ? BATCH_REFUSED : BATCH_FAILED;
     }
     if (done > sum.n_reps || sum.m.n != c->m->n) {
@@ -629,9 +641,15 @@ static int batch_lead(cluster *cl, const scenario *s, const metrics *m, const ch
                       batch_out *out, char *err, size_t errlen)
 {
     int size = cluster_size(cl), remote = 0;
-    for (int k = 1; k < size; k++) remote += threads_of[k];
-    batch_ctx c = {.cl = cl, .s = s, .m = m, .out = out, .local_left = o->threads,
-                   .replay_reps = o->replay_reps, .n_replay_reps = o->n_replay_reps};
+    for (int k = 1; k < size; k++)
+        remote += threads_of[k];
+    batch_ctx c = {.cl = cl,
+                   .s = s,
+                   .m = m,
+                   .out = out,
+                   .local_left = o->threads,
+                   .replay_reps = o->replay_reps,
+                   .n_replay_reps = o->n_replay_reps};
     pthread_mutex_init(&c.mu, NULL);
     c.pool_rank = calloc((size_t)remote + 1, sizeof *c.pool_rank);
     c.pool_thread = calloc((size_t)remote + 1, sizeof *c.pool_thread);
@@ -644,7 +662,8 @@ static int batch_lead(cluster *cl, const scenario *s, const metrics *m, const ch
     }
     /* Proxies are taken from the end: interleave ranks so that a small batch spreads out. */
     int most = 0;
-    for (int k = 1; k < size; k++) most = threads_of[k] > most ? threads_of[k] : most;
+    for (int k = 1; k < size; k++)
+        most = threads_of[k] > most ? threads_of[k] : most;
     for (int t = most - 1; t >= 0; t--)
         for (int k = size - 1; k >= 1; k--)
             if (t < threads_of[k]) {
@@ -726,7 +745,8 @@ static int batch_lead(cluster *cl, const scenario *s, const metrics *m, const ch
     uint32_t stop = BATCH_STOP;
     for (int k = 1; k < size; k++)
         for (int t = 0; t < threads_of[k]; t++)
-            if (cluster_send(cl, k, BATCH_TAG_WORK + t, &stop, sizeof stop) && status == BATCH_DONE) {
+            if (cluster_send(cl, k, BATCH_TAG_WORK + t, &stop, sizeof stop) &&
+                status == BATCH_DONE) {
                 snprintf(err, errlen, "MPI failed while releasing rank %d", k);
                 status = BATCH_FAILED;
             }
@@ -742,8 +762,9 @@ int batch_run(cluster *cl, const scenario *s, const metrics *m, const char *out_
 {
     memset(out, 0, sizeof *out);
     if (err && errlen) err[0] = '\0';
-    int threads = o->threads < 1 ? 1 : o->threads > BATCH_MAX_THREADS ? BATCH_MAX_THREADS
-                                                                        : o->threads;
+    int threads = o->threads < 1                   ? 1
+                  : o->threads > BATCH_MAX_THREADS ? BATCH_MAX_THREADS
+                                                   : o->threads;
     int size = cluster_size(cl), rank = cluster_rank(cl);
     int *threads_of = calloc((size_t)size, sizeof *threads_of);
     batch_slot *sl = rank ? calloc((size_t)threads, sizeof *sl) : NULL;
@@ -767,7 +788,8 @@ int batch_run(cluster *cl, const scenario *s, const metrics *m, const char *out_
     int rc;
     if (rank == 0) {
         bool short_of = false;
-        for (int k = 1; k < size && !short_of; k++) short_of = threads_of[k] < 1;
+        for (int k = 1; k < size && !short_of; k++)
+            short_of = threads_of[k] < 1;
         batch_opts lo = *o;
         lo.threads = threads;
         if (short_of) {
@@ -834,24 +856,28 @@ void batch_print_footer(FILE *out, const batch_out *b, const char *out_path, int
         fprintf(out, "\n%zu calls in %zu replications (%.0f per replication), %llu events\n",
                 b->calls, b->run_now, (double)b->calls / (double)b->run_now,
                 (unsigned long long)b->events);
-        fprintf(out, "%zu replications in %.2f s: %.2f replications/s, %.0f events/s, on %d "
+        fprintf(out,
+                "%zu replications in %.2f s: %.2f replications/s, %.0f events/s, on %d "
                 "rank%s with %d worker thread%s in all (%d here)\n",
                 b->run_now, wall, (double)b->run_now / wall, (double)b->events / wall, b->ranks,
                 b->ranks == 1 ? "" : "s", b->workers, b->workers == 1 ? "" : "s", threads_here);
         /* The writer is the one serial part: what it costs says how far threads can scale. */
-        fprintf(out, "CPU per replication: %.1f ms in all on %s, of which %.1f ms writing the "
-                "file (one thread)\n", 1000 * b->cpu_s / (double)b->run_now,
-                b->ranks == 1 ? "this process" : "rank 0", 1000 * b->writer_cpu_s /
-                (double)b->run_now);
+        fprintf(out,
+                "CPU per replication: %.1f ms in all on %s, of which %.1f ms writing the "
+                "file (one thread)\n",
+                1000 * b->cpu_s / (double)b->run_now, b->ranks == 1 ? "this process" : "rank 0",
+                1000 * b->writer_cpu_s / (double)b->run_now);
     }
     if (b->resumed)
-        fprintf(out, "%zu replication%s already in the file (--resume); the table covers "
-                "all %zu\n", b->resumed, b->resumed == 1 ? " was" : "s were", b->n_rows);
+        fprintf(out,
+                "%zu replication%s already in the file (--resume); the table covers "
+                "all %zu\n",
+                b->resumed, b->resumed == 1 ? " was" : "s were", b->n_rows);
     fprintf(out, "results: %s\n", out_path);
 }
 
 void batch_print_precision(FILE *out, const batch_out *b, double precision, bool relative,
-                         size_t n_max)
+                           size_t n_max)
 {
     char want[64];
     if (relative)
@@ -859,11 +885,13 @@ void batch_print_precision(FILE *out, const batch_out *b, double precision, bool
     else
         snprintf(want, sizeof want, "%g s", precision);
     if (b->precision_reached)
-        fprintf(out, "stopping rule met: the 95%% CI half-width of the mean response time is "
-                "%.2f s (wanted at most %s) after %zu replications\n", b->half_width_s, want,
-                b->n_rows);
+        fprintf(out,
+                "stopping rule met: the 95%% CI half-width of the mean response time is "
+                "%.2f s (wanted at most %s) after %zu replications\n",
+                b->half_width_s, want, b->n_rows);
     else
-        fprintf(out, "stopping rule NOT met: the 95%% CI half-width of the mean response time "
+        fprintf(out,
+                "stopping rule NOT met: the 95%% CI half-width of the mean response time "
                 "is %.2f s (wanted at most %s) after the maximum of %zu replications (-r)\n",
                 b->half_width_s, want, n_max);
 }
@@ -874,7 +902,7 @@ void batch_print_resume_hint(FILE *out, const char *command_line, int ranks)
             command_line, strstr(command_line, "--resume") ? "" : " --resume");
     if (ranks > 1)
         fprintf(out, "(under mpirun as this run was, with any number of ranks, or without it: "
-                "the data are the same)\n");
+                     "the data are the same)\n");
 }
 
 void batch_out_fini(batch_out *o)

@@ -63,7 +63,7 @@ enum batch_status {
 
 /* What a batch did (filled on rank 0). */
 typedef struct batch_out {
-    double *rows;           /* every replication in the file, [n_rows * m->n]: free() */
+    double *rows; /* every replication in the file, [n_rows * m->n]: free() */
     size_t n_rows;
     size_t resumed;         /* of those, the ones that were in the file before */
     size_t run_now;         /* the ones run by this call */

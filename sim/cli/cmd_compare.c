@@ -128,8 +128,10 @@ int cmd_compare(int argc, char **argv)
             strict = true;
         } else if (!options_done && strcmp(a, "--power") == 0) {
             if (i + 1 >= argc || compare_parse_delta(argv[i + 1], &delta)) {
-                fprintf(stderr, "patrolsim compare: --power: expected a positive difference in "
-                        "seconds, e.g. 30 or 0.5min (got '%s')\n", i + 1 < argc ? argv[i + 1] : "");
+                fprintf(stderr,
+                        "patrolsim compare: --power: expected a positive difference in "
+                        "seconds, e.g. 30 or 0.5min (got '%s')\n",
+                        i + 1 < argc ? argv[i + 1] : "");
                 return 2;
             }
             i++;
@@ -175,9 +177,10 @@ int cmd_compare(int argc, char **argv)
     int same_calls = -1; /* -1 not checked (seeds differ), 0 no, 1 yes */
     char why[512] = "";
     if (f[0].s.rep_first != 0 || f[1].s.rep_first != 0) {
-        fprintf(stderr, "patrolsim compare: %s starts at replication %d and %s at %d: compare "
-                "whole runs (merge shards first with 'patrolsim merge')\n", f[0].path,
-                f[0].s.rep_first, f[1].path, f[1].s.rep_first);
+        fprintf(stderr,
+                "patrolsim compare: %s starts at replication %d and %s at %d: compare "
+                "whole runs (merge shards first with 'patrolsim merge')\n",
+                f[0].path, f[0].s.rep_first, f[1].path, f[1].s.rep_first);
         rc = 2;
         goto out;
     }
@@ -203,18 +206,19 @@ int cmd_compare(int argc, char **argv)
             snprintf(warn[n_warn++], sizeof warn[0],
                      "same seed, but the runs did not face the same incidents (%s): their call "
                      "models differ, so B - A mixes the effect of deployment with that of "
-                     "different demand", why);
+                     "different demand",
+                     why);
     }
     if (!(f[0].s.warmup_s == f[1].s.warmup_s && f[0].s.horizon_s == f[1].s.horizon_s))
         snprintf(warn[n_warn++], sizeof warn[0],
                  "the runs cover different periods (warm-up %.0f s and %.0f s, horizon %.0f s "
-                 "and %.0f s): the figures are not like for like", f[0].s.warmup_s,
-                 f[1].s.warmup_s, f[0].s.horizon_s, f[1].s.horizon_s);
+                 "and %.0f s): the figures are not like for like",
+                 f[0].s.warmup_s, f[1].s.warmup_s, f[0].s.horizon_s, f[1].s.horizon_s);
     if (strict && n_warn) {
         for (int w = 0; w < n_warn; w++)
             fprintf(stderr, "patrolsim compare: %s\n", warn[w]);
         fprintf(stderr, "patrolsim compare: refused (--strict): the runs are not a comparison "
-                "under common random numbers\n");
+                        "under common random numbers\n");
         rc = 2;
         goto out;
     }
@@ -274,7 +278,9 @@ int cmd_compare(int argc, char **argv)
         }
         printf(",\"pairs\":%zu,\"same_seed\":%s,\"same_incidents\":%s,\"warnings\":[", np,
                same_seed ? "true" : "false",
-               same_calls < 0 ? "null" : same_calls ? "true" : "false");
+               same_calls < 0 ? "null"
+               : same_calls   ? "true"
+                              : "false");
         for (int w = 0; w < n_warn; w++) {
             if (w) putchar(',');
             report_json_string(stdout, warn[w]);
@@ -288,36 +294,44 @@ int cmd_compare(int argc, char **argv)
             printf(",\"alpha\":0.05,\"power\":%g,\"sd_diff_s\":", CMP_POWER);
             report_json_number(stdout, pm ? pm->sd_diff : NAN);
             printf(",\"replications_paired\":");
-            if (need_paired && need_paired != SIZE_MAX) printf("%zu", need_paired);
-            else printf("null");
+            if (need_paired && need_paired != SIZE_MAX)
+                printf("%zu", need_paired);
+            else
+                printf("null");
             printf(",\"replications_independent\":");
-            if (need_indep && need_indep != SIZE_MAX) printf("%zu", need_indep);
-            else printf("null");
+            if (need_indep && need_indep != SIZE_MAX)
+                printf("%zu", need_indep);
+            else
+                printf("null");
             printf("}");
         }
         printf("}\n");
     } else {
         for (int k = 0; k < 2; k++) {
             printf("%s: %s (scenario %s, %zu replications, seed %llu%s%s)\n", k ? "B" : "A",
-                   f[k].path, f[k].s.scenario_name, f[k].s.n_reps,
-                   (unsigned long long)f[k].s.seed, f[k].only[0] ? "; " : "", f[k].only);
+                   f[k].path, f[k].s.scenario_name, f[k].s.n_reps, (unsigned long long)f[k].s.seed,
+                   f[k].only[0] ? "; " : "", f[k].only);
         }
         printf("Pairs: replications 0..%zu (%zu pairs)", np - 1, np);
-        if (na != nb) printf("; the last %zu of %s are left out", na > nb ? na - nb : nb - na,
-                             na > nb ? "A" : "B");
+        if (na != nb)
+            printf("; the last %zu of %s are left out", na > nb ? na - nb : nb - na,
+                   na > nb ? "A" : "B");
         printf(".\n");
         if (same_calls == 1)
             printf("Common random numbers: both runs faced the same incidents, replication by "
                    "replication (same seed, same call model).\n");
-        for (int w = 0; w < n_warn; w++) printf("WARNING: %s.\n", warn[w]);
+        for (int w = 0; w < n_warn; w++)
+            printf("WARNING: %s.\n", warn[w]);
         if (only_a || only_b)
             printf("Figures in one file only (another number of priorities): %zu in A, %zu in "
-                   "B; left out.\n", only_a, only_b);
+                   "B; left out.\n",
+                   only_a, only_b);
         putchar('\n');
         report_print_compare(stdout, rows, nr);
         if (delta > 0) {
             printf("\nTo detect a true difference of %g s (%.2f min) in mean response time with a "
-                   "two-sided 5%% test and 80%% power:\n", delta, delta / 60);
+                   "two-sided 5%% test and 80%% power:\n",
+                   delta, delta / 60);
             if (!pm || !isfinite(pm->sd_diff))
                 printf("  cannot say: it needs the sd of at least 2 paired replications.\n");
             else {
@@ -329,8 +343,8 @@ int cmd_compare(int argc, char **argv)
                 if (need_indep == SIZE_MAX)
                     printf("  independent runs: more than 10^9 replications each\n");
                 else
-                    printf("  independent runs: %zu replications each (sd %.2f s)\n",
-                           need_indep, sd_indep);
+                    printf("  independent runs: %zu replications each (sd %.2f s)\n", need_indep,
+                           sd_indep);
             }
         }
     }

@@ -94,12 +94,13 @@ static int run_parse_range(const char *arg, unsigned long *a, unsigned long *b)
 
 /* When replications were stopped as unstable, says why in the planner's terms:
  * the offered load against the units on duty (patrolsim check shows the same). */
-static void run_explain_unstable(FILE *out, const scenario *s, const metrics *m,
-                                 const double *rows, size_t n)
+static void run_explain_unstable(FILE *out, const scenario *s, const metrics *m, const double *rows,
+                                 size_t n)
 {
     int col = metrics_find(m, "unstable");
     size_t k = 0;
-    for (size_t r = 0; col >= 0 && r < n; r++) k += rows[r * m->n + (size_t)col] > 0.5;
+    for (size_t r = 0; col >= 0 && r < n; r++)
+        k += rows[r * m->n + (size_t)col] > 0.5;
     if (!k) return;
     double work, cap;
     double load = scen_offered_load(s, &work, &cap, NULL);
@@ -116,12 +117,12 @@ static void run_explain_unstable(FILE *out, const scenario *s, const metrics *m,
 int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'},   {"reps", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 's'},     {"threads", required_argument, NULL, 'j'},
-        {"set", required_argument, NULL, 'S'},      {"quiet", no_argument, NULL, 'q'},
-        {"resume", no_argument, NULL, 'R'},         {"rep-range", required_argument, NULL, 'G'},
+        {"output", required_argument, NULL, 'o'},    {"reps", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 's'},      {"threads", required_argument, NULL, 'j'},
+        {"set", required_argument, NULL, 'S'},       {"quiet", no_argument, NULL, 'q'},
+        {"resume", no_argument, NULL, 'R'},          {"rep-range", required_argument, NULL, 'G'},
         {"precision", required_argument, NULL, 'P'}, {"help", no_argument, NULL, 'h'},
-        {"replay", required_argument, NULL, 'Y'},   {0}};
+        {"replay", required_argument, NULL, 'Y'},    {0}};
     uint32_t rep0 = 0, *replay_reps = NULL; /* --replay; replication 0 when not given */
     size_t n_replay_reps = 1;
     char err[2048];
@@ -145,7 +146,9 @@ int cmd_run(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "o:r:s:j:qh", opts, NULL)) != -1) {
         char *end;
         switch (c) {
-        case 'o': out_path = optarg; break;
+        case 'o':
+            out_path = optarg;
+            break;
         case 'r':
             snprintf(reps_kv, sizeof reps_kv, "run.replications=%s", optarg);
             if (args_sets_add(&sets, reps_kv)) goto oom;
@@ -166,7 +169,9 @@ int cmd_run(int argc, char **argv)
         case 'S':
             if (args_sets_add(&sets, optarg)) goto oom;
             break;
-        case 'q': quiet = 1; break;
+        case 'q':
+            quiet = 1;
+            break;
         case 'Y':
             free(replay_reps);
             if (replay_reps_parse(optarg, &replay_reps, &n_replay_reps, err, sizeof err)) {
@@ -174,12 +179,16 @@ int cmd_run(int argc, char **argv)
                 goto out;
             }
             break;
-        case 'R': resume = true; break;
+        case 'R':
+            resume = true;
+            break;
         case 'G':
             if (run_parse_range(optarg, &ra, &rb)) {
                 if (say)
-                    fprintf(say, "patrolsim: --rep-range: expected A:B with 0 <= A < B (got "
-                            "'%s')\n", optarg);
+                    fprintf(say,
+                            "patrolsim: --rep-range: expected A:B with 0 <= A < B (got "
+                            "'%s')\n",
+                            optarg);
                 goto out;
             }
             ranged = true;
@@ -187,8 +196,10 @@ int cmd_run(int argc, char **argv)
         case 'P':
             if (batch_parse_precision(optarg, &precision, &relative)) {
                 if (say)
-                    fprintf(say, "patrolsim: --precision: expected a positive number of seconds "
-                            "or a percentage, e.g. 5 or 1%% (got '%s')\n", optarg);
+                    fprintf(say,
+                            "patrolsim: --precision: expected a positive number of seconds "
+                            "or a percentage, e.g. 5 or 1%% (got '%s')\n",
+                            optarg);
                 goto out;
             }
             break;
@@ -208,7 +219,7 @@ int cmd_run(int argc, char **argv)
     if (ranged && precision > 0) {
         if (say)
             fprintf(say, "patrolsim: --precision decides how many replications run; a shard "
-                    "(--rep-range) has a fixed set: use one or the other\n");
+                         "(--rep-range) has a fixed set: use one or the other\n");
         goto out;
     }
 
@@ -229,8 +240,10 @@ int cmd_run(int argc, char **argv)
     int ok = 1;
     if (s && ranged && rb > (unsigned long)s->replications) {
         if (say)
-            fprintf(say, "patrolsim: --rep-range %lu:%lu: the run has %d replications "
-                    "(0:%d)\n", ra, rb, s->replications, s->replications);
+            fprintf(say,
+                    "patrolsim: --rep-range %lu:%lu: the run has %d replications "
+                    "(0:%d)\n",
+                    ra, rb, s->replications, s->replications);
         ok = 0;
     }
     if (s && ok && !out_path) {
@@ -263,8 +276,8 @@ int cmd_run(int argc, char **argv)
     run_stop = 0;
 
     if (lead && !quiet) {
-        printf("patrolsim: %s: %d replications of %.1f days (%.1f warm-up), seed %llu, ",
-               s->name, s->replications, s->horizon_s / 86400.0, s->warmup_s / 86400.0,
+        printf("patrolsim: %s: %d replications of %.1f days (%.1f warm-up), seed %llu, ", s->name,
+               s->replications, s->horizon_s / 86400.0, s->warmup_s / 86400.0,
                (unsigned long long)s->seed);
         if (cluster_size(cl) > 1)
             printf("%d ranks x %d thread%s here", cluster_size(cl), threads,
@@ -273,7 +286,7 @@ int cmd_run(int argc, char **argv)
             printf("%d thread%s", threads, threads == 1 ? "" : "s");
         if (ranged) printf(", replications %lu..%lu only", ra, rb - 1);
         if (precision > 0)
-            printf(", until the 95%% CI of the mean response is within %g%s", 
+            printf(", until the 95%% CI of the mean response is within %g%s",
                    relative ? 100 * precision : precision, relative ? "%" : " s");
         printf("\n\n");
         fflush(stdout);
@@ -302,8 +315,8 @@ int cmd_run(int argc, char **argv)
     } else if (st == BATCH_DONE) {
         rc = 0;
         if (!quiet) {
-            report_info info = {.scenario = s->name, .seed = s->seed,
-                                .replications_planned = b.n_rows};
+            report_info info = {
+                .scenario = s->name, .seed = s->seed, .replications_planned = b.n_rows};
             report_print(stdout, &info, &m, b.rows, b.n_rows);
             run_explain_unstable(stdout, s, &m, b.rows, b.n_rows);
             if (precision > 0) {
@@ -313,15 +326,19 @@ int cmd_run(int argc, char **argv)
             batch_print_footer(stdout, &b, out_path, threads);
         }
     } else if (st == BATCH_STOPPED) {
-        fprintf(stderr, "patrolsim: stopped after %zu of %u replications; they are kept in "
-                "%s.tmp\n", b.n_rows, bo.rep_end - bo.rep_first, out_path);
+        fprintf(stderr,
+                "patrolsim: stopped after %zu of %u replications; they are kept in "
+                "%s.tmp\n",
+                b.n_rows, bo.rep_end - bo.rep_first, out_path);
         batch_print_resume_hint(stderr, cli_command_line, cluster_size(cl));
         rc = 130;
     } else {
         fprintf(stderr, "patrolsim: %s\n", err);
         if (st == BATCH_FAILED && b.n_rows > b.resumed)
-            fprintf(stderr, "patrolsim: failed after %zu replications; they are kept in "
-                    "%s.tmp\n", b.n_rows, out_path);
+            fprintf(stderr,
+                    "patrolsim: failed after %zu replications; they are kept in "
+                    "%s.tmp\n",
+                    b.n_rows, out_path);
         rc = st == BATCH_REFUSED ? 2 : 1;
     }
     batch_out_fini(&b);

@@ -37,7 +37,7 @@
 #include "stats.h"
 
 #define SWEEP_MAX_VARIANTS 10000
-#define SWEEP_NAME_MAX 128
+#define SWEEP_NAME_MAX     128
 
 static volatile sig_atomic_t sweep_stop;
 
@@ -89,7 +89,8 @@ typedef struct sweep_list {
 static void sweep_list_fini(sweep_list *l)
 {
     for (size_t i = 0; i < l->n; i++) {
-        for (size_t k = 0; k < l->v[i].n_sets; k++) free(l->v[i].sets[k]);
+        for (size_t k = 0; k < l->v[i].n_sets; k++)
+            free(l->v[i].sets[k]);
         free(l->v[i].sets);
     }
     free(l->v);
@@ -132,7 +133,8 @@ static bool sweep_name_char(char c)
 static void sweep_name_append(char *name, const char *text)
 {
     size_t n = strlen(name);
-    for (; *text && n + 1 < SWEEP_NAME_MAX; text++) name[n++] = sweep_name_char(*text) ? *text : '_';
+    for (; *text && n + 1 < SWEEP_NAME_MAX; text++)
+        name[n++] = sweep_name_char(*text) ? *text : '_';
     name[n] = '\0';
 }
 
@@ -148,7 +150,8 @@ typedef struct sweep_factor {
 static void sweep_factors_fini(sweep_factor *f, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        for (size_t k = 0; k < f[i].n_values; k++) free(f[i].values[k]);
+        for (size_t k = 0; k < f[i].n_values; k++)
+            free(f[i].values[k]);
         free(f[i].values);
     }
     free(f);
@@ -171,9 +174,11 @@ static int sweep_factor_parse(const char *arg, sweep_factor *f)
     int rc = 0;
     for (char *save = NULL, *t = strtok_r(vals, ",", &save); t && !rc;
          t = strtok_r(NULL, ",", &save)) {
-        while (*t == ' ') t++;
+        while (*t == ' ')
+            t++;
         size_t len = strlen(t);
-        while (len && t[len - 1] == ' ') t[--len] = '\0';
+        while (len && t[len - 1] == ' ')
+            t[--len] = '\0';
         if (!len) continue;
         char **p = realloc(f->values, (f->n_values + 1) * sizeof *p);
         if (!p || !(p[f->n_values] = strdup(t))) {
@@ -246,7 +251,8 @@ static int sweep_read_variants(const char *path, sweep_list *out, diag *d)
             diag_error(d, path, ln, "", "line longer than %zu characters", sizeof line - 2);
             rc = -1;
             int ch;
-            while ((ch = fgetc(fp)) != EOF && ch != '\n') {}
+            while ((ch = fgetc(fp)) != EOF && ch != '\n') {
+            }
             continue;
         }
         char *hash = strchr(line, '#');
@@ -254,10 +260,13 @@ static int sweep_read_variants(const char *path, sweep_list *out, diag *d)
         char *save = NULL, *name = strtok_r(line, " \t\r\n", &save);
         if (!name) continue;
         bool bad = false;
-        for (const char *p = name; *p; p++) bad |= !sweep_name_char(*p);
+        for (const char *p = name; *p; p++)
+            bad |= !sweep_name_char(*p);
         if (bad || strlen(name) >= SWEEP_NAME_MAX) {
-            diag_error(d, path, ln, name, "a variant name is letters, digits and - _ . + = only "
-                     "(at most %d characters): it becomes a file name", SWEEP_NAME_MAX - 1);
+            diag_error(d, path, ln, name,
+                       "a variant name is letters, digits and - _ . + = only "
+                       "(at most %d characters): it becomes a file name",
+                       SWEEP_NAME_MAX - 1);
             rc = -1;
             continue;
         }
@@ -318,7 +327,7 @@ static int sweep_mkdirs(const char *dir)
 
 /* What the index and the table need of one variant after it ran. */
 typedef struct sweep_done {
-    bool ran;            /* complete (run now or found complete) */
+    bool ran; /* complete (run now or found complete) */
     metrics m;
     double *rows;
     size_t n_reps;
@@ -349,8 +358,8 @@ static void csv_number(FILE *f, double v)
 }
 
 static const char *const sweep_index_figures[] = {
-    "response_mean_s", "response_p90_s",     "response_p95_s",   "within_target",
-    "p1_response_mean_s", "p1_within_target", "wait_mean_s",     "utilisation",
+    "response_mean_s",    "response_p90_s",   "response_p95_s", "within_target",
+    "p1_response_mean_s", "p1_within_target", "wait_mean_s",    "utilisation",
 };
 #define SWEEP_N_FIG (sizeof sweep_index_figures / sizeof sweep_index_figures[0])
 
@@ -415,12 +424,12 @@ static int sweep_write_index(const char *dir, const sweep_list *l, const sweep_d
 int cmd_sweep(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'},    {"reps", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 's'},      {"threads", required_argument, NULL, 'j'},
-        {"set", required_argument, NULL, 'S'},       {"quiet", no_argument, NULL, 'q'},
-        {"resume", no_argument, NULL, 'R'},          {"vary", required_argument, NULL, 'V'},
-        {"variants", required_argument, NULL, 'F'},  {"precision", required_argument, NULL, 'P'},
-        {"help", no_argument, NULL, 'h'},            {0}};
+        {"output", required_argument, NULL, 'o'},   {"reps", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 's'},     {"threads", required_argument, NULL, 'j'},
+        {"set", required_argument, NULL, 'S'},      {"quiet", no_argument, NULL, 'q'},
+        {"resume", no_argument, NULL, 'R'},         {"vary", required_argument, NULL, 'V'},
+        {"variants", required_argument, NULL, 'F'}, {"precision", required_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},           {0}};
     char err[2048];
     cluster *cl = cluster_start(&argc, &argv, err, sizeof err);
     if (!cl) {
@@ -445,7 +454,9 @@ int cmd_sweep(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "o:r:s:j:qh", opts, NULL)) != -1) {
         char *end;
         switch (c) {
-        case 'o': dir = optarg; break;
+        case 'o':
+            dir = optarg;
+            break;
         case 'r':
             snprintf(reps_kv, sizeof reps_kv, "run.replications=%s", optarg);
             if (args_sets_add(&sets, reps_kv)) goto oom;
@@ -464,8 +475,12 @@ int cmd_sweep(int argc, char **argv)
         case 'S':
             if (args_sets_add(&sets, optarg)) goto oom;
             break;
-        case 'q': quiet = 1; break;
-        case 'R': resume = true; break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'R':
+            resume = true;
+            break;
         case 'V': {
             sweep_factor *p = realloc(factors, (n_factors + 1) * sizeof *p);
             if (!p) goto oom;
@@ -479,12 +494,16 @@ int cmd_sweep(int argc, char **argv)
             n_factors++;
             break;
         }
-        case 'F': variants_file = optarg; break;
+        case 'F':
+            variants_file = optarg;
+            break;
         case 'P':
             if (batch_parse_precision(optarg, &precision, &relative)) {
                 if (say)
-                    fprintf(say, "patrolsim sweep: --precision: expected a positive number of "
-                            "seconds or a percentage (got '%s')\n", optarg);
+                    fprintf(say,
+                            "patrolsim sweep: --precision: expected a positive number of "
+                            "seconds or a percentage (got '%s')\n",
+                            optarg);
                 goto out;
             }
             break;
@@ -504,7 +523,7 @@ int cmd_sweep(int argc, char **argv)
     if ((n_factors > 0) == (variants_file != NULL)) {
         if (say)
             fprintf(say, "patrolsim sweep: give the variants either by --vary (one or more) or "
-                    "by --variants FILE\n");
+                         "by --variants FILE\n");
         goto out;
     }
     if (n_factors) {
@@ -618,9 +637,10 @@ int cmd_sweep(int argc, char **argv)
                         strerror(errno));
         } else {
             if (st == BATCH_STOPPED) {
-                fprintf(stderr, "patrolsim sweep: stopped in variant %s after %zu of %d "
-                        "replications; they are kept in %s.tmp\n", v->name, b.n_rows,
-                        s->replications, out_path);
+                fprintf(stderr,
+                        "patrolsim sweep: stopped in variant %s after %zu of %d "
+                        "replications; they are kept in %s.tmp\n",
+                        v->name, b.n_rows, s->replications, out_path);
                 batch_print_resume_hint(stderr, cli_command_line, cluster_size(cl));
                 rc = 130;
             } else {
@@ -640,8 +660,7 @@ int cmd_sweep(int argc, char **argv)
         report_variant *rv = calloc(list.n, sizeof *rv);
         if (rv) {
             for (size_t i = 0; i < list.n; i++)
-                rv[i] = (report_variant){list.v[i].name, &done[i].m, done[i].rows,
-                                         done[i].n_reps};
+                rv[i] = (report_variant){list.v[i].name, &done[i].m, done[i].rows, done[i].n_reps};
             printf("Sweep of %s: %zu variant%s, seed %llu, results in %s (index.csv)\n\n", base,
                    list.n, list.n == 1 ? "" : "s", (unsigned long long)done[0].seed, dir);
             report_print_sweep(stdout, rv, list.n);

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define PROGRESS_BAR 20
-#define PROGRESS_TTY_S 0.1  /* redraw period on a terminal */
+#define PROGRESS_BAR    20
+#define PROGRESS_TTY_S  0.1 /* redraw period on a terminal */
 #define PROGRESS_LINE_S 5.0 /* line period elsewhere */
 
 static double progress_since(const struct timespec *a, const struct timespec *b)
@@ -57,7 +57,8 @@ static void progress_draw(progress *p, double el, bool final)
     progress_rate(p, el, &rate, &left);
     char bar[PROGRESS_BAR + 1], tail[48];
     size_t fill = p->total ? p->done * PROGRESS_BAR / p->total : 0;
-    for (size_t i = 0; i < PROGRESS_BAR; i++) bar[i] = i < fill ? '#' : '.';
+    for (size_t i = 0; i < PROGRESS_BAR; i++)
+        bar[i] = i < fill ? '#' : '.';
     bar[PROGRESS_BAR] = '\0';
     if (final) {
         char d[24];

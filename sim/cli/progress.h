@@ -20,14 +20,14 @@
 
 typedef struct progress {
     FILE *out;
-    bool enabled;              /* false: every call is a no-op */
-    bool tty;                  /* redraw in place, else sparse lines */
+    bool enabled; /* false: every call is a no-op */
+    bool tty;     /* redraw in place, else sparse lines */
     char label[64];
-    size_t total;              /* replications the command may run, resumed ones included */
-    size_t start;              /* replications done before this command (resumed) */
+    size_t total; /* replications the command may run, resumed ones included */
+    size_t start; /* replications done before this command (resumed) */
     size_t done;
-    struct timespec t0, last;  /* start, and the last drawing or line */
-    bool drawn;                /* something is on the current line (tty) */
+    struct timespec t0, last; /* start, and the last drawing or line */
+    bool drawn;               /* something is on the current line (tty) */
 } progress;
 
 /* Starts counting: total replications, of which already_done were done before. enabled false

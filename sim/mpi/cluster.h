@@ -42,10 +42,10 @@ cluster *cluster_start(int *argc, char ***argv, char *err, size_t errlen);
 /* Leaves the job (MPI_Finalize) and frees c. NULL is a no-op. */
 void cluster_stop(cluster *c);
 
-int cluster_rank(const cluster *c);       /* 0 .. size-1; 0 for a cluster of one */
-int cluster_size(const cluster *c);       /* ranks in the job; 1 without MPI */
-int cluster_local_size(const cluster *c); /* ranks on this node (they share its cores) */
-bool cluster_is_mpi(const cluster *c);    /* whether MPI was initialised */
+int cluster_rank(const cluster *c);            /* 0 .. size-1; 0 for a cluster of one */
+int cluster_size(const cluster *c);            /* ranks in the job; 1 without MPI */
+int cluster_local_size(const cluster *c);      /* ranks on this node (they share its cores) */
+bool cluster_is_mpi(const cluster *c);         /* whether MPI was initialised */
 const char *cluster_library(const cluster *c); /* "Open MPI v4.1.4..." or "no MPI" */
 
 /* Sends n bytes to rank dest with a tag; returns once the buffer may be reused. 0 or -1. */

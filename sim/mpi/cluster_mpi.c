@@ -20,8 +20,8 @@
 
 struct cluster {
     int rank, size, local_size;
-    bool mpi;                 /* MPI_Init_thread was called (and MPI_Finalize is due) */
-    pthread_mutex_t mu;       /* serialises every MPI call */
+    bool mpi;           /* MPI_Init_thread was called (and MPI_Finalize is due) */
+    pthread_mutex_t mu; /* serialises every MPI call */
     char library[128];
 };
 
@@ -29,8 +29,7 @@ struct cluster {
  * launchers (Slurm's srun --mpi=pmix, prterun) and PMI-1/2 launchers set. */
 static bool cluster_launched(void)
 {
-    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE",
-                                       "PMI_RANK"};
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE", "PMI_RANK"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
         if (getenv(vars[i])) return true;
     return false;
@@ -69,8 +68,10 @@ cluster *cluster_start(int *argc, char ***argv, char *err, size_t errlen)
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     if (provided < MPI_THREAD_SERIALIZED) {
         if (err && errlen)
-            snprintf(err, errlen, "the MPI library offers thread level %d; patrolsim needs "
-                     "MPI_THREAD_SERIALIZED (%d) or more", provided, MPI_THREAD_SERIALIZED);
+            snprintf(err, errlen,
+                     "the MPI library offers thread level %d; patrolsim needs "
+                     "MPI_THREAD_SERIALIZED (%d) or more",
+                     provided, MPI_THREAD_SERIALIZED);
         cluster_stop(c);
         return NULL;
     }

@@ -76,7 +76,8 @@ static void test_identical_and_degenerate(void)
 
     /* A constant shift: no doubt at all. */
     double b[4];
-    for (int i = 0; i < 4; i++) b[i] = a[i] + 2;
+    for (int i = 0; i < 4; i++)
+        b[i] = a[i] + 2;
     paired_cmp d = paired_compare(a, 1, b, 1, 4);
     CHECK_NEAR(d.diff, 2, 1e-12);
     CHECK(d.sd_diff < 1e-12);
@@ -101,8 +102,8 @@ static void test_identical_and_degenerate(void)
 }
 
 /* Common random numbers: a_i = x_i + e_i, b_i = x_i + delta + f_i. The interval covers delta
- * 95% of the time, and var_ratio's parts estimate var(e - f) and var(a) + var(b). Under delta = 0 the
- * test rejects about 5% of the time. */
+ * 95% of the time, and var_ratio's parts estimate var(e - f) and var(a) + var(b). Under delta = 0
+ * the test rejects about 5% of the time. */
 static void test_coverage_and_size(void)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);

@@ -16,12 +16,12 @@ typedef struct fake {
     pthread_mutex_t mu;
     uint32_t delivered[256];
     size_t n_delivered;
-    int live, max_live;       /* results allocated and not yet delivered or freed */
+    int live, max_live; /* results allocated and not yet delivered or freed */
     int inits, finis;
-    uint32_t fail_rep;        /* run_rep returns NULL for this one (UINT32_MAX: none) */
-    size_t fail_deliver_at;   /* deliver fails on the k-th delivery (SIZE_MAX: never) */
-    size_t stop_after;        /* set *stop after this many deliveries (SIZE_MAX: never) */
-    int fail_init;            /* worker_init fails */
+    uint32_t fail_rep;      /* run_rep returns NULL for this one (UINT32_MAX: none) */
+    size_t fail_deliver_at; /* deliver fails on the k-th delivery (SIZE_MAX: never) */
+    size_t stop_after;      /* set *stop after this many deliveries (SIZE_MAX: never) */
+    int fail_init;          /* worker_init fails */
     volatile sig_atomic_t stop;
     size_t progress_calls, last_progress;
 } fake;
@@ -110,10 +110,17 @@ static void fake_setup(fake *f)
 
 static runner_job fake_job(fake *f, int threads, uint32_t first, uint32_t n)
 {
-    return (runner_job){.threads = threads, .first_rep = first, .n_reps = n, .ctx = f,
-                        .worker_init = fake_init, .worker_fini = fake_fini, .run_rep = fake_rep,
-                        .deliver = fake_deliver, .result_free = fake_free,
-                        .progress = fake_progress, .stop = &f->stop};
+    return (runner_job){.threads = threads,
+                        .first_rep = first,
+                        .n_reps = n,
+                        .ctx = f,
+                        .worker_init = fake_init,
+                        .worker_fini = fake_fini,
+                        .run_rep = fake_rep,
+                        .deliver = fake_deliver,
+                        .result_free = fake_free,
+                        .progress = fake_progress,
+                        .stop = &f->stop};
 }
 
 /* Every replication, in order, whatever the thread count; memory stays within the window. */
@@ -153,7 +160,8 @@ static void test_list_and_edges(void)
     runner_job job = fake_job(&f, 6, 0, 4);
     job.reps = reps;
     CHECK_EQ(runner_run(&job, NULL), 4);
-    for (size_t i = 0; i < 4; i++) CHECK_EQ(f.delivered[i], reps[i]);
+    for (size_t i = 0; i < 4; i++)
+        CHECK_EQ(f.delivered[i], reps[i]);
     CHECK(f.inits <= 4);
     CHECK_EQ(f.live, 0);
     pthread_mutex_destroy(&f.mu);
@@ -181,7 +189,8 @@ static void test_stop(void)
     CHECK(n >= 5 && n < 100);
     CHECK_EQ(failed, 0);
     CHECK_EQ((long)f.n_delivered, n);
-    for (long i = 0; i < n && i < 256; i++) CHECK_EQ(f.delivered[i], (uint32_t)i);
+    for (long i = 0; i < n && i < 256; i++)
+        CHECK_EQ(f.delivered[i], (uint32_t)i);
     CHECK_EQ(f.live, 0);
     CHECK_EQ(f.finis, f.inits);
     pthread_mutex_destroy(&f.mu);
