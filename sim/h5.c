@@ -1234,11 +1234,15 @@ int h5_table_append(h5_table *t, const void *rows, size_t n)
     } else {
         /* The table's own conversion buffers: by default HDF5 callocs two 1 MiB buffers on
          * every H5Dwrite, and zeroing them was a third of the CPU of appending a replication
-         * (two thirds for a short one). The file's packed rows are never larger than the
-         * caller's, so n * row_size holds the whole request; beyond 8 MiB HDF5 converts in
-         * pieces. A failed allocation just leaves HDF5 its own buffers. */
-        size_t want = n * t->row_size;
-        if (want > ((size_t)8 << 20)) want = (size_t)8 << 20;
+         * (two thirds for a short one). n rows of the larger of the caller's and the file's
+         * row hold the whole request (the caller may write only some of the columns); beyond
+         * 8 MiB HDF5 converts in pieces. A failed allocation leaves HDF5 its own buffers. */
+        hid_t ftype = H5Dget_type(t->ds);
+        size_t fsize = ftype >= 0 ? H5Tget_size(ftype) : 0;
+        h5_close_id(ftype);
+        size_t elem = fsize > t->row_size ? fsize : t->row_size;
+        size_t want = n * elem;
+        if (want > ((size_t)8 << 20)) want = elem > ((size_t)8 << 20) ? elem : (size_t)8 << 20;
         if (want > t->conv_size) {
             void *c = realloc(t->conv, want), *b = c ? realloc(t->bkg, want) : NULL;
             if (c) t->conv = c;
