@@ -3,10 +3,10 @@
  *
  * Variants come from a full factorial over --vary 'path=v1,v2,...' (every combination; the
  * first --vary changes slowest) or from a file of named variants (--variants; the format is in
- * the usage text and scenarios/README.md... see sweep_usage). Each variant is the scenario with
- * the common --set overrides, then its own, applied in that order; all share the seed, so they
- * face the same calls (common random numbers) and the table's last column, the paired
- * difference in mean response time against the first variant, is sharp.
+ * sweep_usage and docs/experiments.md, read by sweep_read_variants). Each variant is the
+ * scenario with the common --set overrides, then its own, applied in that order; all share the
+ * seed, so they face the same incidents (common random numbers) and the table's last column,
+ * the paired difference in mean response time against the first variant, is sharp.
  *
  * Output: DIR/<variant>.h5 per variant (DIR defaults to results/<scenario>-sweep), and
  * DIR/index.csv, one line per variant (columns in sweep_write_index), rewritten after every
