@@ -12,8 +12,9 @@ seconds (a hang) or when its peak resident memory passes RSS_LIMIT_MB (eating me
 --table the results are printed as the Markdown rows of tests/README.md.
 """
 import os
+import re
+import select
 import shutil
-import stat
 import struct
 import subprocess
 import sys
@@ -45,24 +46,9 @@ def make_good():
     return good
 
 
-def summarise(target):
-    """Runs patrolsim summary; returns (exit status, output, seconds, peak RSS in MB)."""
-    t0 = time.monotonic()
-    proc = subprocess.Popen([EXE, "summary", target], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    try:
-        out, _ = proc.communicate(timeout=TIME_LIMIT_S)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, _ = proc.communicate()
-        return None, out, time.monotonic() - t0, 0.0
-    # The child is reaped by communicate(); its rusage is only in RUSAGE_CHILDREN, the maximum
-    # over all children so far, so each case runs in a fresh grandchild measured by wait4.
-    return proc.returncode, out, time.monotonic() - t0, None
-
-
 def summarise_measured(target):
-    """summarise() with the peak RSS of that one run (through os.wait4)."""
+    """Runs patrolsim summary on target; returns (exit status or None for a hang, output,
+    seconds, peak resident memory of that one process in MB, through os.wait4)."""
     t0 = time.monotonic()
     r, w = os.pipe()
     pid = os.fork()
@@ -74,7 +60,6 @@ def summarise_measured(target):
     os.close(w)
     chunks = []
     deadline = t0 + TIME_LIMIT_S
-    import select
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -97,7 +82,6 @@ def summarise_measured(target):
 def case(name, target, want_rc, want_text, note=""):
     """Summarises target and checks the exit status and that want_text is in the output (and,
     for a refusal, that the message starts with the file's path)."""
-    import re
     rc, out, secs, rss = summarise_measured(target)
     first = out.strip().splitlines()[0] if out.strip() else ""
     problems = []
