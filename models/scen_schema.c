@@ -178,6 +178,8 @@ static const sk_key event_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                     {"duration_hours", SK_FLOAT, true, NULL, NULL},
                                     {"before_hours", SK_FLOAT, false, NULL, NULL},
                                     {"after_hours", SK_FLOAT, false, NULL, NULL},
+                                    {"officers_before", SK_INT, false, NULL, NULL},
+                                    {"officers_after", SK_INT, false, NULL, NULL},
                                     {0}};
 
 static const sk_key major_random_keys[] = {{"per_day", SK_FLOAT, true, NULL, NULL},

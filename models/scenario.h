@@ -199,9 +199,12 @@ typedef struct scen_major {
     uint32_t node;
     double start_s;         /* from the start of day 0 */
     double duration_s;
-    int officers;           /* officers it needs on scene */
+    int officers;           /* officers it needs on scene (a public event: the most of its phases) */
     int planned;            /* a large public event: start_s is when its officers are
                              * ordered out (before_hours ahead of the event itself) */
+    double event_s;         /* public event: the event itself starts ... */
+    double event_end_s;     /* ... and ends (others: start_s and start_s + duration_s) */
+    int phase_officers[3];  /* needed before, during and after the event (others: officers) */
 } scen_major;
 
 /* Which ordinary duties the reserve may strip. */
