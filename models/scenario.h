@@ -154,6 +154,8 @@ typedef struct scen_unit_group {
     int line;               /* line in the scenario file, for messages */
 } scen_unit_group;
 
+typedef struct scen_trace scen_trace; /* a call history to replay: trace.h */
+
 typedef enum scen_policy { POLICY_NEAREST, POLICY_PLAN } scen_policy;
 typedef enum scen_overflow { OVERFLOW_QUEUE, OVERFLOW_DIVERT } scen_overflow;
 
@@ -257,7 +259,11 @@ typedef struct scenario {
     scen_hotspot *hotspots; size_t n_hotspots;
     int *node_zone;         /* [net->n_nodes] zone index of each node, -1 none */
 
-    /* call model */
+    /* call model; with trace non-NULL (a scenario's `incidents` group, trace.h)
+     * the calls are replayed from a history and the generator's settings below
+     * (calls_per_day, hourly, weekly, zone and hotspot weights, type shares)
+     * generate nothing */
+    scen_trace *trace;      /* NULL: calls come from the generator (calls.h) */
     double calls_per_day;   /* mean over the week */
     double hourly[24];      /* rate multipliers by hour of day, mean 1 */
     double weekly[7];       /* rate multipliers by weekday (Monday first), mean 1 */
