@@ -98,6 +98,10 @@ int build_routes(loader *L);
 void collect_line_kinds(loader *L);
 void loader_forces_fini(loader *L);
 
+/* trace.c: the `incidents` group, a call history to replay; read after the
+ * network and the incident types. It may set run's horizon and start weekday. */
+void read_incidents(loader *L);
+
 /* scen_reserve.c: major incidents, reserve tiers, pull-back policy; read after
  * the lines (tiers name unit kinds and groups). */
 void read_reserve(loader *L);
