@@ -133,6 +133,16 @@ static void group_add(group_acc *g, const call_rec *c, double *resp)
     if (c->response_s <= c->target_s) g->within++;
 }
 
+/* Whether call c was received while a major incident (not a public event) was on. */
+static int metrics_call_during_major(const rep_result *r, const call_rec *c)
+{
+    for (size_t k = 0; k < r->n_majors; k++)
+        if (r->majors[k].random != 2 && c->t_call_s >= r->majors[k].t_start_s &&
+            c->t_call_s < r->majors[k].t_end_s)
+            return 1;
+    return 0;
+}
+
 int metrics_compute(const metrics *m, const scenario *s, const rep_result *r, double *out)
 {
     double *resp = malloc((r->n_calls ? r->n_calls : 1) * sizeof *resp);
@@ -238,10 +248,7 @@ int metrics_compute(const metrics *m, const scenario *s, const rep_result *r, do
         for (size_t i = 0; i < r->n_calls; i++) {
             const call_rec *c = &r->calls[i];
             if (!c->counted) continue;
-            int during = 0;
-            for (size_t k = 0; k < r->n_majors && !during; k++)
-                during = r->majors[k].random != 2 && c->t_call_s >= r->majors[k].t_start_s &&
-                         c->t_call_s < r->majors[k].t_end_s;
+            int during = metrics_call_during_major(r, c);
             calls_in += (size_t)during;
             if (c->status != CALL_ANSWERED) continue;
             if (during) {
@@ -258,4 +265,61 @@ int metrics_compute(const metrics *m, const scenario *s, const rep_result *r, do
     }
     free(resp);
     return 0;
+}
+
+/* ---- By area -------------------------------------------------------------------------------- */
+
+size_t metrics_major_area_rows(const scenario *s)
+{
+    return 1 + s->n_zone_kinds + s->n_zones;
+}
+
+/* Adds call c to one side (during or outside) of row a; the means are sums until the end. */
+static void area_add(major_area_rec *a, const call_rec *c, int during)
+{
+    int32_t *calls = during ? &a->calls_during : &a->calls_outside;
+    int32_t *n = during ? &a->n_during : &a->n_outside;
+    int32_t *p1 = during ? &a->p1_during : &a->p1_outside;
+    double *resp = during ? &a->response_during_s : &a->response_outside_s;
+    double *within = during ? &a->p1_within_during : &a->p1_within_outside;
+    (*calls)++;
+    if (c->status != CALL_ANSWERED) return;
+    (*n)++;
+    *resp += c->response_s;
+    if (c->priority == 1) {
+        (*p1)++;
+        *within += c->response_s <= c->target_s;
+    }
+}
+
+size_t metrics_major_area(const scenario *s, const rep_result *r, major_area_rec *out)
+{
+    size_t has = 0;
+    for (size_t k = 0; k < r->n_majors && !has; k++) has = r->majors[k].random != 2;
+    if (!has) return 0;
+    size_t n = metrics_major_area_rows(s), kinds = 1, zones = 1 + s->n_zone_kinds;
+    for (size_t i = 0; i < n; i++) {
+        out[i] = (major_area_rec){.rep = r->rep};
+        out[i].area_kind = i == 0 ? AREA_DISTRICT : i < zones ? AREA_ZONE_KIND : AREA_ZONE;
+        out[i].area = (int32_t)(i == 0 ? 0 : i < zones ? i - kinds : i - zones);
+    }
+    for (size_t i = 0; i < r->n_calls; i++) {
+        const call_rec *c = &r->calls[i];
+        if (!c->counted) continue;
+        int during = metrics_call_during_major(r, c);
+        area_add(&out[0], c, during);
+        if (c->zone < 0 || (size_t)c->zone >= s->n_zones) continue;
+        area_add(&out[zones + (size_t)c->zone], c, during);
+        int kind = s->zones[c->zone].kind;
+        if (kind >= 0 && (size_t)kind < s->n_zone_kinds)
+            area_add(&out[kinds + (size_t)kind], c, during);
+    }
+    for (size_t i = 0; i < n; i++) {
+        major_area_rec *a = &out[i];
+        a->response_during_s = a->n_during ? a->response_during_s / (double)a->n_during : NAN;
+        a->response_outside_s = a->n_outside ? a->response_outside_s / (double)a->n_outside : NAN;
+        a->p1_within_during = a->p1_during ? a->p1_within_during / (double)a->p1_during : NAN;
+        a->p1_within_outside = a->p1_outside ? a->p1_within_outside / (double)a->p1_outside : NAN;
+    }
+    return n;
 }

@@ -40,6 +40,7 @@
 #define PATROLSIM_METRICS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model.h"
 
@@ -72,5 +73,44 @@ int metrics_find(const metrics *m, const char *name);
 /* Reduces one replication to its row: out[m->n], every value as a double.
  * Uses a scratch buffer it allocates and frees; -1 when out of memory. */
 int metrics_compute(const metrics *m, const scenario *s, const rep_result *r, double *out);
+
+/* ---- Ordinary calls during major incidents, by area (/major_area_reps) ----------------------
+ *
+ * The /summary columns calls_during_major and response_*_major_s split one replication's
+ * counted calls into those received while a major incident was on (any incident that is not a
+ * planned public event, between its t_start_s and t_end_s) and the others. These rows make
+ * the same split per area: one row for the whole district, one per zone kind (urban,
+ * township, ...) and one per zone, each with its calls, answered calls, mean response and the
+ * share of priority-1 calls reached within target, during and outside. A call outside every
+ * zone counts only in the district row. A replication without a major incident has no rows
+ * (it has no "during"); one with an incident gives 1 + n_zone_kinds + n_zones rows, district
+ * first, then kinds, then zones, each in scenario order. Calls during a public event count
+ * as outside (a public event is planned; the question is what an emergency costs). */
+enum metrics_area_kind {
+    AREA_DISTRICT = 0,  /* area is 0 */
+    AREA_ZONE_KIND = 1, /* area indexes scenario zone_kinds */
+    AREA_ZONE = 2       /* area indexes scenario zones (/zones) */
+};
+
+typedef struct major_area_rec {
+    uint32_t rep;
+    int32_t area_kind;          /* enum metrics_area_kind */
+    int32_t area;               /* index within its kind */
+    int32_t calls_during;       /* counted calls received during a major incident */
+    int32_t n_during;           /* of which answered: the means below are over these */
+    int32_t p1_during;          /* of which priority 1 */
+    int32_t calls_outside, n_outside, p1_outside; /* the same for the other counted calls */
+    double response_during_s;   /* mean response of the n_during; NaN when 0 */
+    double p1_within_during;    /* share of the p1_during reached within target; NaN when 0 */
+    double response_outside_s;
+    double p1_within_outside;
+} major_area_rec;
+
+/* Rows a replication with a major incident gives: 1 + n_zone_kinds + n_zones. */
+size_t metrics_major_area_rows(const scenario *s);
+
+/* Fills out[metrics_major_area_rows(s)] for replication r and returns the rows written: 0
+ * when r has no major incident (public events do not count). Never allocates. */
+size_t metrics_major_area(const scenario *s, const rep_result *r, major_area_rec *out);
 
 #endif

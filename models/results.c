@@ -1128,7 +1128,7 @@ results_writer *results_resume_range(const char *path, const scenario *s, const 
     }
     rc = cut_to_reps(f, w->incidents, "/incidents", rep_first, rep_first + w->reps_done);
     rc = rc ? rc : cut_to_reps(f, w->unit_reps, "/unit_reps", rep_first, rep_first + w->reps_done);
-    if (!rc && !(w->ops = results_ops_open(f, rep_first, rep_first + w->reps_done)))
+    if (!rc && !(w->ops = results_ops_open(f, s, rep_first, rep_first + w->reps_done)))
         rc = RESULTS_EFORMAT;
     rc = rc ? rc : h5_attr_set_int(f, "/", "replications_done", (int)w->reps_done);
     rc = rc ? rc : h5_attr_set_int(f, "/", "replications_planned", s->replications);
@@ -1552,16 +1552,26 @@ int results_merge(const char *out_path, const char *const *shards, size_t n,
     }
     summary_layout(&sum, &m);
     /* Every per-replication table, /summary last as in a run: its rows say what is complete. */
-    results_rep_table tabs[8];
+    enum { MERGE_MAX_TABLES = 16 };
+    results_rep_table tabs[MERGE_MAX_TABLES];
     size_t nt = 0;
     tabs[nt++] = (results_rep_table){"/incidents", incident_fields, NFIELDS(incident_fields),
                                      sizeof(incident_row)};
     tabs[nt++] = (results_rep_table){"/unit_reps", unit_rep_fields, NFIELDS(unit_rep_fields),
                                      sizeof(unit_rec)};
-    for (size_t k = 0; k < results_ops_n_rep_tables && nt < 7; k++)
+    /* Never silently fewer: a table left out of a merge would lose its rows. */
+    if (results_ops_n_rep_tables + 3 > MERGE_MAX_TABLES) {
+        msg_add(err, errlen, "results_merge: %zu tables, room for %d (raise MERGE_MAX_TABLES)",
+                results_ops_n_rep_tables + 3, (int)MERGE_MAX_TABLES);
+        h5_file_close(f);
+        metrics_fini(&m);
+        rc = RESULTS_EINVAL;
+        goto out_tmp;
+    }
+    for (size_t k = 0; k < results_ops_n_rep_tables; k++)
         tabs[nt++] = results_ops_rep_tables[k];
     tabs[nt++] = (results_rep_table){"/summary", sum.f, sum.n, rowb_stride(&sum)};
-    h5_table *t[8] = {0};
+    h5_table *t[MERGE_MAX_TABLES] = {0};
     for (size_t k = 0; k < nt && !rc; k++) {
         t[k] = h5_table_open(f, tabs[k].path, tabs[k].fields, tabs[k].n_fields,
                              tabs[k].row_size);

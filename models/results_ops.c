@@ -1,8 +1,11 @@
 /* results_ops.c - the operations model's tables. See results_ops.h. */
 #include "results_ops.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "metrics.h"
 
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -42,6 +45,17 @@ static const h5_field major_curve_fields[] = {
     MP(officers, H5X_I32, "count"),
 };
 #undef MP
+#define AR(m, t, unit) {#m, t, offsetof(major_area_rec, m), 0, unit}
+static const h5_field major_area_fields[] = {
+    AR(rep, H5X_U32, "index"),            AR(area_kind, H5X_I32, "index"),
+    AR(area, H5X_I32, "index"),           AR(calls_during, H5X_I32, "count"),
+    AR(n_during, H5X_I32, "count"),       AR(response_during_s, H5X_F64, "s"),
+    AR(p1_during, H5X_I32, "count"),      AR(p1_within_during, H5X_F64, "1"),
+    AR(calls_outside, H5X_I32, "count"),  AR(n_outside, H5X_I32, "count"),
+    AR(response_outside_s, H5X_F64, "s"), AR(p1_outside, H5X_I32, "count"),
+    AR(p1_within_outside, H5X_F64, "1"),
+};
+#undef AR
 
 const results_rep_table results_ops_rep_tables[] = {
     {"/line_reps", line_rep_fields, NF(line_rep_fields), sizeof(line_rec)},
@@ -49,12 +63,19 @@ const results_rep_table results_ops_rep_tables[] = {
     {"/cell_reps", cell_rep_fields, NF(cell_rep_fields), sizeof(cell_rec)},
     {"/major_reps", major_rep_fields, NF(major_rep_fields), sizeof(major_rec)},
     {"/major_curve", major_curve_fields, NF(major_curve_fields), sizeof(major_pt)},
+    {"/major_area_reps", major_area_fields, NF(major_area_fields), sizeof(major_area_rec)},
 };
 const size_t results_ops_n_rep_tables = NF(results_ops_rep_tables);
+#define OPS_N_TABLES NF(results_ops_rep_tables)
 
 struct results_ops {
-    h5_table *t[5]; /* in the order of results_ops_rep_tables */
+    h5_table *t[OPS_N_TABLES]; /* in the order of results_ops_rep_tables */
+    const scenario *s;         /* borrowed: the areas of /major_area_reps */
+    major_area_rec *area;      /* [metrics_major_area_rows(s)] one replication's rows */
 };
+
+/* What /major_area_reps's area_kind means (enum metrics_area_kind). */
+static const char *const area_kind_names[] = {"district", "zone_kind", "zone"};
 
 /* Static rows. */
 typedef struct line_row {
@@ -81,6 +102,53 @@ typedef struct cell_row {
     char name[48];
     int32_t nodes;
 } cell_row;
+
+typedef struct tier_row {
+    int32_t index;
+    char name[64];
+    int32_t officers;             /* the tier's strength */
+    int32_t cumulative_officers;  /* tiers 1..index together: the lines of the build-up chart */
+    char call_up[32];             /* "immediate", "after_previous", "size_at_least" */
+    int32_t size_at_least;        /* size_at_least: the smallest incident it is called for */
+    double delay_s;
+    int32_t pool_officers;
+} tier_row;
+
+/* /reserve_tiers: the tiers in call-up order with their cumulative strengths (30, 110, 230 by
+ * default), so readers of the file (the report's build-up chart) need not parse the scenario. */
+static int ops_write_tiers(h5_file *f, const scenario *s)
+{
+    static const h5_field tf[] = {
+        {"index", H5X_I32, offsetof(tier_row, index), 0, "index"},
+        {"name", H5X_STR, offsetof(tier_row, name), 64, ""},
+        {"officers", H5X_I32, offsetof(tier_row, officers), 0, "count"},
+        {"cumulative_officers", H5X_I32, offsetof(tier_row, cumulative_officers), 0, "count"},
+        {"call_up", H5X_STR, offsetof(tier_row, call_up), 32, ""},
+        {"size_at_least", H5X_I32, offsetof(tier_row, size_at_least), 0, "count"},
+        {"delay_s", H5X_F64, offsetof(tier_row, delay_s), 0, "s"},
+        {"pool_officers", H5X_I32, offsetof(tier_row, pool_officers), 0, "count"},
+    };
+    static const char *const call_up[] = {"immediate", "after_previous", "size_at_least"};
+    tier_row rows[SCEN_MAX_TIERS];
+    size_t n = s->reserve.n_tiers < SCEN_MAX_TIERS ? s->reserve.n_tiers : SCEN_MAX_TIERS;
+    int32_t cum = 0;
+    for (size_t i = 0; i < n; i++) {
+        const scen_tier *t = &s->reserve.tiers[i];
+        cum += t->officers;
+        rows[i] = (tier_row){.index = (int32_t)i, .officers = t->officers,
+                             .cumulative_officers = cum,
+                             .size_at_least = t->call_up == CALLUP_SIZE ? t->size_at_least : 0,
+                             .delay_s = t->delay_s, .pool_officers = t->pool_officers};
+        snprintf(rows[i].name, sizeof rows[i].name, "%s", t->name ? t->name : "");
+        unsigned cu = (unsigned)t->call_up;
+        snprintf(rows[i].call_up, sizeof rows[i].call_up, "%s",
+                 cu < NF(call_up) ? call_up[cu] : "?");
+    }
+    h5_table *t = h5_table_create(f, "/reserve_tiers", tf, NF(tf), sizeof(tier_row), n + 1);
+    int rc = !t ? H5X_EIO : h5_table_append(t, rows, n);
+    h5_table_close(t);
+    return rc;
+}
 
 static int ops_write_static(h5_file *f, const scenario *s)
 {
@@ -155,12 +223,42 @@ static int ops_write_static(h5_file *f, const scenario *s)
         h5_table_close(t);
     }
     free(buf);
+    return rc ? rc : ops_write_tiers(f, s);
+}
+
+/* A writer's state without its tables. */
+static results_ops *ops_alloc(const scenario *s)
+{
+    results_ops *o = calloc(1, sizeof *o);
+    if (!o) return NULL;
+    o->s = s;
+    o->area = calloc(metrics_major_area_rows(s), sizeof *o->area);
+    if (!o->area) {
+        free(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* The names behind /major_area_reps's indices, as attributes of the table. */
+static int ops_area_attrs(h5_file *f, const scenario *s)
+{
+    const char **kinds = calloc(s->n_zone_kinds + 1, sizeof *kinds);
+    if (!kinds) return H5X_ENOMEM;
+    for (size_t i = 0; i < s->n_zone_kinds; i++)
+        kinds[i] = s->zone_kinds[i].name ? s->zone_kinds[i].name : "";
+    int rc = h5_attr_set_strv(f, "/major_area_reps", "area_kind_names", area_kind_names,
+                              NF(area_kind_names));
+    rc = rc ? rc
+            : h5_attr_set_strv(f, "/major_area_reps", "zone_kind_names", kinds,
+                               s->n_zone_kinds);
+    free(kinds);
     return rc;
 }
 
 results_ops *results_ops_create(h5_file *f, const scenario *s)
 {
-    results_ops *o = calloc(1, sizeof *o);
+    results_ops *o = ops_alloc(s);
     if (!o) return NULL;
     if (ops_write_static(f, s)) goto err;
     for (size_t i = 0; i < results_ops_n_rep_tables; i++) {
@@ -168,15 +266,16 @@ results_ops *results_ops_create(h5_file *f, const scenario *s)
         if (!(o->t[i] = h5_table_create(f, rt->path, rt->fields, rt->n_fields, rt->row_size, 0)))
             goto err;
     }
+    if (ops_area_attrs(f, s)) goto err;
     return o;
 err:
     results_ops_close(o);
     return NULL;
 }
 
-results_ops *results_ops_open(h5_file *f, size_t rep_first, size_t rep_end)
+results_ops *results_ops_open(h5_file *f, const scenario *s, size_t rep_first, size_t rep_end)
 {
-    results_ops *o = calloc(1, sizeof *o);
+    results_ops *o = ops_alloc(s);
     if (!o) return NULL;
     for (size_t i = 0; i < results_ops_n_rep_tables; i++) {
         const results_rep_table *rt = &results_ops_rep_tables[i];
@@ -201,12 +300,17 @@ int results_ops_append(results_ops *o, const rep_result *r)
     rc = rc ? rc : h5_table_append(o->t[1], r->posts, r->n_posts);
     rc = rc ? rc : h5_table_append(o->t[2], r->cells, r->n_cells);
     rc = rc ? rc : h5_table_append(o->t[3], r->majors, r->n_majors);
-    return rc ? rc : h5_table_append(o->t[4], r->curve, r->n_curve);
+    rc = rc ? rc : h5_table_append(o->t[4], r->curve, r->n_curve);
+    /* Derived from the calls and incidents here rather than carried in rep_result: the same
+     * bytes whichever thread or rank ran the replication, and nothing more on the wire. */
+    size_t na = metrics_major_area(o->s, r, o->area);
+    return rc ? rc : h5_table_append(o->t[5], o->area, na);
 }
 
 void results_ops_close(results_ops *o)
 {
     if (!o) return;
     for (size_t i = 0; i < results_ops_n_rep_tables; i++) h5_table_close(o->t[i]);
+    free(o->area);
     free(o);
 }

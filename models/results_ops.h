@@ -1,6 +1,7 @@
 /* results_ops.h - the operations model's tables in a results file: patrol
- * lines, posts and grid cells, described once (/lines, /posts, /cells) and
- * measured per replication (/line_reps, /post_reps, /cell_reps). The results
+ * lines, posts, grid cells and reserve tiers, described once (/lines, /posts,
+ * /cells, /reserve_tiers) and measured per replication (/line_reps, /post_reps,
+ * /cell_reps, /major_reps, /major_curve, /major_area_reps). The results
  * writer (results.c) creates, appends and closes them beside its own tables;
  * their layout is documented in results/README.md.
  *
@@ -18,13 +19,14 @@
 
 typedef struct results_ops results_ops;
 
-/* Writes the static tables and creates the empty per-replication ones. NULL on
- * failure. */
+/* Writes the static tables and creates the empty per-replication ones. s is
+ * borrowed and must outlive the returned object (appends derive /major_area_reps
+ * from it). NULL on failure. */
 results_ops *results_ops_create(h5_file *f, const scenario *s);
 
 /* Reopens the per-replication tables of a file being resumed, cutting them to
  * the replications [rep_first, rep_end) that are complete. NULL on failure. */
-results_ops *results_ops_open(h5_file *f, size_t rep_first, size_t rep_end);
+results_ops *results_ops_open(h5_file *f, const scenario *s, size_t rep_first, size_t rep_end);
 
 int results_ops_append(results_ops *o, const rep_result *r);
 void results_ops_close(results_ops *o); /* NULL is a no-op */
