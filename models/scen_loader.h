@@ -61,6 +61,12 @@ typedef struct loader {
     char *routes_path;
     int *line_route;    /* [s->n_lines] index into routes */
     double *line_speed; /* [s->n_lines] patrol speed factor */
+    /* Positions (scen_geo.c): node references given as lon/lat or x/y snap to
+     * the nearest node, at most max_snap_m away; the index is built on first use. */
+    struct snap_index *snap;
+    double max_snap_m;
+    bool max_snap_ok;   /* network.max_snap_m is usable */
+    bool zones_geo_bad; /* network.zones_geojson failed (reported): zones are not matched */
 } loader;
 
 enum { OPEN_LO = 1, OPEN_HI = 2 }; /* in_range, num_key: exclude the bound */
@@ -84,8 +90,17 @@ int word_key(loader *L, const config_setting_t *g, const char *key, int def,
                     const char *const *words, size_t n);
 const config_setting_t *top_list(loader *L, const char *key, bool nonempty, size_t *n);
 bool read_dist(loader *L, const config_setting_t *g, scen_dist *out);
-bool read_node(loader *L, const config_setting_t *g, uint32_t *out);
 int kind_index(const scenario *s, const char *k);
+
+/* scen_geo.c: where things are. read_network_geo reads network.max_snap_m and
+ * the GeoJSON zones (which replace the network file's zone labels) right after
+ * the network; read_node resolves a node reference (`node` = an id or a place
+ * name, or `lonlat` / `xy_m` = a position snapped to the nearest node);
+ * read_cells_geojson makes the grid cells of network.cells_geojson. */
+void read_network_geo(loader *L);
+bool read_node(loader *L, const config_setting_t *g, uint32_t *out);
+void read_cells_geojson(loader *L, const config_setting_t *at, const char *rel);
+void loader_geo_fini(loader *L);
 
 /* scen_forces.c: read after the units (they append line units) and, for the
  * routes, after the travel model is built. */
