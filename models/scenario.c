@@ -369,12 +369,8 @@ static void read_places(loader *L, const config_setting_t *at, const char *rel)
     L->places_path = resolve(L, rel);
     if (!L->places_path) return;
     size_t len;
-    char *text = slurp(L->places_path, &len);
-    if (!text) {
-        sc_err(&L->c, at, "cannot open '%s': %s", L->places_path, strerror(errno));
-        return;
-    }
-    add_input(L, L->places_path, text, len);
+    char *text = read_input(L, at, L->places_path, SCEN_MAX_INPUT_BYTES, &len);
+    if (!text) return;
     size_t before = diag_count(L->c.d), cap = 0;
     const char *file = L->places_path;
     int line = 0;
@@ -446,14 +442,8 @@ static void read_network(loader *L)
     if (str_key(L, nw, "file", &rel)) {
         char *path = resolve(L, rel);
         size_t len;
-        char *bytes = path ? slurp(path, &len) : NULL;
-        if (!bytes) {
-            sc_err(&L->c, sc_member(nw, "file"), "cannot open '%s': %s", path ? path : rel,
-                   strerror(path ? errno : ENOMEM));
-        } else {
-            add_input(L, path, bytes, len);
-            L->s->net = net_load(path, L->c.d);
-        }
+        char *bytes = read_input(L, sc_member(nw, "file"), path, SCEN_MAX_NET_BYTES, &len);
+        if (bytes) L->s->net = net_load(path, L->c.d);
         free(bytes);
         free(path);
     }
@@ -1147,9 +1137,10 @@ scenario *scen_load(const char *path, const char *const *overrides, size_t n_ove
     if (!L.dir) goto oom;
 
     size_t len;
-    s->text = slurp(path, &len);
+    char unread[160];
+    s->text = rfile_read_all(path, SCEN_MAX_FILE_BYTES, &len, unread, sizeof unread);
     if (!s->text) {
-        diag_error(d, path, 0, NULL, "cannot open the scenario file: %s", strerror(errno));
+        diag_error(d, path, 0, NULL, "cannot open the scenario file: %s", unread);
         goto fail;
     }
     add_input(&L, path, s->text, len);
