@@ -34,10 +34,16 @@ static const sk_key dist_keys[] = {
 
 static const sk_key run_keys[] = {
     {"seed", SK_INT64, true, NULL, NULL},         {"replications", SK_INT, true, NULL, NULL},
-    {"horizon_days", SK_FLOAT, true, NULL, NULL}, {"warmup_days", SK_FLOAT, false, NULL, NULL},
+    {"horizon_days", SK_FLOAT, false, NULL, NULL}, {"warmup_days", SK_FLOAT, false, NULL, NULL},
     {"drain_hours", SK_FLOAT, false, NULL, NULL}, {"start_weekday", SK_INT, false, NULL, NULL},
     {"threads", SK_INT, false, NULL, NULL},       {"max_queue", SK_INT, false, NULL, NULL},
     {"max_wait_hours", SK_FLOAT, false, NULL, NULL}, {0}};
+
+/* A node reference: one of a node id or place name, a lon/lat or an x/y
+ * position (scen_geo.c checks that exactly one is given). */
+#define NODE_REF_KEYS                                                                      \
+    {"node", SK_NODE, false, NULL, NULL}, {"lonlat", SK_NUMS, false, NULL, NULL},          \
+        {"xy_m", SK_NUMS, false, NULL, NULL}
 
 static const sk_key network_keys[] = {{"file", SK_STRING, true, NULL, NULL},
                                       {"places", SK_STRING, false, NULL, NULL},
@@ -45,6 +51,12 @@ static const sk_key network_keys[] = {{"file", SK_STRING, true, NULL, NULL},
                                       {"cells", SK_STRING, false, NULL, NULL},
                                       {"routes", SK_STRING, false, NULL, NULL},
                                       {"cameras", SK_STRING, false, NULL, NULL},
+                                      {"max_snap_m", SK_FLOAT, false, NULL, NULL},
+                                      {"zones_geojson", SK_STRING, false, NULL, NULL},
+                                      {"zones_property", SK_STRING, false, NULL, NULL},
+                                      {"zones_outside", SK_STRING, false, NULL, NULL},
+                                      {"cells_geojson", SK_STRING, false, NULL, NULL},
+                                      {"cells_property", SK_STRING, false, NULL, NULL},
                                       {0}};
 
 static const sk_key travel_keys[] = {{"enabled", SK_BOOL, false, NULL, NULL}, {0}};
@@ -58,7 +70,7 @@ static const sk_key zone_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                    {0}};
 
 static const sk_key hotspot_keys[] = {{"name", SK_STRING, true, NULL, NULL},
-                                      {"node", SK_NODE, true, NULL, NULL},
+                                      NODE_REF_KEYS,
                                       {"radius_m", SK_FLOAT, true, NULL, NULL},
                                       {"weight", SK_FLOAT, true, NULL, NULL},
                                       {0}};
@@ -70,6 +82,10 @@ static const sk_key calls_keys[] = {{"per_day", SK_FLOAT, true, NULL, NULL},
                                     {"report_delay", SK_GROUP, false, dist_keys, NULL},
                                     {0}};
 
+/* A call history to replay (trace.c); horizon_days is then optional. */
+static const sk_key incidents_keys[] = {
+    {"source", SK_STRING, true, NULL, NULL}, {"max_snap_m", SK_FLOAT, false, NULL, NULL}, {0}};
+
 static const sk_key itype_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                     {"priority", SK_INT, true, NULL, NULL},
                                     {"share", SK_FLOAT, true, NULL, NULL},
@@ -79,7 +95,7 @@ static const sk_key itype_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                     {0}};
 
 static const sk_key station_keys[] = {{"name", SK_STRING, true, NULL, NULL},
-                                      {"node", SK_NODE, true, NULL, NULL},
+                                      NODE_REF_KEYS,
                                       {"squad", SK_INT, false, NULL, NULL},
                                       {0}};
 
@@ -104,7 +120,7 @@ static const sk_key unit_keys[] = {{"name", SK_STRING, true, NULL, NULL},
 
 static const sk_key post_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                    {"kind", SK_STRING, true, NULL, NULL},
-                                   {"node", SK_NODE, true, NULL, NULL},
+                                   NODE_REF_KEYS,
                                    {"max_away", SK_INT, false, NULL, NULL},
                                    {"radius_m", SK_FLOAT, false, NULL, NULL},
                                    {0}};
@@ -163,7 +179,7 @@ static const sk_key dispatch_keys[] = {{"policy", SK_STRING, false, NULL, NULL},
 
 /* Major incidents and the emergency reserve (scen_reserve.c). */
 static const sk_key major_keys[] = {{"name", SK_STRING, true, NULL, NULL},
-                                    {"node", SK_NODE, true, NULL, NULL},
+                                    NODE_REF_KEYS,
                                     {"day", SK_INT, false, NULL, NULL},
                                     {"start_h", SK_FLOAT, true, NULL, NULL},
                                     {"officers", SK_INT, true, NULL, NULL},
@@ -171,7 +187,7 @@ static const sk_key major_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                     {0}};
 
 static const sk_key event_keys[] = {{"name", SK_STRING, true, NULL, NULL},
-                                    {"node", SK_NODE, true, NULL, NULL},
+                                    NODE_REF_KEYS,
                                     {"day", SK_INT, false, NULL, NULL},
                                     {"start_h", SK_FLOAT, true, NULL, NULL},
                                     {"officers", SK_INT, true, NULL, NULL},
@@ -218,6 +234,7 @@ const sk_key sc_root_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                {"hotspots", SK_LIST, false, hotspot_keys, "name"},
                                {"calls", SK_GROUP, true, calls_keys, NULL},
                                {"incident_types", SK_LIST, true, itype_keys, "name"},
+                               {"incidents", SK_GROUP, false, incidents_keys, NULL},
                                {"stations", SK_LIST, true, station_keys, "name"},
                                {"posts", SK_LIST, false, post_keys, "name"},
                                {"units", SK_LIST, true, unit_keys, "name"},

@@ -35,11 +35,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include <gsl/gsl_cdf.h>
 #include <libconfig.h>
 
+#include "rfile.h"
+
 #include "scen_loader.h"
 #include "scen_schema.h"
+#include "trace.h"
 
 /* ------------------------------------------------------------------------ */
 /* Small utilities.                                                          */
@@ -55,36 +60,42 @@ static uint64_t fnv1a64(const void *data, size_t n)
     return h;
 }
 
-/* The whole file, NUL-terminated; NULL with errno set. */
+/* The whole file, NUL-terminated, if it is a regular file of at most
+ * SCEN_MAX_INPUT_BYTES; NULL with errno set (EISDIR, EFBIG, ENOTSUP for a
+ * pipe, socket or device). Kept for callers that report strerror(errno);
+ * read_input says more. */
 char *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n - 1, f);
-        if (ferror(f)) {
-            int e = errno;
-            free(buf);
-            fclose(f);
-            errno = e ? e : EIO;
-            return NULL;
-        }
-        if (feof(f)) break;
-        char *grown = realloc(buf, cap * 2);
-        if (!grown) free(buf);
-        buf = grown;
-        cap *= 2;
+    char why[160];
+    struct stat st;
+    char *text = rfile_read_all(path, SCEN_MAX_INPUT_BYTES, len, why, sizeof why);
+    if (!text) {
+        if (stat(path, &st) != 0) return NULL; /* errno from stat */
+        errno = S_ISDIR(st.st_mode) ? EISDIR : !S_ISREG(st.st_mode) ? ENOTSUP : EFBIG;
     }
-    fclose(f);
-    if (!buf) {
-        errno = ENOMEM;
+    return text;
+}
+
+/* An input file the scenario names at `at`: read whole (a regular file of at
+ * most max_bytes), and recorded with its hash among the scenario's inputs.
+ * NULL when it cannot be read, reported at `at`; path NULL means out of
+ * memory. A FIFO or a device is refused before a byte is read: an open of a
+ * FIFO blocks until someone writes to it, and /dev/zero never ends. */
+char *read_input(loader *L, const config_setting_t *at, const char *path, size_t max_bytes,
+                 size_t *len)
+{
+    char why[160];
+    if (!path) {
+        sc_err(&L->c, at, "out of memory");
         return NULL;
     }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    char *text = rfile_read_all(path, max_bytes, len, why, sizeof why);
+    if (!text) {
+        sc_err(&L->c, at, "cannot open '%s': %s", path, why);
+        return NULL;
+    }
+    add_input(L, path, text, *len);
+    return text;
 }
 
 char *xstrdup(const char *s)
@@ -340,7 +351,11 @@ static void read_run(loader *L)
     if (!run) return;
     if (int_key(L, run, "seed", REQ_INT, 0, LLONG_MAX, &v)) s->seed = (uint64_t)v;
     if (int_key(L, run, "replications", REQ_INT, 1, 100000, &v)) s->replications = (int)v;
-    bool horizon_ok = num_key(L, run, "horizon_days", REQ, 0, 3660, OPEN_LO, &x);
+    /* A trace-driven run may leave the horizon to its call history (trace.c). */
+    const config_setting_t *hd = sc_member(run, "horizon_days");
+    if (!hd && !sc_member(L->root, "incidents"))
+        sc_err(&L->c, run, "missing required key 'horizon_days'");
+    bool horizon_ok = hd && num_key(L, run, "horizon_days", REQ, 0, 3660, OPEN_LO, &x);
     if (horizon_ok) s->horizon_s = x * DAY_S;
     if (num_key(L, run, "warmup_days", 0, 0, INFINITY, 0, &x)) {
         if (horizon_ok && x * DAY_S >= s->horizon_s)
@@ -448,6 +463,7 @@ static void read_network(loader *L)
         free(path);
     }
     if (str_key(L, nw, "places", &rel)) read_places(L, sc_member(nw, "places"), rel);
+    read_network_geo(L); /* max_snap_m, GeoJSON zones (scen_geo.c) */
 }
 
 /* ------------------------------------------------------------------------ */
@@ -529,46 +545,6 @@ static void read_zones(loader *L)
     check_unique(L, list, "name", "zone name");
 }
 
-/* Resolves the `node` of g (an id or a place name) to a node index. False,
- * quietly, when the network or the places file did not load. */
-bool read_node(loader *L, const config_setting_t *g, uint32_t *out)
-{
-    const config_setting_t *m = sc_member(g, "node");
-    const net *nt = L->s->net;
-    long long id;
-    const char *name;
-    if (!m || !nt) return false;
-    if (sc_get_int(g, "node", &id) == 1) {
-        int32_t idx = net_node_index(nt, id);
-        if (idx < 0) {
-            sc_err(&L->c, m, "node %lld is not in the network file '%s'", id, nt->path);
-            return false;
-        }
-        *out = (uint32_t)idx;
-        return true;
-    }
-    if (sc_get_string(g, "node", &name) != 1) return false;
-    if (!*name) {
-        sc_err(&L->c, m, "must not be empty");
-        return false;
-    }
-    if (!L->places_given) {
-        sc_err(&L->c, m,
-               "'%s' is a place name, but network.places is not set: give a node id, or a "
-               "places file",
-               name);
-        return false;
-    }
-    if (!L->places_ok) return false;
-    for (size_t i = 0; i < L->n_places; i++) {
-        if (strcmp(L->places[i].name, name) != 0) continue;
-        *out = (uint32_t)net_node_index(nt, L->places[i].id);
-        return true;
-    }
-    sc_err(&L->c, m, "no place named '%s' in '%s'", name, L->places_path);
-    return false;
-}
-
 static void read_hotspots(loader *L)
 {
     size_t n;
@@ -609,7 +585,7 @@ static void resolve_zones(loader *L)
     scenario *s = L->s;
     const net *g = s->net;
     const config_setting_t *zl = sc_member(L->root, "zones");
-    if (!g || !L->zones_ok || s->n_zones == 0) return;
+    if (!g || !L->zones_ok || L->zones_geo_bad || s->n_zones == 0) return;
     const config_setting_t *file = sc_member(sc_member(L->root, "network"), "file");
     bool ok = true;
 
@@ -1192,6 +1168,7 @@ scenario *scen_load(const char *path, const char *const *overrides, size_t n_ove
     collect_kinds(&L);
     collect_line_kinds(&L);
     read_types(&L);
+    read_incidents(&L);
     read_stations(&L);
     read_posts(&L);
     size_t *first = NULL;
@@ -1238,6 +1215,7 @@ void scen_destroy(scenario *s)
 {
     if (!s) return;
     travel_destroy(s->travel); /* before the net it borrows */
+    trace_destroy(s->trace);
     net_destroy(s->net);
     free(s->path);
     free(s->name);
