@@ -346,6 +346,7 @@ typedef struct gj_walk {
     diag *d;
     const geo_proj *proj;
     geojson_zones *z;
+    const char *prop; /* the property that names a feature's zone */
     size_t n_err;
     bool oom;
 } gj_walk;
@@ -477,12 +478,12 @@ static void gj_feature(gj_walk *w, const gj_value *feat, const char *field)
         return;
     }
     const gj_value *props = gj_get(feat, "properties");
-    const gj_value *name = gj_get(props, "name");
-    snprintf(sub, sizeof sub, "%.170s.properties.name", field);
+    const gj_value *name = gj_get(props, w->prop);
+    snprintf(sub, sizeof sub, "%.120s.properties.%.60s", field, w->prop);
     bool ok = true;
     if (!name || name->kind != GJ_STR || name->str[0] == '\0') {
         gj_error(w, props ? props->line : feat->line, sub,
-                 "every zone feature needs a non-empty string property 'name'%s",
+                 "every zone feature needs a non-empty string property '%.60s'%s", w->prop,
                  name ? "" : " (missing)");
         ok = false;
     }
@@ -543,6 +544,12 @@ static void gj_feature(gj_walk *w, const gj_value *feat, const char *field)
 
 geojson_zones *geojson_zones_load(const char *path, const geo_proj *proj, diag *d)
 {
+    return geojson_zones_load_prop(path, proj, "name", d);
+}
+
+geojson_zones *geojson_zones_load_prop(const char *path, const geo_proj *proj, const char *prop,
+                                       diag *d)
+{
     FILE *fp = fopen(path, "rb");
     if (!fp) {
         diag_error(d, path, 0, NULL, "cannot open the zones file: %s", strerror(errno));
@@ -596,7 +603,7 @@ geojson_zones *geojson_zones_load(const char *path, const geo_proj *proj, diag *
         return NULL;
     }
     geojson_zones *z = calloc(1, sizeof *z);
-    gj_walk w = {.path = path, .d = d, .proj = proj, .z = z};
+    gj_walk w = {.path = path, .d = d, .proj = proj, .z = z, .prop = prop};
     if (!z) {
         w.oom = true;
     } else {

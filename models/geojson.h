@@ -2,7 +2,7 @@
  *
  * Reads an RFC 7946 GeoJSON file: a FeatureCollection (or a single Feature)
  * whose features have a Polygon or MultiPolygon geometry and a string property
- * `name`. Coordinates are WGS84 [lon, lat] (a third value, altitude, is
+ * `name` (or another property the caller names). Coordinates are WGS84 [lon, lat] (a third value, altitude, is
  * ignored); they are projected with the map's projection (geo.h) when loaded.
  * Several features may share a name: together they are one zone.
  *
@@ -43,6 +43,10 @@ typedef struct geojson_zones {
 
 /* Reads path and projects it with p. NULL on any error (all of them in d). */
 geojson_zones *geojson_zones_load(const char *path, const geo_proj *p, diag *d);
+/* The same, with the zone's name in the string property `prop` instead of
+ * `name` (a scenario's network.zones_property, cells_property). */
+geojson_zones *geojson_zones_load_prop(const char *path, const geo_proj *p, const char *prop,
+                                       diag *d);
 void geojson_zones_destroy(geojson_zones *z); /* NULL is a no-op */
 
 /* The zone containing (x, y), or -1. O(features + vertices of the candidates). */

@@ -197,10 +197,15 @@ static void read_routes_file(loader *L, const config_setting_t *at, const char *
     const net *g = L->s->net;
     char *path = resolve(L, rel);
     size_t len;
-    char *text = read_input(L, at, path, SCEN_MAX_INPUT_BYTES, &len);
+    char *text = path ? slurp(path, &len) : NULL;
     L->routes_given = true;
     L->routes_path = path;
-    if (!text) return;
+    if (!text) {
+        sc_err(&L->c, at, "cannot open '%s': %s", path ? path : rel,
+               strerror(path ? errno : ENOMEM));
+        return;
+    }
+    add_input(L, path, text, len);
     size_t errs = diag_count(L->c.d);
     bool header = false;
     int lineno = 0;
@@ -588,7 +593,7 @@ int build_routes(loader *L)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Cameras, report delays and grid cells.                                    */
+/* Cameras, report delays and grid cells (from polygons: scen_geo.c).       */
 
 /* Reads "patrolsim-cameras 1" then "camera <node_id> <kind> <since_year> <radius_m>"
  * and marks the nodes that the cameras in use (since_year <= year) see. */
@@ -598,11 +603,14 @@ static void read_camera_file(loader *L, const config_setting_t *at, const char *
     const net *g = s->net;
     char *path = resolve(L, rel);
     size_t len;
-    char *text = read_input(L, at, path, SCEN_MAX_INPUT_BYTES, &len);
+    char *text = path ? slurp(path, &len) : NULL;
     if (!text) {
+        sc_err(&L->c, at, "cannot open '%s': %s", path ? path : rel,
+               strerror(path ? errno : ENOMEM));
         free(path);
         return;
     }
+    add_input(L, path, text, len);
     s->node_camera = calloc(g->n_nodes, 1);
     bool header = false;
     int lineno = 0;
@@ -687,10 +695,25 @@ void read_coverage(loader *L)
     if (!s->net) return;
     const char *rel;
     const config_setting_t *nw = sc_member(L->root, "network");
-    if (sc_get_string(nw, "cells", &rel) == 1) {
+    if (sc_member(nw, "cells") && sc_member(nw, "cells_geojson")) {
+        sc_err(&L->c, sc_member(nw, "cells_geojson"),
+               "give one of network.cells and network.cells_geojson");
+    } else if (sc_member(nw, "cells_property") && !sc_member(nw, "cells_geojson")) {
+        sc_err(&L->c, sc_member(nw, "cells_property"),
+               "applies to the cells of network.cells_geojson, which is not set");
+    } else if (str_key(L, nw, "cells_geojson", &rel)) {
+        read_cells_geojson(L, sc_member(nw, "cells_geojson"), rel);
+    } else if (sc_member(nw, "cells_geojson")) {
+        return; /* reported */
+    } else if (sc_get_string(nw, "cells", &rel) == 1) {
         char *path = resolve(L, rel);
         size_t len;
-        char *bytes = read_input(L, sc_member(nw, "cells"), path, SCEN_MAX_INPUT_BYTES, &len);
+        char *bytes = path ? slurp(path, &len) : NULL;
+        if (!bytes)
+            sc_err(&L->c, sc_member(nw, "cells"), "cannot open '%s': %s", path ? path : rel,
+                   strerror(path ? errno : ENOMEM));
+        else
+            add_input(L, path, bytes, len);
         if (bytes) cell_map_load(&s->cells, path, s->net, L->c.d);
         free(bytes);
         free(path);
@@ -701,6 +724,7 @@ void read_coverage(loader *L)
 
 void loader_forces_fini(loader *L)
 {
+    loader_geo_fini(L);
     route_defs_free(L);
     free(L->routes_path);
     free(L->line_route);

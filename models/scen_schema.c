@@ -34,7 +34,7 @@ static const sk_key dist_keys[] = {
 
 static const sk_key run_keys[] = {
     {"seed", SK_INT64, true, NULL, NULL},         {"replications", SK_INT, true, NULL, NULL},
-    {"horizon_days", SK_FLOAT, false, NULL, NULL}, {"warmup_days", SK_FLOAT, false, NULL, NULL},
+    {"horizon_days", SK_FLOAT, true, NULL, NULL}, {"warmup_days", SK_FLOAT, false, NULL, NULL},
     {"drain_hours", SK_FLOAT, false, NULL, NULL}, {"start_weekday", SK_INT, false, NULL, NULL},
     {"threads", SK_INT, false, NULL, NULL},       {"max_queue", SK_INT, false, NULL, NULL},
     {"max_wait_hours", SK_FLOAT, false, NULL, NULL}, {0}};
@@ -81,10 +81,6 @@ static const sk_key calls_keys[] = {{"per_day", SK_FLOAT, true, NULL, NULL},
                                     {"handling", SK_GROUP, false, dist_keys, NULL},
                                     {"report_delay", SK_GROUP, false, dist_keys, NULL},
                                     {0}};
-
-/* A call history to replay (trace.c); horizon_days is then optional. */
-static const sk_key incidents_keys[] = {
-    {"source", SK_STRING, true, NULL, NULL}, {"max_snap_m", SK_FLOAT, false, NULL, NULL}, {0}};
 
 static const sk_key itype_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                     {"priority", SK_INT, true, NULL, NULL},
@@ -234,7 +230,6 @@ const sk_key sc_root_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                {"hotspots", SK_LIST, false, hotspot_keys, "name"},
                                {"calls", SK_GROUP, true, calls_keys, NULL},
                                {"incident_types", SK_LIST, true, itype_keys, "name"},
-                               {"incidents", SK_GROUP, false, incidents_keys, NULL},
                                {"stations", SK_LIST, true, station_keys, "name"},
                                {"posts", SK_LIST, false, post_keys, "name"},
                                {"units", SK_LIST, true, unit_keys, "name"},

@@ -35,16 +35,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sys/stat.h>
-
 #include <gsl/gsl_cdf.h>
 #include <libconfig.h>
 
-#include "rfile.h"
-
 #include "scen_loader.h"
 #include "scen_schema.h"
-#include "trace.h"
 
 /* ------------------------------------------------------------------------ */
 /* Small utilities.                                                          */
@@ -60,42 +55,36 @@ static uint64_t fnv1a64(const void *data, size_t n)
     return h;
 }
 
-/* The whole file, NUL-terminated, if it is a regular file of at most
- * SCEN_MAX_INPUT_BYTES; NULL with errno set (EISDIR, EFBIG, ENOTSUP for a
- * pipe, socket or device). Kept for callers that report strerror(errno);
- * read_input says more. */
+/* The whole file, NUL-terminated; NULL with errno set. */
 char *slurp(const char *path, size_t *len)
 {
-    char why[160];
-    struct stat st;
-    char *text = rfile_read_all(path, SCEN_MAX_INPUT_BYTES, len, why, sizeof why);
-    if (!text) {
-        if (stat(path, &st) != 0) return NULL; /* errno from stat */
-        errno = S_ISDIR(st.st_mode) ? EISDIR : !S_ISREG(st.st_mode) ? ENOTSUP : EFBIG;
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n - 1, f);
+        if (ferror(f)) {
+            int e = errno;
+            free(buf);
+            fclose(f);
+            errno = e ? e : EIO;
+            return NULL;
+        }
+        if (feof(f)) break;
+        char *grown = realloc(buf, cap * 2);
+        if (!grown) free(buf);
+        buf = grown;
+        cap *= 2;
     }
-    return text;
-}
-
-/* An input file the scenario names at `at`: read whole (a regular file of at
- * most max_bytes), and recorded with its hash among the scenario's inputs.
- * NULL when it cannot be read, reported at `at`; path NULL means out of
- * memory. A FIFO or a device is refused before a byte is read: an open of a
- * FIFO blocks until someone writes to it, and /dev/zero never ends. */
-char *read_input(loader *L, const config_setting_t *at, const char *path, size_t max_bytes,
-                 size_t *len)
-{
-    char why[160];
-    if (!path) {
-        sc_err(&L->c, at, "out of memory");
+    fclose(f);
+    if (!buf) {
+        errno = ENOMEM;
         return NULL;
     }
-    char *text = rfile_read_all(path, max_bytes, len, why, sizeof why);
-    if (!text) {
-        sc_err(&L->c, at, "cannot open '%s': %s", path, why);
-        return NULL;
-    }
-    add_input(L, path, text, *len);
-    return text;
+    buf[n] = '\0';
+    *len = n;
+    return buf;
 }
 
 char *xstrdup(const char *s)
@@ -351,11 +340,7 @@ static void read_run(loader *L)
     if (!run) return;
     if (int_key(L, run, "seed", REQ_INT, 0, LLONG_MAX, &v)) s->seed = (uint64_t)v;
     if (int_key(L, run, "replications", REQ_INT, 1, 100000, &v)) s->replications = (int)v;
-    /* A trace-driven run may leave the horizon to its call history (trace.c). */
-    const config_setting_t *hd = sc_member(run, "horizon_days");
-    if (!hd && !sc_member(L->root, "incidents"))
-        sc_err(&L->c, run, "missing required key 'horizon_days'");
-    bool horizon_ok = hd && num_key(L, run, "horizon_days", REQ, 0, 3660, OPEN_LO, &x);
+    bool horizon_ok = num_key(L, run, "horizon_days", REQ, 0, 3660, OPEN_LO, &x);
     if (horizon_ok) s->horizon_s = x * DAY_S;
     if (num_key(L, run, "warmup_days", 0, 0, INFINITY, 0, &x)) {
         if (horizon_ok && x * DAY_S >= s->horizon_s)
@@ -384,8 +369,12 @@ static void read_places(loader *L, const config_setting_t *at, const char *rel)
     L->places_path = resolve(L, rel);
     if (!L->places_path) return;
     size_t len;
-    char *text = read_input(L, at, L->places_path, SCEN_MAX_INPUT_BYTES, &len);
-    if (!text) return;
+    char *text = slurp(L->places_path, &len);
+    if (!text) {
+        sc_err(&L->c, at, "cannot open '%s': %s", L->places_path, strerror(errno));
+        return;
+    }
+    add_input(L, L->places_path, text, len);
     size_t before = diag_count(L->c.d), cap = 0;
     const char *file = L->places_path;
     int line = 0;
@@ -457,8 +446,14 @@ static void read_network(loader *L)
     if (str_key(L, nw, "file", &rel)) {
         char *path = resolve(L, rel);
         size_t len;
-        char *bytes = read_input(L, sc_member(nw, "file"), path, SCEN_MAX_NET_BYTES, &len);
-        if (bytes) L->s->net = net_load(path, L->c.d);
+        char *bytes = path ? slurp(path, &len) : NULL;
+        if (!bytes) {
+            sc_err(&L->c, sc_member(nw, "file"), "cannot open '%s': %s", path ? path : rel,
+                   strerror(path ? errno : ENOMEM));
+        } else {
+            add_input(L, path, bytes, len);
+            L->s->net = net_load(path, L->c.d);
+        }
         free(bytes);
         free(path);
     }
@@ -1113,10 +1108,9 @@ scenario *scen_load(const char *path, const char *const *overrides, size_t n_ove
     if (!L.dir) goto oom;
 
     size_t len;
-    char unread[160];
-    s->text = rfile_read_all(path, SCEN_MAX_FILE_BYTES, &len, unread, sizeof unread);
+    s->text = slurp(path, &len);
     if (!s->text) {
-        diag_error(d, path, 0, NULL, "cannot open the scenario file: %s", unread);
+        diag_error(d, path, 0, NULL, "cannot open the scenario file: %s", strerror(errno));
         goto fail;
     }
     add_input(&L, path, s->text, len);
@@ -1168,7 +1162,6 @@ scenario *scen_load(const char *path, const char *const *overrides, size_t n_ove
     collect_kinds(&L);
     collect_line_kinds(&L);
     read_types(&L);
-    read_incidents(&L);
     read_stations(&L);
     read_posts(&L);
     size_t *first = NULL;
@@ -1215,7 +1208,6 @@ void scen_destroy(scenario *s)
 {
     if (!s) return;
     travel_destroy(s->travel); /* before the net it borrows */
-    trace_destroy(s->trace);
     net_destroy(s->net);
     free(s->path);
     free(s->name);
