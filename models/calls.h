@@ -13,6 +13,13 @@
  * exactly by inverting the integrated rate, with no thinning. Locations: a
  * source is drawn by weight among the zones and the hotspots, then a node
  * uniformly among its nodes.
+ *
+ * A trace-driven scenario (s->trace, trace.h) replays a history instead: the
+ * incident times, places and types, and the priorities and on-scene times the
+ * history gives, are the same in every replication; the arrival, location and
+ * type streams go unused, and the on-scene, handling and detection streams are
+ * drawn with the same discipline as above (one on-scene uniform per call even
+ * when the history gives the time), so replications differ only by those.
  */
 #ifndef PATROLSIM_CALLS_H
 #define PATROLSIM_CALLS_H

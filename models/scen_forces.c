@@ -197,15 +197,10 @@ static void read_routes_file(loader *L, const config_setting_t *at, const char *
     const net *g = L->s->net;
     char *path = resolve(L, rel);
     size_t len;
-    char *text = path ? slurp(path, &len) : NULL;
+    char *text = read_input(L, at, path, SCEN_MAX_INPUT_BYTES, &len);
     L->routes_given = true;
     L->routes_path = path;
-    if (!text) {
-        sc_err(&L->c, at, "cannot open '%s': %s", path ? path : rel,
-               strerror(path ? errno : ENOMEM));
-        return;
-    }
-    add_input(L, path, text, len);
+    if (!text) return;
     size_t errs = diag_count(L->c.d);
     bool header = false;
     int lineno = 0;
@@ -603,14 +598,11 @@ static void read_camera_file(loader *L, const config_setting_t *at, const char *
     const net *g = s->net;
     char *path = resolve(L, rel);
     size_t len;
-    char *text = path ? slurp(path, &len) : NULL;
+    char *text = read_input(L, at, path, SCEN_MAX_INPUT_BYTES, &len);
     if (!text) {
-        sc_err(&L->c, at, "cannot open '%s': %s", path ? path : rel,
-               strerror(path ? errno : ENOMEM));
         free(path);
         return;
     }
-    add_input(L, path, text, len);
     s->node_camera = calloc(g->n_nodes, 1);
     bool header = false;
     int lineno = 0;
@@ -708,12 +700,7 @@ void read_coverage(loader *L)
     } else if (sc_get_string(nw, "cells", &rel) == 1) {
         char *path = resolve(L, rel);
         size_t len;
-        char *bytes = path ? slurp(path, &len) : NULL;
-        if (!bytes)
-            sc_err(&L->c, sc_member(nw, "cells"), "cannot open '%s': %s", path ? path : rel,
-                   strerror(path ? errno : ENOMEM));
-        else
-            add_input(L, path, bytes, len);
+        char *bytes = read_input(L, sc_member(nw, "cells"), path, SCEN_MAX_INPUT_BYTES, &len);
         if (bytes) cell_map_load(&s->cells, path, s->net, L->c.d);
         free(bytes);
         free(path);

@@ -75,6 +75,8 @@ char *xstrdup(const char *s);
 char *resolve(const loader *L, const char *rel);
 void add_input(loader *L, const char *path, const char *bytes, size_t len);
 char *slurp(const char *path, size_t *len);
+char *read_input(loader *L, const config_setting_t *at, const char *path, size_t max_bytes,
+                 size_t *len);
 const config_setting_t *elem(const config_setting_t *list, size_t i);
 void list_names(const config_setting_t *list, const char *key, char *buf, size_t n);
 int find_named(const config_setting_t *list, const char *key, const char *name);

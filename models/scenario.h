@@ -33,6 +33,15 @@
 #include "travel.h"
 
 #define SCEN_MAX_PRIORITIES 5
+
+/* Size limits on input files. A wrong file (a dump, a device) is refused at
+ * once with its size rather than read until memory runs out; FIFOs, devices
+ * and directories are refused whatever their size. A scenario is written by
+ * hand or by a script (the Ziliujing one is 25 kB); a city's network with
+ * every street of a province is a few hundred MB. */
+#define SCEN_MAX_FILE_BYTES  ((size_t)16 << 20)  /* the scenario file, each @include'd file */
+#define SCEN_MAX_NET_BYTES   ((size_t)1 << 30)   /* the network file */
+#define SCEN_MAX_INPUT_BYTES ((size_t)256 << 20) /* places, routes, cameras, cells, zones, history */
 #define SCEN_MAX_SLOTS      8  /* daily on-duty periods of one unit */
 
 /* A positive random duration. One uniform per draw, inverted through the

@@ -560,8 +560,9 @@ static void test_many_errors(void)
              "crew, mode, shift_start_h, shift_hours, slots, at_shift_end, max_travel_s, "
              "others); did you mean 'crew'?");
     WANT(13, "colour: unknown key (expected one of: name, description, run, network, travel, "
-             "zone_kinds, zones, hotspots, calls, incident_types, stations, posts, units, lines, "
-             "community_patrols, cameras, coverage, dispatch, major_incidents, major_random, "
+             "zone_kinds, zones, hotspots, calls, incident_types, incidents, stations, posts, "
+             "units, lines, community_patrols, cameras, coverage, dispatch, major_incidents, "
+             "major_random, "
              "public_events, reserve, "
              "pull_back)");
     CHECK_EQ(diag_count(d), 9);
