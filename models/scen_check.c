@@ -14,6 +14,7 @@
  * spaced in node order) keeps "patrolsim check" fast on large networks.
  */
 #include "scenario.h"
+#include "trace.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -296,7 +297,8 @@ double scen_offered_load(const scenario *s, double *work_s, double *capacity_s,
         const scen_itype *t = &s->types[i];
         double crew = mean_crew(s, t->kind_mask);
         double units = crew > 0 ? ceil(t->officers / crew) : 0;
-        work += s->calls_per_day * t->share * units * (scen_dist_mean(&t->onscene) + 2 * trav);
+        double per_day = s->trace ? trace_type_per_day(s, i) : s->calls_per_day * t->share;
+        work += per_day * units * (scen_dist_mean(&t->onscene) + 2 * trav);
     }
     for (size_t i = 0; i < s->n_units; i++) capacity += on_duty_within(&s->units[i], 0, DAY_S);
     if (work_s) *work_s = work;
@@ -393,21 +395,31 @@ void scen_print_check(const scenario *s, FILE *out)
                 t->officers, scen_dist_mean(&t->onscene), kinds);
     }
 
-    double counted = expected_calls(s, s->warmup_s, s->horizon_s);
-    fprintf(out,
-            "\nExpected calls per day (an average day) and per replication (counted: the %g "
-            "days after warm-up)\n",
-            (s->horizon_s - s->warmup_s) / DAY_S);
-    fprintf(out, "  %-10s %12s %16s\n", "priority", "per day", "per replication");
-    for (int p = 1; p <= s->n_priorities; p++) {
-        double share = 0;
+    /* A trace-driven run: what the history holds instead of what the
+     * generator would draw (trace.c). */
+    double calls_per_day = s->calls_per_day;
+    if (s->trace) {
+        trace_print_check(s, out);
+        calls_per_day = 0;
         for (size_t i = 0; i < s->n_types; i++)
-            if (s->types[i].priority == p) share += s->types[i].share;
-        fprintf(out, "  P%-9d %12.1f %16.1f\n", p, s->calls_per_day * share, counted * share);
+            calls_per_day += trace_type_per_day(s, i);
+    } else {
+        double counted = expected_calls(s, s->warmup_s, s->horizon_s);
+        fprintf(out,
+                "\nExpected calls per day (an average day) and per replication (counted: the %g "
+                "days after warm-up)\n",
+                (s->horizon_s - s->warmup_s) / DAY_S);
+        fprintf(out, "  %-10s %12s %16s\n", "priority", "per day", "per replication");
+        for (int p = 1; p <= s->n_priorities; p++) {
+            double share = 0;
+            for (size_t i = 0; i < s->n_types; i++)
+                if (s->types[i].priority == p) share += s->types[i].share;
+            fprintf(out, "  P%-9d %12.1f %16.1f\n", p, s->calls_per_day * share, counted * share);
+        }
+        fprintf(out, "  %-10s %12.1f %16.1f\n", "all", s->calls_per_day, counted);
+        fprintf(out, "  call handling before dispatch: %.0f s on average\n",
+                scen_dist_mean(&s->handling));
     }
-    fprintf(out, "  %-10s %12.1f %16.1f\n", "all", s->calls_per_day, counted);
-    fprintf(out, "  call handling before dispatch: %.0f s on average\n",
-            scen_dist_mean(&s->handling));
 
     /* The offered load. */
     double travel_s, work, capacity;
@@ -431,14 +443,15 @@ void scen_print_check(const scenario *s, FILE *out)
                 util);
 
     /* The busiest hour of the week against the units on duty in that hour. */
-    double per_call = s->calls_per_day > 0 ? work / s->calls_per_day : 0, worst = 0;
+    double per_call = calls_per_day > 0 ? work / calls_per_day : 0, worst = 0;
     int worst_d = 0, worst_h = 0;
     for (int d = 0; d < 7; d++)
         for (int h = 0; h < 24; h++) {
             double duty = 0;
             for (size_t i = 0; i < s->n_units; i++)
                 duty += on_duty_within(&s->units[i], h * 3600.0, (h + 1) * 3600.0);
-            double rate = s->calls_per_day / DAY_S * s->hourly[h] * s->weekly[d];
+            double rate = s->trace ? trace_calls_in_hour(s, d, h) / 3600
+                                   : s->calls_per_day / DAY_S * s->hourly[h] * s->weekly[d];
             double load = duty > 0 ? rate * 3600 * per_call / duty : INFINITY;
             if (load > worst) worst = load, worst_d = d, worst_h = h;
         }

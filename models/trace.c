@@ -12,7 +12,6 @@
  */
 #include "trace.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,12 +119,8 @@ void read_incidents(loader *L)
     }
     t->max_snap_m = max_snap_m;
     size_t len;
-    char *bytes = slurp(t->path, &len);
-    if (!bytes) {
-        sc_err(&L->c, sc_member(in, "source"), "cannot open '%s': %s", t->path, strerror(errno));
-        return;
-    }
-    add_input(L, t->path, bytes, len);
+    char *bytes = read_input(L, sc_member(in, "source"), t->path, SCEN_MAX_INPUT_BYTES, &len);
+    if (!bytes) return;
     free(bytes);
 
     /* The calls need the network to be placed on and named types to be typed
