@@ -23,6 +23,7 @@
 #define REQ_INT        LLONG_MIN
 #define GAMMA_MIN_CV   0.05 /* GSL's gamma inverse fails to converge outside */
 #define GAMMA_MAX_CV   2.0  /* shape 1/cv^2 in [0.25, 400]; see scen_dist_quantile */
+#define LOGNORMAL_MAX_CV 10.0 /* see scenario.h, scen_dist */
 
 /* A named node from the places file. */
 typedef struct place {

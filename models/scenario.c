@@ -30,6 +30,7 @@
 #include "scenario.h"
 
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -335,6 +336,14 @@ bool read_dist(loader *L, const config_setting_t *g, scen_dist *out)
                    GAMMA_MIN_CV, GAMMA_MAX_CV, cv);
             ok = false;
         }
+    }
+    if (ok && k == DIST_LOGNORMAL && !(out->sd_s <= LOGNORMAL_MAX_CV * out->mean_s)) {
+        sc_err(&L->c, sc_member(g, "sd_s"),
+               "for dist \"lognormal\", sd_s must be at most %g times mean_s (got %g times): "
+               "wider, the median falls below a tenth of the mean and a few draws take "
+               "thousands of means",
+               LOGNORMAL_MAX_CV, out->sd_s / out->mean_s);
+        ok = false;
     }
     return ok;
 }
@@ -677,8 +686,13 @@ static void read_profile(loader *L, const config_setting_t *g, const char *key, 
         sc_err(&L->c, a, "must not be all 0: calls would never arrive");
         return;
     }
+    if (!isfinite(sum)) {
+        sc_err(&L->c, a, "the values add up to more than the largest number (%g): scale them "
+               "down (only their ratios matter)", DBL_MAX);
+        return;
+    }
     for (size_t i = 0; i < len; i++)
-        out[i] = v[i] * (double)len / sum;
+        out[i] = v[i] / sum * (double)len;
 }
 
 static void read_calls(loader *L)
@@ -686,7 +700,17 @@ static void read_calls(loader *L)
     const config_setting_t *calls = sc_member(L->root, "calls");
     scenario *s = L->s;
     double x;
-    if (num_key(L, calls, "per_day", REQ, 0, INFINITY, OPEN_LO, &x)) s->calls_per_day = x;
+    if (num_key(L, calls, "per_day", REQ, 0, INFINITY, OPEN_LO, &x)) {
+        s->calls_per_day = x;
+        /* The calls of a replication are drawn before it runs (calls.c), about 200 bytes
+         * each, so the bound is on memory; the horizon is 0 here when it did not load. */
+        double per_rep = x * s->horizon_s / DAY_S;
+        if (per_rep > SCEN_MAX_CALLS_PER_REP)
+            sc_err(&L->c, sc_member(calls, "per_day"),
+                   "%g a day for %g days is about %.3g calls per replication, more than the "
+                   "%.3g a replication may hold (its calls are drawn before it runs)",
+                   x, s->horizon_s / DAY_S, per_rep, (double)SCEN_MAX_CALLS_PER_REP);
+    }
     read_profile(L, calls, "hourly", s->hourly, 24, "one per hour from 00:00");
     read_profile(L, calls, "weekly", s->weekly, 7, "one per weekday from Monday");
     s->handling = (scen_dist){DIST_FIXED, 0, 0, 0, 0};
@@ -859,6 +883,7 @@ static void read_units(loader *L, size_t **first_out)
     scen_unit *proto = calloc(n ? n : 1, sizeof *proto);
     size_t *first = calloc(n + 1, sizeof *first);
     if (!s->unit_groups || !proto || !first) {
+        sc_err(&L->c, list, "out of memory for %zu unit groups", n);
         free(proto);
         free(first);
         return;
@@ -906,6 +931,13 @@ static void read_units(loader *L, size_t **first_out)
         total += (size_t)g->count;
     }
     first[n] = total;
+    if (total > SCEN_MAX_UNITS) {
+        sc_err(&L->c, list, "the groups add up to %zu units, more than the %d a scenario may have",
+               total, SCEN_MAX_UNITS);
+        free(proto);
+        free(first);
+        return;
+    }
     check_unique(L, list, "name", "unit group name");
 
     /* A group named like another group's unit ("a-1" beside a group "a") would
@@ -921,6 +953,7 @@ static void read_units(loader *L, size_t **first_out)
     }
 
     s->units = calloc(total ? total : 1, sizeof *s->units);
+    if (!s->units) sc_err(&L->c, list, "out of memory for %zu units", total);
     if (s->units) {
         for (size_t i = 0; i < n; i++) {
             for (int k = 0; k < s->unit_groups[i].count; k++) {
@@ -1073,7 +1106,13 @@ static void finish(loader *L)
     double sum = 0;
     for (size_t i = 0; i < s->n_types; i++)
         sum += s->types[i].share;
-    if (sum > 0)
+    /* Each share and weight is finite, but their sum can still overflow; every one would then
+     * normalise to 0 and calls would silently all go one way. */
+    if (!isfinite(sum))
+        sc_err(&L->c, sc_member(L->root, "incident_types"),
+               "the shares (incident_types.[i].share) add up to more than the largest number "
+               "(%g): scale them down (only their ratios matter)", DBL_MAX);
+    else if (sum > 0)
         for (size_t i = 0; i < s->n_types; i++)
             s->types[i].share /= sum;
 
@@ -1082,7 +1121,11 @@ static void finish(loader *L)
         w += s->zones[i].weight;
     for (size_t i = 0; i < s->n_hotspots; i++)
         w += s->hotspots[i].weight;
-    if (s->n_zones && !(w > 0))
+    if (!isfinite(w))
+        sc_err(&L->c, sc_member(L->root, "zones"),
+               "the weights (zones.[i].weight and hotspots.[i].weight) add up to more than the "
+               "largest number (%g): scale them down (only their ratios matter)", DBL_MAX);
+    else if (s->n_zones && !(w > 0))
         sc_err(&L->c, sc_member(L->root, "zones"),
                "every zone and hotspot weight is 0: calls would have nowhere to go");
 }

@@ -34,6 +34,14 @@
 
 #define SCEN_MAX_PRIORITIES 5
 
+/* Bounds on what a scenario asks of memory. A replication's calls are all
+ * drawn before it runs, about 200 bytes each (calls.c), so calls.per_day x
+ * run.horizon_days may be at most 5 million (a year at 13,700 calls a day,
+ * ~1 GB per replication in flight). Units hold per-replication state and every
+ * dispatch looks at them; 100,000 is three times the largest police force. */
+#define SCEN_MAX_CALLS_PER_REP 5000000
+#define SCEN_MAX_UNITS         100000
+
 /* Size limits on input files. A wrong file (a dump, a device) is refused at
  * once with its size rather than read until memory runs out; FIFOs, devices
  * and directories are refused whatever their size. A scenario is written by
@@ -48,7 +56,10 @@
  * distribution's quantile function, so that a call consumes the same number of
  * random numbers whatever its type (this keeps call streams aligned across
  * scenarios). The loader keeps a gamma's sd_s within 0.05..2 times mean_s, where
- * GSL's inverse converges; u is clamped to [2^-53, 1 - 2^-53]. */
+ * GSL's inverse converges, and a lognormal's at most 10 times mean_s: at 10 its
+ * median is a tenth of the mean and one draw in a million takes 2,700 means;
+ * past about 10^154 times, sd^2/mean^2 overflows and every draw is NaN.
+ * u is clamped to [2^-53, 1 - 2^-53]. */
 typedef enum scen_dist_kind {
     DIST_FIXED,       /* mean_s */
     DIST_EXPONENTIAL, /* mean_s */
