@@ -60,7 +60,7 @@ enum ev_kind { EV_SHIFT, EV_ARRIVE, EV_CLEAR, EV_REACH, EV_CALL, EV_READY, EV_MA
 static const int32_t ev_prio[] = {0, 1, 1, 1, 2, 2, 1};
 
 /* What an EV_MAJOR does (the low bits of its arg; see model_mj_arg). */
-enum mj_what { MJ_START, MJ_TIER, MJ_POOL, MJ_END };
+enum mj_what { MJ_START, MJ_TIER, MJ_POOL, MJ_END, MJ_PHASE };
 
 /* Where a unit heading back is going. */
 enum dest { DEST_BASE, DEST_POST, DEST_ROUTE };
@@ -98,13 +98,18 @@ typedef struct unit_st {
 typedef struct major_st {
     uint32_t node;
     double start_s, end_s;
-    int officers;                    /* needed on scene */
+    int officers;                    /* needed on scene now (a public event: by phase) */
+    int size;                        /* the most it ever needs (call-up by size) */
+    int phase_officers[3];           /* public event: needed before, during, after */
     int committed;                   /* officers sent: units' crews and pool officers */
     int on_scene;
-    int ended;
-    int tier_called[SCEN_MAX_TIERS];
+    int started, ended;
+    int tier_called[SCEN_MAX_TIERS]; /* the tier's order is decided (maybe after a delay) */
+    int tier_ordered[SCEN_MAX_TIERS];/* ... and was given: it may be called again */
+    int tier_sent[SCEN_MAX_TIERS];   /* officers the tier has committed here */
     int tier_out[SCEN_MAX_TIERS];    /* officers of the tier sent and not yet on scene */
     int tier_pool[SCEN_MAX_TIERS];   /* pool officers the tier took (given back at the end) */
+    int pool_on_scene[SCEN_MAX_TIERS];
 } major_st;
 
 /* Waiting calls of one priority, in arrival order. */
@@ -675,10 +680,14 @@ static int model_enqueue(model_ws *w, uint32_t ci)
     return 0;
 }
 
-/* Offers the waiting calls, most urgent first, to the free units. */
+/* Offers the waiting calls, most urgent first, to the free units; a major
+ * incident still short of officers takes its pick first. */
+static int model_mj_refill_all(model_ws *w, double t_s);
+
 static int model_serve_queue(model_ws *w, double t_s)
 {
     const scenario *s = w->s;
+    if (s->reserve.n_tiers && model_mj_refill_all(w, t_s)) return -1;
     for (int p = 0; p < s->n_priorities; p++) {
         call_fifo *f = &w->wait[p];
         for (size_t i = 0; i < f->n;) {
@@ -991,15 +1000,23 @@ static int model_mj_start(model_ws *w, rep_result *out)
         m->node = rnd ? rnd_node[i - n_sched] : sm->node;
         m->start_s = rnd ? rnd_t[i - n_sched] : sm->start_s;
         m->end_s = m->start_s + (rnd ? r->random_duration_s : sm->duration_s);
-        m->officers = rnd ? r->random_officers : sm->officers;
+        m->size = rnd ? r->random_officers : sm->officers;
+        for (int p = 0; p < 3; p++) m->phase_officers[p] = rnd ? m->size : sm->phase_officers[p];
+        m->officers = m->phase_officers[0];
         out->majors[i] = (major_rec){.rep = out->rep, .incident = (int32_t)i,
                                      .random = rnd ? 1 : sm->planned ? 2 : 0,
-                                     .node = (int32_t)m->node, .officers = m->officers,
+                                     .node = (int32_t)m->node, .officers = m->size,
                                      .t_start_s = m->start_s, .t_end_s = m->end_s,
                                      .t_tier1_s = NAN, .t_tier2_s = NAN, .t_tier3_s = NAN,
                                      .t_tier4_s = NAN, .t_full_s = NAN};
         if (model_push(w, m->start_s, EV_MAJOR, (uint32_t)i, model_mj_arg(MJ_START, 0, 0)))
             return -1;
+        /* A public event's phases: the reserve adds or sends back the difference. */
+        double phase_t[3] = {0, rnd ? 0 : sm->event_s, rnd ? 0 : sm->event_end_s};
+        for (int p = 1; p < 3 && !rnd; p++)
+            if (m->phase_officers[p] != m->phase_officers[p - 1] && phase_t[p] < m->end_s &&
+                model_push(w, phase_t[p], EV_MAJOR, (uint32_t)i, model_mj_arg(MJ_PHASE, p, 0)))
+                return -1;
     }
     if (r->n_tiers) rng_stream_reset(w->rs_rng, s->seed, out->rep, SRC_RESERVE);
     return 0;
@@ -1055,10 +1072,10 @@ static int model_mj_call_tier(model_ws *w, uint32_t mi, int k, double t_s)
     const scen_tier *tr = &s->reserve.tiers[k];
     major_st *m = &w->mj[mi];
     major_rec *mr = &w->out->majors[mi];
-    m->tier_called[k] = 1;
+    m->tier_called[k] = m->tier_ordered[k] = 1;
     if (m->ended) return 0;
     int need = m->officers - m->committed;
-    if (need > tr->officers) need = tr->officers;
+    if (need > tr->officers - m->tier_sent[k]) need = tr->officers - m->tier_sent[k];
     int sent = 0;
     size_t n = 0;
     if (need > 0 && (tr->kind_mask || tr->group_ok)) {
@@ -1120,6 +1137,7 @@ static int model_mj_call_tier(model_ws *w, uint32_t mi, int k, double t_s)
         }
     }
     m->committed += sent;
+    m->tier_sent[k] += sent;
     return m->tier_out[k] == 0 ? model_mj_tier_done(w, mi, k, t_s) : 0;
 }
 
@@ -1153,6 +1171,93 @@ static int model_mj_arrive(model_ws *w, uint32_t ui, double t_s)
     return model_mj_reached(w, (uint32_t)u->major, u->major_tier, w->s->units[ui].crew, t_s);
 }
 
+/* A pool vehicle of tier k with `officers` reached incident mi. When the need
+ * fell while it was on its way (a public event's later phase), the officers
+ * beyond it go home at once and count as never committed. */
+static int model_mj_pool_arrive(model_ws *w, uint32_t mi, int k, int officers, double t_s)
+{
+    major_st *m = &w->mj[mi];
+    int home = m->committed - m->officers;
+    if (home > officers) home = officers;
+    if (home > 0) {
+        m->tier_pool[k] -= home;
+        w->pool_left[k] += home;
+        m->committed -= home;
+        m->tier_sent[k] -= home;
+        m->tier_out[k] -= home;
+        officers -= home;
+        if (officers == 0) return 0;
+    }
+    m->pool_on_scene[k] += officers;
+    return model_mj_reached(w, mi, k, officers, t_s);
+}
+
+/* Incident mi has `surplus` officers more than it needs (a public event's
+ * phase that needs fewer): on-duty units go back to their duties first, since
+ * what the planner wants back is ordinary cover; the latest tier's first, and
+ * a unit only when its whole crew is surplus. Then off-duty pool officers on
+ * scene go home. Pool vehicles still on their way are trimmed on arrival. */
+static int model_mj_release(model_ws *w, uint32_t mi, int surplus, double t_s)
+{
+    const scenario *s = w->s;
+    major_st *m = &w->mj[mi];
+    int on_scene0 = m->on_scene;
+    for (int k = (int)s->reserve.n_tiers - 1; k >= 0 && surplus > 0; k--) {
+        for (uint32_t ui = (uint32_t)s->n_units; ui-- > 0 && surplus > 0;) {
+            unit_st *u = &w->u[ui];
+            int crew = s->units[ui].crew;
+            if (u->major != (int32_t)mi || u->major_tier != k || crew > surplus) continue;
+            if (u->state == UNIT_ENROUTE)
+                m->tier_out[k] -= crew;
+            else
+                m->on_scene -= crew;
+            m->committed -= crew;
+            m->tier_sent[k] -= crew;
+            surplus -= crew;
+            u->major = u->major_tier = -1;
+            model_add_window(s, &w->out->units[ui].busy_s, u->busy_start_s, t_s);
+            if (model_head_back(w, ui, t_s)) return -1;
+        }
+    }
+    for (int k = (int)s->reserve.n_tiers - 1; k >= 0 && surplus > 0; k--) {
+        int home = m->pool_on_scene[k] < surplus ? m->pool_on_scene[k] : surplus;
+        m->pool_on_scene[k] -= home;
+        m->tier_pool[k] -= home;
+        w->pool_left[k] += home;
+        m->on_scene -= home;
+        m->committed -= home;
+        m->tier_sent[k] -= home;
+        surplus -= home;
+    }
+    if (m->on_scene != on_scene0 && model_mj_point(w, mi, t_s, m->on_scene)) return -1;
+    return model_serve_queue(w, t_s);
+}
+
+/* Calls again the tiers already ordered to incident mi, in order, while it
+ * has fewer officers committed than it needs: units that have come free since
+ * (a call cleared, a slot begun) and pool officers given back by another
+ * incident join it. */
+static int model_mj_refill(model_ws *w, uint32_t mi, double t_s)
+{
+    major_st *m = &w->mj[mi];
+    for (size_t k = 0; k < w->s->reserve.n_tiers && m->committed < m->officers; k++)
+        if (m->tier_ordered[k] && model_mj_call_tier(w, mi, (int)k, t_s)) return -1;
+    return 0;
+}
+
+/* Every running incident that is short calls its tiers again (model_serve_queue
+ * does this before offering queued calls: the crisis plan goes first). */
+static int model_mj_refill_all(model_ws *w, double t_s)
+{
+    for (size_t i = 0; i < w->out->n_majors; i++) {
+        const major_st *m = &w->mj[i];
+        if (m->started && !m->ended && m->committed < m->officers &&
+            model_mj_refill(w, (uint32_t)i, t_s))
+            return -1;
+    }
+    return 0;
+}
+
 /* The incident is over: its units go back to their duties (or off duty), its
  * pool officers go home and are available again, and queued calls are served. */
 static int model_mj_end(model_ws *w, uint32_t mi, double t_s)
@@ -1179,13 +1284,14 @@ static int model_on_major(model_ws *w, uint32_t mi, uint64_t arg, double t_s)
     int what = (int)(arg & 15u), k = (int)(arg >> 4 & 15u), officers = (int)(arg >> 8);
     switch (what) {
     case MJ_START:
+        m->started = 1;
         if (model_mj_point(w, mi, t_s, 0) ||
             model_push(w, m->end_s, EV_MAJOR, mi, model_mj_arg(MJ_END, 0, 0)))
             return -1;
         for (size_t j = 0; j < r->n_tiers; j++) {
             const scen_tier *tr = &r->tiers[j];
             if (tr->call_up == CALLUP_AFTER_PREVIOUS) continue;
-            if (tr->call_up == CALLUP_SIZE && m->officers < tr->size_at_least) continue;
+            if (tr->call_up == CALLUP_SIZE && m->size < tr->size_at_least) continue;
             m->tier_called[j] = 1;
             int rc = tr->delay_s > 0 ? model_push(w, t_s + tr->delay_s, EV_MAJOR, mi,
                                                   model_mj_arg(MJ_TIER, (int)j, 0))
@@ -1194,7 +1300,12 @@ static int model_on_major(model_ws *w, uint32_t mi, uint64_t arg, double t_s)
         }
         return 0;
     case MJ_TIER: return model_mj_call_tier(w, mi, k, t_s);
-    case MJ_POOL: return m->ended ? 0 : model_mj_reached(w, mi, k, officers, t_s);
+    case MJ_POOL: return m->ended ? 0 : model_mj_pool_arrive(w, mi, k, officers, t_s);
+    case MJ_PHASE:
+        if (m->ended) return 0;
+        m->officers = m->phase_officers[k];
+        if (m->committed > m->officers) return model_mj_release(w, mi, m->committed - m->officers, t_s);
+        return model_mj_refill(w, mi, t_s);
     default: return m->ended ? 0 : model_mj_end(w, mi, t_s);
     }
 }

@@ -148,13 +148,31 @@ static void read_majors(loader *L)
         m->start_s = (double)day * DAY_S + h * 3600.0;
         if (num_key(L, e, "duration_hours", REQ, 0, 24 * 30, OPEN_LO, &d)) m->duration_s = d * 3600;
         if (int_key(L, e, "officers", REQ_INT, 1, 100000, &x)) m->officers = (int)x;
+        m->event_s = m->start_s;
+        m->event_end_s = m->start_s + m->duration_s;
+        for (int p = 0; p < 3; p++) m->phase_officers[p] = m->officers;
         if (i < n) continue;
         /* A public event: its officers are ordered out before_hours ahead and stay
-         * after_hours after it, so it holds them over the whole planned period. */
+         * after_hours after it. Each phase may need its own number (setting up
+         * and clearing a stadium takes fewer than the match); the reserve adds
+         * or sends back the difference when a phase begins. */
         double before = 0, after = 0;
         m->planned = 1;
         num_key(L, e, "before_hours", 0, 0, 24 * 30, 0, &before);
         num_key(L, e, "after_hours", 0, 0, 24 * 30, 0, &after);
+        static const char *const phase_key[3] = {"officers_before", NULL, "officers_after"};
+        static const char *const hours_key[3] = {"before_hours", NULL, "after_hours"};
+        double hours[3] = {before, 0, after};
+        for (int p = 0; p < 3; p += 2) {
+            const config_setting_t *k = sc_member(e, phase_key[p]);
+            if (!k) continue;
+            if (!(hours[p] > 0))
+                sc_err(&L->c, k, "applies only with %s > 0 (there is no such phase)", hours_key[p]);
+            else if (int_key(L, e, phase_key[p], REQ_INT, 0, 100000, &x))
+                m->phase_officers[p] = (int)x;
+        }
+        for (int p = 0; p < 3; p += 2)
+            if (m->phase_officers[p] > m->officers) m->officers = m->phase_officers[p];
         m->start_s -= before * 3600;
         if (m->start_s < 0) {
             sc_err(&L->c, sc_member(e, "before_hours"),

@@ -1,7 +1,8 @@
 /* test_reserve.c - major incidents and the tiered reserve: the call-up order of tiers, pool
  * assembly, the pull-back policy, an officers-on-scene curve known exactly when travel takes no
  * time and every delay is fixed, and ordinary calls degrading while the reserve is out and
- * recovering after (paired replications, same calls). */
+ * recovering after (paired replications, same calls); public events' phases; units freed from
+ * ordinary calls joining a tier that is short. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,6 +275,133 @@ static void check_degrade_recover(void)
     scen_destroy(b);
 }
 
+/* A public event's phases: 4 officers before it, 10 during, 2 after. Before: one squad (a
+ * unit's whole crew goes, 5). At the start the second squad joins (10). At the end the
+ * surplus goes back to ordinary duty, a unit only when its whole crew is surplus: one squad
+ * (5 left, since the other's 5 > the 3 still surplus). */
+static void check_public_phases(void)
+{
+    const char *ev = "public_events = ( { name = \"fair\"; node = \"Market\"; day = 2;\n"
+                     "    start_h = 18.0; duration_hours = 3.0; officers = 10; before_hours = 1.0;\n"
+                     "    after_hours = 0.5; officers_before = 4; officers_after = 2; } );";
+    scenario *s = load("\"foot\"", ev, NULL, 0);
+    if (!s) return;
+    CHECK_EQ(s->reserve.majors[1].officers, 10);
+    CHECK_EQ(s->reserve.majors[1].phase_officers[0], 4);
+    CHECK_EQ(s->reserve.majors[1].phase_officers[2], 2);
+    CHECK_NEAR(s->reserve.majors[1].event_s, 2 * 86400.0 + 18 * 3600.0, 1e-9);
+    CHECK_NEAR(s->reserve.majors[1].event_end_s, 2 * 86400.0 + 21 * 3600.0, 1e-9);
+    model_ws *w = model_ws_create(s);
+    rep_result r = {0};
+    CHECK_EQ(model_run_rep(w, 0, &r), 0);
+    CHECK_EQ(r.n_majors, 2);
+    static const double t_want[] = {0, 0, 3600, 14400, 16200};
+    static const int n_want[] = {0, 5, 10, 5, 0};
+    size_t k = 0;
+    for (size_t i = 0; i < r.n_curve; i++) {
+        if (r.curve[i].incident != 1) continue;
+        CHECK(k < 5);
+        if (k < 5) {
+            CHECK_NEAR(r.curve[i].t_s, t_want[k], 1e-9);
+            CHECK_EQ(r.curve[i].officers, n_want[k]);
+        }
+        k++;
+    }
+    CHECK_EQ(k, 5);
+    if (r.n_majors == 2) {
+        CHECK_EQ(r.majors[1].officers, 10);
+        CHECK_EQ(r.majors[1].units, 2);
+        CHECK_EQ(r.majors[1].peak_officers, 10);
+    }
+    /* The squad sent back at the end is free again: a squad's on-scene time at the event is
+     * 4.5 h for the one kept and 3 h for the one that came at the start, on top of the first
+     * incident's 2 h each. */
+    double on[2] = {0, 0};
+    for (size_t u = 0, q = 0; u < r.n_units; u++)
+        if (s->units[u].kind == 0 && q < 2) on[q++] = r.units[u].onscene_s;
+    CHECK_NEAR(on[0] + on[1], 2 * 7200.0 + 16200.0 + 10800.0, 1e-6);
+    rep_result_fini(&r);
+    model_ws_destroy(w);
+    scen_destroy(s);
+
+    /* Bad phases: officers_before without a before phase. */
+    const char *bad = "public_events = ( { name = \"fair\"; node = \"Market\"; day = 2;\n"
+                      "    start_h = 18.0; duration_hours = 3.0; officers = 10; officers_before = 4; } );";
+    char path[128];
+    snprintf(path, sizeof path, "%s/r.cfg", dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f) return;
+    fprintf(f, base_cfg, "\"foot\"", bad);
+    fclose(f);
+    diag *d = diag_create();
+    scenario *sb = scen_load(path, NULL, 0, d);
+    CHECK(sb == NULL);
+    char *msg = NULL;
+    size_t len = 0;
+    FILE *mf = open_memstream(&msg, &len);
+    diag_print(d, mf);
+    fclose(mf);
+    CHECK(msg && strstr(msg, "public_events.[0].officers_before") &&
+          strstr(msg, "before_hours > 0"));
+    free(msg);
+    diag_destroy(d);
+    scen_destroy(sb);
+}
+
+/* Units busy on ordinary calls when a tier is called join the incident when they come free,
+ * since the tier has no pool to fill its strength: the cars answer the ordinary calls, the
+ * incident needs the squads' 10 and the cars' 6. Every step of the curve after the start is a
+ * car whose call just cleared, and in the end all 16 are there. */
+static void check_freed_units_join(void)
+{
+    const char *extra = "reserve = ( { name = \"main\"; officers = 10; from = [ \"squad\" ]; },\n"
+                        "  { name = \"aux\"; officers = 6; from = [ \"car\" ]; } );\n"
+                        "major_incidents = ( { name = \"z\"; node = \"Market\"; day = 1;\n"
+                        "    start_h = 12.0; officers = 16; duration_hours = 6.0; } );\n";
+    char path[128];
+    snprintf(path, sizeof path, "%s/p.cfg", dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f) return;
+    char *body = malloc(8192);
+    snprintf(body, 8192, base_cfg, "\"car\"", "");
+    char *cut = strstr(body, "reserve = (");
+    if (cut) *cut = '\0';
+    fprintf(f, "%s%s", body, extra);
+    free(body);
+    fclose(f);
+    const char *sets[] = {"calls.per_day=60.0"};
+    diag *d = diag_create();
+    scenario *s = scen_load(path, sets, 1, d);
+    if (!s) diag_print(d, stderr);
+    diag_destroy(d);
+    CHECK(s != NULL);
+    if (!s) return;
+    model_ws *w = model_ws_create(s);
+    rep_result r = {0};
+    size_t late_joins = 0;
+    for (uint32_t rep = 0; rep < 12; rep++) {
+        CHECK_EQ(model_run_rep(w, rep, &r), 0);
+        const major_rec *m = &r.majors[0];
+        CHECK_EQ(m->units, 5);
+        CHECK_EQ(m->peak_officers, 16);
+        for (size_t i = 0; i < r.n_curve; i++) {
+            double t = r.curve[i].t_s;
+            if (t <= 0 || r.curve[i].officers == 0) continue;
+            late_joins++;
+            int cleared = 0; /* a car's call cleared at that very instant */
+            for (size_t c = 0; c < r.n_calls && !cleared; c++)
+                cleared = r.calls[c].t_clear_s == m->t_start_s + t;
+            CHECK(cleared);
+        }
+    }
+    CHECK(late_joins > 0); /* some car was busy at noon in some replication */
+    rep_result_fini(&r);
+    model_ws_destroy(w);
+    scen_destroy(s);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/test_reserve.XXXXXX");
@@ -283,6 +411,8 @@ int main(void)
     check_public_event();
     check_pull_back();
     check_degrade_recover();
+    check_public_phases();
+    check_freed_units_join();
     char path[128];
     snprintf(path, sizeof path, "%s/r.cfg", dir);
     remove(path);
