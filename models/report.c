@@ -156,6 +156,8 @@ static void print_figure(FILE *out, const metrics *m, const double *rows, size_t
     fprintf(out, "%s\n", cell);
 }
 
+static void print_major_area(FILE *out, const report_major_area *a, bool header);
+
 int report_print(FILE *out, const report_info *info, const metrics *m, const double *rows,
                  size_t n_reps)
 {
@@ -267,6 +269,8 @@ int report_print(FILE *out, const report_info *info, const metrics *m, const dou
         print_figure(out, m, rows, n_reps, major[i].label, major[i].name, major[i].scale,
                      major[i].decimals, &partial);
     }
+    if (info->major_area && info->major_area->n_rows)
+        print_major_area(out, info->major_area, !major_header);
 
     int ucol = metrics_find(m, "unstable");
     size_t n_unstable = 0;
@@ -326,6 +330,8 @@ void report_json_number(FILE *out, double v)
     fputs(buf, out);
 }
 
+static void print_major_area_json(FILE *out, const report_major_area *a);
+
 int report_print_json(FILE *out, const report_info *info, const metrics *m, const double *rows,
                       size_t n_reps)
 {
@@ -360,7 +366,9 @@ int report_print_json(FILE *out, const report_info *info, const metrics *m, cons
         report_json_string(out, d->unit);
         fputc('}', out);
     }
-    fputs("}}\n", out);
+    fputc('}', out);
+    if (info->major_area) print_major_area_json(out, info->major_area);
+    fputs("}\n", out);
     return ferror(out) ? -1 : 0;
 }
 
@@ -571,4 +579,170 @@ int report_print_sweep(FILE *out, const report_variant *v, size_t n)
         fprintf(out, "(n=K): the figure rests on the K replications that had answered calls "
                      "to measure.\n");
     return ferror(out) ? -1 : 0;
+}
+
+/* ---- Ordinary calls during major incidents, by area ------------------------------------------ */
+
+/* One area's figures across the replications that had a major incident. */
+typedef struct area_fig {
+    int32_t kind, area;
+    stats_ci calls;          /* counted calls received during, per replication */
+    stats_ci during, outside;/* mean response, each over the replications that had calls */
+    stats_ci p1_during, p1_outside; /* share of priority-1 calls within target */
+    paired_cmp d;            /* response: during - outside, paired by replication */
+} area_fig;
+
+/* The areas in file order (district, kinds, zones), *n of them, and the replications with a
+ * major incident in *reps. NULL when out of memory or no rows. free(). */
+static area_fig *area_figures(const report_major_area *a, size_t *n, size_t *reps)
+{
+    size_t na = 1 + a->n_kinds + a->n_zones, R = 0;
+    for (size_t i = 0; i < a->n_rows; i++) R += a->rows[i].area_kind == AREA_DISTRICT;
+    *n = 0;
+    *reps = R;
+    if (R == 0) return NULL;
+    area_fig *f = calloc(na, sizeof *f);
+    double *v = malloc(6 * R * sizeof *v);
+    if (!f || !v) {
+        free(f);
+        free(v);
+        return NULL;
+    }
+    double *calls = v, *din = v + R, *dout = v + 2 * R, *p1in = v + 3 * R, *p1out = v + 4 * R;
+    for (size_t k = 0; k < na; k++) {
+        int32_t kind = k == 0 ? AREA_DISTRICT : k <= a->n_kinds ? AREA_ZONE_KIND : AREA_ZONE;
+        int32_t area = (int32_t)(k == 0 ? 0 : k <= a->n_kinds ? k - 1 : k - 1 - a->n_kinds);
+        size_t m = 0;
+        for (size_t i = 0; i < a->n_rows && m < R; i++) {
+            const major_area_rec *r = &a->rows[i];
+            if (r->area_kind != kind || r->area != area) continue;
+            calls[m] = r->calls_during;
+            din[m] = r->response_during_s;
+            dout[m] = r->response_outside_s;
+            p1in[m] = r->p1_within_during;
+            p1out[m] = r->p1_within_outside;
+            m++;
+        }
+        area_fig *g = &f[k];
+        g->kind = kind;
+        g->area = area;
+        g->calls = stats_ci95(calls, m);
+        g->during = stats_ci95(din, m);
+        g->outside = stats_ci95(dout, m);
+        g->p1_during = stats_ci95(p1in, m);
+        g->p1_outside = stats_ci95(p1out, m);
+        g->d = paired_compare(dout, 1, din, 1, m);
+    }
+    free(v);
+    *n = na;
+    return f;
+}
+
+static const char *area_name(const report_major_area *a, const area_fig *g)
+{
+    if (g->kind == AREA_DISTRICT) return "district";
+    const char *const *names = g->kind == AREA_ZONE_KIND ? a->kind_names : a->zone_names;
+    const char *s = names ? names[g->area] : NULL;
+    return s && s[0] ? s : "?";
+}
+
+/* Zones by their difference, largest first; those without one last, in scenario order. */
+static int cmp_zone_diff(const void *x, const void *y)
+{
+    const area_fig *a = x, *b = y;
+    bool fa = isfinite(a->d.diff), fb = isfinite(b->d.diff);
+    if (fa != fb) return fa ? -1 : 1;
+    if (fa && a->d.diff != b->d.diff) return a->d.diff > b->d.diff ? -1 : 1;
+    return (a->area > b->area) - (a->area < b->area);
+}
+
+enum { AREA_COLS = 6 };
+
+static void print_major_area(FILE *out, const report_major_area *a, bool header)
+{
+    size_t n, R;
+    area_fig *f = area_figures(a, &n, &R);
+    if (!f) return;
+    size_t zones = a->n_zones, first_zone = 1 + a->n_kinds;
+    qsort(f + first_zone, zones, sizeof *f, cmp_zone_diff);
+    size_t shown_zones = a->max_zones && a->max_zones < zones ? a->max_zones : zones;
+    size_t lines = first_zone + shown_zones;
+    char(*cells)[CELL_LEN] = calloc(lines * AREA_COLS, sizeof *cells);
+    if (!cells) {
+        free(f);
+        return;
+    }
+    for (size_t l = 0; l < lines; l++) {
+        const area_fig *g = &f[l];
+        char(*c)[CELL_LEN] = cells + l * AREA_COLS;
+        snprintf(c[0], CELL_LEN, "%s%s%s", g->kind == AREA_ZONE ? "  zone " : "",
+                 area_name(a, g), g->kind == AREA_ZONE_KIND ? " zones" : "");
+        format_ci(c[1], g->calls.mean, g->calls.half_width, 1.0, 1, false);
+        format_ci(c[2], g->during.mean, g->during.half_width, 1.0 / 60.0, 2, false);
+        format_ci(c[3], g->outside.mean, g->outside.half_width, 1.0 / 60.0, 2, false);
+        format_ci(c[4], g->d.diff, g->d.half_width, 1.0 / 60.0, 2, true);
+        snprintf(c[5], CELL_LEN, "%zu of %zu", g->d.n, R);
+    }
+    if (header)
+        fprintf(out, "\nMajor incidents and the reserve (mean across replications ± 95%% CI "
+                     "half-width)\n");
+    fprintf(out, "\nOrdinary calls during major incidents vs outside, by area (response time, "
+                 "mean in minutes\n± 95%% CI half-width, over the %zu replication%s with a major "
+                 "incident)\n",
+            R, R == 1 ? "" : "s");
+    static const char *const heads[AREA_COLS] = {"area", "calls during/rep", "during",
+                                                 "outside", "during - outside", "n"};
+    print_grid(out, heads, cells, lines, AREA_COLS);
+    fprintf(out, "during - outside: paired by replication. n: replications with answered calls "
+                 "in the area\nduring an incident; the others drop out of that area's figures.\n");
+    if (shown_zones < zones)
+        fprintf(out, "Zones: the %zu of %zu with the largest differences (`patrolsim summary "
+                     "--all` lists\nevery zone; --json has them all).\n", shown_zones, zones);
+    free(cells);
+    free(f);
+}
+
+static void json_ci(FILE *out, const char *key, stats_ci ci)
+{
+    fprintf(out, ",\"%s\":{\"mean\":", key);
+    report_json_number(out, ci.mean);
+    fputs(",\"ci95_low\":", out);
+    report_json_number(out, ci.lo);
+    fputs(",\"ci95_high\":", out);
+    report_json_number(out, ci.hi);
+    fputs(",\"half_width\":", out);
+    report_json_number(out, ci.half_width);
+    fprintf(out, ",\"n\":%zu}", ci.n);
+}
+
+static void print_major_area_json(FILE *out, const report_major_area *a)
+{
+    size_t n = 0, R = 0;
+    area_fig *f = a->n_rows ? area_figures(a, &n, &R) : NULL;
+    fprintf(out, ",\"major_area\":{\"replications\":%zu,\"areas\":[", R);
+    static const char *const kinds[] = {"district", "zone_kind", "zone"};
+    for (size_t k = 0; k < n; k++) {
+        const area_fig *g = &f[k];
+        if (k) fputc(',', out);
+        fprintf(out, "{\"area_kind\":\"%s\",\"area\":%d,\"name\":", kinds[g->kind], (int)g->area);
+        report_json_string(out, area_name(a, g));
+        json_ci(out, "calls_during", g->calls);
+        json_ci(out, "response_during_s", g->during);
+        json_ci(out, "response_outside_s", g->outside);
+        json_ci(out, "p1_within_during", g->p1_during);
+        json_ci(out, "p1_within_outside", g->p1_outside);
+        fputs(",\"difference_s\":{\"mean\":", out);
+        report_json_number(out, g->d.diff);
+        fputs(",\"ci95_low\":", out);
+        report_json_number(out, g->d.lo);
+        fputs(",\"ci95_high\":", out);
+        report_json_number(out, g->d.hi);
+        fputs(",\"half_width\":", out);
+        report_json_number(out, g->d.half_width);
+        fputs(",\"p_value\":", out);
+        report_json_number(out, g->d.p_value);
+        fprintf(out, ",\"n\":%zu}}", g->d.n);
+    }
+    fputs("]}", out);
+    free(f);
 }

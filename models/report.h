@@ -24,12 +24,29 @@
 #include "paired.h"
 #include "stats.h"
 
+/* Ordinary calls during major incidents vs outside, by area (/major_area_reps, metrics.h):
+ * per area (the district, each zone kind, each zone) the mean response during and outside
+ * with their 95% CIs across the replications that had a major incident, and the difference
+ * during - outside with its paired CI (both come from the same replication, so they are
+ * paired; a replication without an answered call in that area during the incident drops out
+ * of that area's difference, and n says how many remain). Everything is borrowed. */
+typedef struct report_major_area {
+    const major_area_rec *rows;
+    size_t n_rows;
+    const char *const *zone_names; /* [n_zones], indexed by a zone row's area */
+    size_t n_zones;
+    const char *const *kind_names; /* [n_kinds] */
+    size_t n_kinds;
+    size_t max_zones;              /* table: the zones with the largest differences; 0: all */
+} report_major_area;
+
 /* What the header says about the run. Strings are borrowed; NULL is shown as "?". */
 typedef struct report_info {
     const char *scenario;          /* scenario name */
     const char *source;            /* the results file, or NULL (not shown) */
     uint64_t seed;
     size_t replications_planned;   /* 0: unknown; more than n_reps: the run is incomplete */
+    const report_major_area *major_area; /* shown in the major-incident section; NULL: none */
 } report_info;
 
 /* The summary table. rows is [n_reps * m->n], row-major. Returns 0, or -1 when writing to out
@@ -45,7 +62,9 @@ int report_print_table(FILE *out, const char *title, uint64_t seed, const metric
  *   {"layout_version":1,"scenario":"...","seed":N,"replications":n,
  *    "replications_planned":n,"figures":{"<column>":{"mean":x,"ci95_low":x,"ci95_high":x,
  *    "half_width":x,"n":k,"unit":"s"},...}}
- * for every column but rep, in column order; NaN and undefined values are null. 0 or -1. */
+ * for every column but rep, in column order; NaN and undefined values are null. With
+ * info->major_area, a key "major_area" follows "figures" with every area (results/README.md).
+ * 0 or -1. */
 int report_print_json(FILE *out, const report_info *info, const metrics *m, const double *rows,
                       size_t n_reps);
 

@@ -863,6 +863,85 @@ out:
     return rc;
 }
 
+int results_read_major_area(const char *path, const results_summary *sum,
+                            results_major_area *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (err && errlen) err[0] = '\0';
+    int code;
+    h5_file *f = h5_file_open(path, false, &code, err, errlen);
+    if (!f)
+        return code == H5X_ENOMEM                           ? RESULTS_ENOMEM
+               : code == H5X_EIO || code == H5X_ENOTFOUND ? RESULTS_EIO
+                                                            : RESULTS_EFORMAT;
+    int rc = RESULTS_OK;
+    if (!h5_exists(f, "/major_area_reps")) goto out;
+    enum { NAME_LEN = 128 };
+    typedef struct zname {
+        char name[NAME_LEN];
+    } zname;
+    static const h5_field zf[] = {{"name", H5X_STR, 0, NAME_LEN, NULL}};
+    void *zb = NULL;
+    rc = from_h5(h5_table_read(f, "/zones", zf, 1, sizeof(zname), &zb, &out->n_zones));
+    if (!rc) rc = from_h5(h5_attr_get_strv(f, "/major_area_reps", "zone_kind_names",
+                                           &out->kind_names, &out->n_kinds));
+    if (!rc && out->n_zones) {
+        out->zone_names = calloc(out->n_zones, sizeof *out->zone_names);
+        for (size_t i = 0; out->zone_names && i < out->n_zones; i++)
+            if (!(out->zone_names[i] = strdup(((zname *)zb)[i].name))) break;
+        if (!out->zone_names || !out->zone_names[out->n_zones - 1])
+            rc = h5_file_fail(f, RESULTS_ENOMEM, "out of memory");
+    }
+    free(zb);
+    if (rc) goto out;
+    /* Bound the claim before reading (a damaged file may claim anything): at most one row per
+     * area and replication. */
+    size_t claimed, per_rep = 1 + out->n_kinds + out->n_zones;
+    rc = from_h5(h5_table_nrows(f, "/major_area_reps", &claimed));
+    if (!rc && claimed > (sum->n_reps + 1) * per_rep)
+        rc = h5_file_fail(f, RESULTS_EFORMAT, "/major_area_reps claims %zu rows, more than %zu "
+                          "areas in %zu replications (a damaged file?)", claimed, per_rep,
+                          sum->n_reps);
+    const results_rep_table *rt = NULL;
+    for (size_t k = 0; k < results_ops_n_rep_tables && !rt; k++)
+        if (strcmp(results_ops_rep_tables[k].path, "/major_area_reps") == 0)
+            rt = &results_ops_rep_tables[k];
+    void *rb = NULL;
+    size_t n = 0;
+    if (!rc && rt)
+        rc = from_h5(h5_table_read(f, rt->path, rt->fields, rt->n_fields, rt->row_size, &rb, &n));
+    if (rc) goto out;
+    major_area_rec *a = rb;
+    size_t first = sum->rep_first > 0 ? (size_t)sum->rep_first : 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (a[i].rep < first || a[i].rep >= first + sum->n_reps) continue;
+        size_t lim = a[i].area_kind == AREA_DISTRICT    ? 1
+                     : a[i].area_kind == AREA_ZONE_KIND ? out->n_kinds
+                     : a[i].area_kind == AREA_ZONE      ? out->n_zones
+                                                        : 0;
+        if (a[i].area < 0 || (size_t)a[i].area >= lim)
+            rc = h5_file_fail(f, RESULTS_EFORMAT, "/major_area_reps row %zu: area %d of kind %d "
+                              "does not exist", i, a[i].area, a[i].area_kind);
+        else
+            a[out->n_rows++] = a[i];
+    }
+    out->rows = a;
+out:
+    if (rc) copy_err(err, errlen, h5_file_error(f));
+    h5_file_close(f);
+    return rc;
+}
+
+void results_major_area_fini(results_major_area *a)
+{
+    if (!a) return;
+    free(a->rows);
+    for (size_t i = 0; a->zone_names && i < a->n_zones; i++) free(a->zone_names[i]);
+    free(a->zone_names);
+    h5_strv_free(a->kind_names, a->n_kinds);
+    memset(a, 0, sizeof *a);
+}
+
 void results_summary_fini(results_summary *s)
 {
     if (!s) return;

@@ -159,6 +159,27 @@ typedef struct results_summary {
 int results_read_summary(const char *path, results_summary *out, char *err, size_t errlen);
 void results_summary_fini(results_summary *s);
 
+/* Ordinary calls during major incidents by area (/major_area_reps, metrics.h), with the names
+ * of the zones (/zones) and zone kinds (the table's zone_kind_names attribute) its indices
+ * refer to. */
+typedef struct results_major_area {
+    major_area_rec *rows;  /* of the replications in /summary only, in file order */
+    size_t n_rows;
+    char **zone_names;     /* [n_zones] */
+    size_t n_zones;
+    char **kind_names;     /* [n_kinds] */
+    size_t n_kinds;
+} results_major_area;
+
+/* Reads them for the replications sum holds (results_read_summary of the same file: rows of a
+ * replication whose append was cut short in a .tmp are left out). A file without the table
+ * (no major incidents were modelled) gives n_rows 0 and RESULTS_OK. RESULTS_EFORMAT when a row
+ * names an area that does not exist. Release with results_major_area_fini, also after a
+ * failure. */
+int results_read_major_area(const char *path, const results_summary *sum,
+                            results_major_area *out, char *err, size_t errlen);
+void results_major_area_fini(results_major_area *a);
+
 /* ---- Runs, shards and comparisons ------------------------------------------------------- */
 
 /* The overrides text in the canonical form the identity of a run uses: one "path=value" line

@@ -641,14 +641,14 @@ typedef struct report_args {
 static void print_text(FILE *out, const void *arg)
 {
     const report_args *a = arg;
-    report_info info = {"tiny-town", "run.h5", 0xdeadbeefcafef00dULL, N_REPS};
+    report_info info = {"tiny-town", "run.h5", 0xdeadbeefcafef00dULL, N_REPS, NULL};
     report_print(out, &info, a->m, a->rows, a->n);
 }
 
 static void print_json(FILE *out, const void *arg)
 {
     const report_args *a = arg;
-    report_info info = {"tiny \"town\"", NULL, 0xdeadbeefcafef00dULL, N_REPS};
+    report_info info = {"tiny \"town\"", NULL, 0xdeadbeefcafef00dULL, N_REPS, NULL};
     report_print_json(out, &info, a->m, a->rows, a->n);
 }
 
