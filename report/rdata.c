@@ -395,6 +395,33 @@ static int load_major(h5_file *f, rdata *d, const reprow *reps, size_t n_reps)
     return rc;
 }
 
+/* The reserve's tiers (/reserve_tiers), if the file has them: the lines of the build-up chart.
+ * At most four are kept, as the scenario allows. */
+typedef struct tier_row {
+    char name[64];
+    int32_t cum;
+} tier_row;
+
+static int load_tiers(h5_file *f, rdata *d)
+{
+    if (!h5_exists(f, "/reserve_tiers")) return 0;
+    static const h5_field tf[] = {
+        {"name", H5X_STR, offsetof(tier_row, name), 64, NULL},
+        {"cumulative_officers", H5X_I32, offsetof(tier_row, cum), 0, NULL},
+    };
+    void *tb = NULL;
+    size_t n = 0;
+    int rc = h5_table_read(f, "/reserve_tiers", tf, 2, sizeof(tier_row), &tb, &n);
+    const tier_row *t = tb;
+    for (size_t i = 0; !rc && i < n && d->n_tiers < 4; i++) {
+        d->tier_cum_officers[d->n_tiers] = t[i].cum;
+        snprintf(d->tier_name[d->n_tiers], sizeof d->tier_name[0], "%s", t[i].name);
+        d->n_tiers++;
+    }
+    free(tb);
+    return rc;
+}
+
 /* Columns of /unit_reps that hold time in a state while on duty: unit "s", other than the
  * known columns that are not (on_duty_s, busy_s, overtime_s, and off_s, the time off shift). */
 static int find_state_columns(h5_file *f, rdata *d)
@@ -525,6 +552,7 @@ int rdata_load(const char *path, rdata *d, char *err, size_t errlen)
     hrc = hrc ? hrc : load_posts(f, d, ids);
     hrc = hrc ? hrc : load_unit_reps(f, d, reps, n_reps);
     hrc = hrc ? hrc : load_major(f, d, reps, n_reps);
+    hrc = hrc ? hrc : load_tiers(f, d);
     if (!hrc) d->has_major = d->n_major > 0;
     if (hrc) {
         const char *msg = h5_file_error(f);

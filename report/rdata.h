@@ -106,6 +106,11 @@ typedef struct rdata {
     size_t n_curve; /* rows of /major_curve of finished replications */
     rdata_major_pt *curve;
     bool has_major; /* n_major > 0 */
+    /* The reserve's tiers in call-up order (/reserve_tiers; none in files written before it):
+     * the cumulative strength of tiers 1..k (30, 110, 230 by default) and each tier's name. */
+    size_t n_tiers;
+    int32_t tier_cum_officers[4];
+    char tier_name[4][64];
 } rdata;
 
 /* Reads path into d (caller-owned; rdata_fini afterwards in every case). */

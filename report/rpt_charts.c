@@ -1143,8 +1143,9 @@ chart *rpt_chart_major(const rpt_set *s)
     reps_text(s, reps, sizeof reps);
     snprintf(buf, sizeof buf,
              "Officers on scene after the incident began: mean across the replications that "
-             "had the incident (of %s) with the 95%% CI (shaded). Dashed lines: the mean time "
-             "to each tier's cumulative strength%s; dotted: the officers the incident needs.",
+             "had the incident (of %s) with the 95%% CI (shaded). Dashed lines: each tier's "
+             "cumulative strength (horizontal, labelled) and the mean time to reach it "
+             "(vertical)%s; dotted: the officers the incident needs.",
              reps, s->n > 1 ? " (first file)" : "");
     chart_subtitle(c, buf);
     chart_note(c, "Tiers are called in order (scenario `reserve`); a tier that some replications "
@@ -1244,7 +1245,22 @@ chart *rpt_chart_major(const rpt_set *s)
                 chart_rule(p, NULL, tc.mean, true, text);
             }
         }
-        if (ok && need > 0) {
+        /* The tiers' cumulative strengths (the first file's /reserve_tiers) up to what the
+         * incident needs: the levels the vertical tier times refer to. A tier whose strength
+         * is exactly the need says so instead of a second line on top of it. */
+        const rdata *d0 = &s->files[0];
+        bool need_drawn = false;
+        for (size_t q = 0; ok && q < d0->n_tiers; q++) {
+            int32_t cum = d0->tier_cum_officers[q];
+            if (cum <= 0 || (need > 0 && cum > need)) continue;
+            char text[128];
+            snprintf(text, sizeof text, "tier %zu (%s): %d%s", q + 1, d0->tier_name[q],
+                     (int)cum, cum == need ? " = needed" : "");
+            need_drawn |= cum == need;
+            chart_series *r = chart_rule(p, NULL, cum, false, text);
+            chart_series_dash(r, 6, 3);
+        }
+        if (ok && need > 0 && !need_drawn) {
             char text[64];
             snprintf(text, sizeof text, "needed: %d", need);
             chart_series *r = chart_rule(p, NULL, need, false, text);
