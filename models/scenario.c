@@ -1130,6 +1130,123 @@ static void finish(loader *L)
                "every zone and hotspot weight is 0: calls would have nowhere to go");
 }
 
+/* ------------------------------------------------------------------------ */
+/* @include'd files.                                                          */
+
+#define INCLUDE_MAX_DEPTH 10 /* libconfig 1.5's MAX_INCLUDE_DEPTH */
+
+static bool scan_includes(loader *L, const char *file, const char *text, int depth);
+
+/* Reads the file that `@include "name"` at file:line names, records and scans it. */
+static bool include_read(loader *L, const char *file, int line, const char *name, int depth)
+{
+    /* libconfig 1.5 opens include_dir + "/" + name when include_dir is set, whatever name is. */
+    char *full = L->dir[0] ? malloc(strlen(L->dir) + strlen(name) + 2) : strdup(name);
+    if (!full) {
+        diag_error(L->c.d, file, line, NULL, "out of memory");
+        return false;
+    }
+    if (L->dir[0]) sprintf(full, "%s/%s", L->dir, name);
+    bool known = false;
+    for (size_t i = 0; i < L->s->n_inputs && !known; i++)
+        known = strcmp(L->s->input_paths[i], full) == 0;
+    if (known || depth >= INCLUDE_MAX_DEPTH) { /* a loop: libconfig says so */
+        free(full);
+        return true;
+    }
+    char why[160];
+    size_t len;
+    char *text = rfile_read_all(full, SCEN_MAX_FILE_BYTES, &len, why, sizeof why);
+    if (!text) {
+        diag_error(L->c.d, file, line, NULL, "@include \"%s\": cannot open '%s': %s", name, full,
+                   why);
+        free(full);
+        return false;
+    }
+    add_input(L, full, text, len);
+    bool ok = scan_includes(L, full, text, depth + 1);
+    free(text);
+    free(full);
+    return ok;
+}
+
+/* libconfig 1.5 (Debian 12's) opens @include'd files itself, with fopen, and
+ * has no hook for it (config_set_include_func came in 1.7): a FIFO there would
+ * hang it, /dev/zero would grow it without end, and the file's bytes would not
+ * be hashed into the scenario's inputs. So the loader finds the includes first,
+ * as libconfig's scanner does: a line that starts with blanks, "@include",
+ * blanks and a quoted path (with \" and \\ escaped), outside block comments,
+ * strings and line comments. Each file is read here under the scenario file's
+ * limits, hashed, and scanned in turn, to libconfig's depth; one already
+ * recorded is not read again (a loop is left to libconfig to report). False
+ * when an include cannot be read (reported at its line): libconfig must not
+ * then run. */
+static bool scan_includes(loader *L, const char *file, const char *text, int depth)
+{
+    enum { CODE, BLOCK, STR } st = CODE;
+    bool ok = true, bol = true;
+    int line = 1;
+    const char *p = text;
+    while (*p) {
+        if (st == CODE && bol) {
+            const char *q = p;
+            while (*q == ' ' || *q == '\t')
+                q++;
+            if (strncmp(q, "@include", 8) == 0 && (q[8] == ' ' || q[8] == '\t')) {
+                q += 8;
+                while (*q == ' ' || *q == '\t')
+                    q++;
+                if (*q == '"') {
+                    int at = line;
+                    char *name = malloc(strlen(q));
+                    size_t n = 0;
+                    for (q++; *q && *q != '"'; q++) {
+                        if (*q == '\n') line++;
+                        if (q[0] == '\\' && (q[1] == '"' || q[1] == '\\')) q++;
+                        if (name) name[n++] = *q;
+                    }
+                    if (!*q) { /* no closing quote: libconfig's syntax error */
+                        free(name);
+                        return ok;
+                    }
+                    if (name) {
+                        name[n] = '\0';
+                        ok &= include_read(L, file, at, name, depth);
+                        free(name);
+                    } else {
+                        diag_error(L->c.d, file, at, NULL, "out of memory");
+                        ok = false;
+                    }
+                    p = q + 1;
+                    bol = false;
+                    continue;
+                }
+            }
+        }
+        char c = *p;
+        if (st == CODE && c == '/' && p[1] == '*') {
+            st = BLOCK;
+            p++;
+        } else if (st == BLOCK && c == '*' && p[1] == '/') {
+            st = CODE;
+            p++;
+        } else if (st == CODE && c == '"') {
+            st = STR;
+        } else if (st == STR && c == '"') {
+            st = CODE;
+        } else if (st == STR && c == '\\' && p[1]) {
+            p++; /* the escaped character, counted below if it is a newline */
+        } else if (st == CODE && (c == '#' || (c == '/' && p[1] == '/'))) {
+            while (p[1] && p[1] != '\n')
+                p++;
+        }
+        if (*p == '\n') line++;
+        bol = *p == '\n';
+        p++;
+    }
+    return ok;
+}
+
 static void loader_fini(loader *L)
 {
     loader_forces_fini(L);
@@ -1164,6 +1281,7 @@ scenario *scen_load(const char *path, const char *const *overrides, size_t n_ove
     }
     add_input(&L, path, s->text, len);
     sc_check_int_literals(&L.c, s->text);
+    if (!scan_includes(&L, path, s->text, 0)) goto fail;
 
     config_init(&cfg);
     cfg_live = true;
