@@ -255,14 +255,14 @@ void trace_print_check(const scenario *s, FILE *out)
     }
     fprintf(out, "  %-10s %12.1f %16zu\n", "all", span > 0 ? (double)t->n_calls / span : 0,
             counted);
-    fprintf(out, "  %-20s %8s %7s %10s\n", "by type", "per day", "share", "on-scene");
+    fprintf(out, "  %-20s %8s %7s  %s\n", "by type", "per day", "share", "on-scene time given");
     for (size_t k = 0; k < s->n_types; k++) {
         size_t n = 0, known = 0;
         for (size_t i = 0; i < t->n_calls; i++)
             if (t->calls[i].type == (int32_t)k) n++, known += !isnan(t->calls[i].onscene_s);
-        fprintf(out, "  %-20s %8.1f %6.1f%% %5zu known\n", s->types[k].name,
+        fprintf(out, "  %-20s %8.1f %6.1f%%  %zu of %zu\n", s->types[k].name,
                 span > 0 ? (double)n / span : 0,
-                t->n_calls ? 100.0 * (double)n / (double)t->n_calls : 0, known);
+                t->n_calls ? 100.0 * (double)n / (double)t->n_calls : 0, known, n);
     }
     fprintf(out, "  call handling before dispatch: %.0f s on average\n",
             scen_dist_mean(&s->handling));
