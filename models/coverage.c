@@ -19,6 +19,7 @@
  * allocate.
  */
 #include "coverage.h"
+#include "rfile.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -173,9 +174,10 @@ int cell_map_load(cell_map *m, const char *path, const net *g, diag *d)
 {
     memset(m, 0, sizeof *m);
     cells_loader ld = {.path = path, .g = g, .d = d, .m = m};
-    FILE *f = fopen(path, "r");
+    char why[160];
+    FILE *f = rfile_open(path, "r", why, sizeof why); /* a FIFO would hang an fopen */
     if (!f) {
-        diag_error(d, path, 0, NULL, "cannot open the cells file: %s", strerror(errno));
+        diag_error(d, path, 0, NULL, "cannot open the cells file: %s", why);
         return -1;
     }
     m->node_cell = malloc((g->n_nodes ? g->n_nodes : 1) * sizeof *m->node_cell);

@@ -7,6 +7,7 @@
  * walker reports every problem it finds.
  */
 #include "geojson.h"
+#include "rfile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -550,9 +551,10 @@ geojson_zones *geojson_zones_load(const char *path, const geo_proj *proj, diag *
 geojson_zones *geojson_zones_load_prop(const char *path, const geo_proj *proj, const char *prop,
                                        diag *d)
 {
-    FILE *fp = fopen(path, "rb");
+    char why[160];
+    FILE *fp = rfile_open(path, "rb", why, sizeof why); /* a FIFO would hang an fopen */
     if (!fp) {
-        diag_error(d, path, 0, NULL, "cannot open the zones file: %s", strerror(errno));
+        diag_error(d, path, 0, NULL, "cannot open the zones file: %s", why);
         return NULL;
     }
     char *text = NULL;

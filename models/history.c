@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "geo.h"
+#include "rfile.h"
 #include "snap.h"
 
 #define HIST_MAX_ONSCENE_MIN 10080.0 /* a week: anything longer is a unit mistake */
@@ -519,9 +520,10 @@ history *history_load(const char *path, const net *g, const history_opts *o, dia
     bool has_proj = g && !isnan(g->origin_lon_deg);
     if (has_proj) geo_proj_init(&proj, g->origin_lon_deg, g->origin_lat_deg);
     if (g && !(snap = snap_create(g))) goto oom;
-    f = fopen(path, "r");
+    char why[160];
+    f = rfile_open(path, "r", why, sizeof why); /* a FIFO or a device would hang or never end */
     if (!f) {
-        diag_error(d, path, 0, NULL, "cannot open the call history: %s", strerror(errno));
+        diag_error(d, path, 0, NULL, "cannot open the call history: %s", why);
         goto fail;
     }
     char *field[HIST_MAX_FIELDS + 1];
