@@ -31,7 +31,6 @@
  * presence figures; a polygon without a node is dropped, as an empty square of
  * the regular grid is.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,18 +203,14 @@ static geojson_zones *load_polygons(loader *L, const config_setting_t *at, const
     if (sc_member(nw, prop_key) && !str_key(L, nw, prop_key, &prop)) return NULL;
     geo_proj p;
     if (!network_proj(L, at, "GeoJSON polygons are", &p)) return NULL;
+    /* Read once for the checks of read_input (a regular file, not too large)
+     * and the hash; the GeoJSON reader then reads it again, a small cost. */
     char *path = resolve(L, rel);
     size_t len;
-    char *bytes = path ? slurp(path, &len) : NULL;
-    if (!bytes) {
-        sc_err(&L->c, at, "cannot open '%s': %s", path ? path : rel,
-               strerror(path ? errno : ENOMEM));
-        free(path);
-        return NULL;
-    }
-    add_input(L, path, bytes, len);
+    char *bytes = read_input(L, at, path, SCEN_MAX_INPUT_BYTES, &len);
+    bool readable = bytes != NULL;
     free(bytes);
-    geojson_zones *z = geojson_zones_load_prop(path, &p, prop, L->c.d);
+    geojson_zones *z = readable ? geojson_zones_load_prop(path, &p, prop, L->c.d) : NULL;
     free(path);
     return z;
 }

@@ -1,7 +1,7 @@
 /* snap.h - the nearest network node to a point: placing positions on the map.
  *
- * Calls of a history, places and (later) scenario positions given as x/y or
- * lon/lat go to the node nearest in a straight line. The index buckets the
+ * Calls of a history, places and scenario positions (scen_geo.c) given as x/y
+ * or lon/lat go to the node nearest in a straight line. The index buckets the
  * nodes in a uniform grid of about two nodes per cell over their bounding box,
  * and a query scans rings of cells outwards from the point's cell until no
  * unseen cell can hold anything nearer: a few dozen distance computations for
