@@ -16,11 +16,20 @@ if(HOST)
 else()
   set(checked ${INPUT})
 endif()
-execute_process(COMMAND ${PATROLSIM} check ${checked} ${sets}
+# Limits (tests/CMakeLists.txt): TIMEOUT_S seconds, and MEM_LIMIT_KB of address space when given.
+if(NOT TIMEOUT_S)
+  set(TIMEOUT_S 30)
+endif()
+set(limit)
+if(MEM_LIMIT_KB)
+  set(limit /bin/sh -c "ulimit -v ${MEM_LIMIT_KB} && exec \"$@\"" sh)
+endif()
+execute_process(COMMAND ${limit} ${PATROLSIM} check ${checked} ${sets} TIMEOUT ${TIMEOUT_S}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 set(all "${out}${err}")
 if(NOT rc EQUAL 2)
-  message(FATAL_ERROR "expected exit status 2, got ${rc}; output:\n${all}")
+  message(FATAL_ERROR "expected exit status 2, got ${rc} (limits: ${TIMEOUT_S} s, "
+                      "${MEM_LIMIT_KB} kB of address space); output:\n${all}")
 endif()
 foreach(line ${expects})
   string(REGEX REPLACE "^# expect: " "" re "${line}")
