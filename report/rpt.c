@@ -544,14 +544,31 @@ static int write_page(rpt_ctx *x)
         size_t len = 0;
         FILE *m = open_memstream(&text, &len);
         if (m) {
+            /* With the table of ordinary calls during major incidents by area, as `summary`
+             * prints it; a file whose table cannot be read shows the rest all the same. */
+            results_major_area ma;
+            char aerr[256];
+            bool have_ma = results_read_major_area(d->path, &d->sum, &ma, aerr, sizeof aerr) ==
+                           RESULTS_OK;
+            report_major_area area = {
+                .rows = ma.rows,
+                .n_rows = have_ma ? ma.n_rows : 0,
+                .zone_names = (const char *const *)ma.zone_names,
+                .n_zones = ma.n_zones,
+                .kind_names = (const char *const *)ma.kind_names,
+                .n_kinds = ma.n_kinds,
+                .max_zones = 8,
+            };
             report_info info = {
                 .scenario = d->sum.scenario_name,
                 .source = d->path,
                 .seed = d->sum.seed,
                 .replications_planned =
                     d->sum.replications_planned > 0 ? (size_t)d->sum.replications_planned : 0,
+                .major_area = have_ma ? &area : NULL,
             };
             report_print(m, &info, &d->sum.m, d->sum.rows, d->sum.n_reps);
+            results_major_area_fini(&ma);
             fclose(m);
         }
         fputs("<details", f);
