@@ -371,6 +371,13 @@ static int load_major(h5_file *f, rdata *d, const reprow *reps, size_t n_reps)
         d->curve = malloc((nc + 1) * sizeof *d->curve);
         if (!d->major || !d->curve) rc = H5X_ENOMEM;
     }
+    /* Which are public events: a column some files (written by hand, or older) lack. */
+    int64_t *random = NULL;
+    size_t nr = 0;
+    if (!rc && nm && h5_table_read_i64(f, "/major_reps", "random", &random, &nr) == 0 && nr != nm) {
+        free(random);
+        random = NULL;
+    }
     const major_row *m = mb;
     const curve_row *c = cb;
     for (size_t i = 0; !rc && d->major && i < nm; i++) {
@@ -380,6 +387,7 @@ static int load_major(h5_file *f, rdata *d, const reprow *reps, size_t n_reps)
         o->rep_row = (uint32_t)row;
         o->incident = m[i].incident;
         o->officers = m[i].officers;
+        o->random = random ? (int32_t)random[i] : 0;
         for (int k = 0; k < 4; k++)
             o->t_tier_s[k] = m[i].t[k];
         o->t_full_s = m[i].t[4];
@@ -390,6 +398,7 @@ static int load_major(h5_file *f, rdata *d, const reprow *reps, size_t n_reps)
         d->curve[d->n_curve++] =
             (rdata_major_pt){(uint32_t)row, c[i].incident, c[i].t_s, c[i].officers};
     }
+    free(random);
     free(mb);
     free(cb);
     return rc;

@@ -46,6 +46,8 @@ typedef struct rdata_major {
     uint32_t rep_row;
     int32_t incident;   /* the same number for the same incident in every replication */
     int32_t officers;   /* officers it needs */
+    int32_t random;     /* 0 scheduled, 1 drawn at random, 2 a planned public event (0 when the
+                         * file does not say) */
     double t_tier_s[4]; /* to tiers 1..4 */
     double t_full_s;    /* to `officers` */
 } rdata_major;

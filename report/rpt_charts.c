@@ -1179,8 +1179,14 @@ chart *rpt_chart_major(const rpt_set *s)
         tmax *= 1.05;
         for (size_t g = 0; g < ng; g++)
             t[g] = tmax * (double)g / (double)(ng - 1);
+        bool event = false;
+        for (size_t i = 0; i < s->n && !event; i++)
+            for (size_t q = 0; q < s->files[i].n_major && !event; q++)
+                event = s->files[i].major[q].incident == inc[k] &&
+                        s->files[i].major[q].random == 2;
         char title[64];
-        snprintf(title, sizeof title, "Incident %d", (int)inc[k] + 1);
+        snprintf(title, sizeof title, "Incident %d%s", (int)inc[k] + 1,
+                 event ? " (planned public event)" : "");
         chart_panel *p = chart_panel_add(c, title);
         chart_xlabel(p, "minutes after the incident began");
         chart_ylabel(p, "officers on scene");
