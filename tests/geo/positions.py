@@ -5,9 +5,9 @@
 
 CHECK is one of:
   osm_map        the walk-through of README.md on the committed OpenStreetMap fixture: import
-                 tests/data/osm/small.osm, then a scenario that places its posts and a hotspot
-                 by lon/lat (as read off a web map), its station by place name, and takes its
-                 zones from tests/data/osm/small-zones.geojson; check, run, and read back from
+                 tests/data/osm/small.osm, then tests/data/osm/small-scenario.cfg, which places
+                 its posts and a hotspot by lon/lat (as read off a web map), its station by
+                 place name, and takes its zones from tests/data/osm/small-zones.geojson; check, run, and read back from
                  the results file which node each post, station and zone got. A position
                  shifted as GCJ-02 coordinates are is refused, naming distance and node.
   default_same   scenarios/ziliujing.cfg with every place name replaced by the place's x/y
@@ -16,6 +16,7 @@ CHECK is one of:
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -41,37 +42,6 @@ def osm_lonlat(osm, node_id):
     return float(m.group(2)), float(m.group(1))
 
 
-SCENARIO = """# A small scenario on the imported OpenStreetMap fixture (tests/geo/positions.py).
-name = "osm-fixture";
-run : { seed = 11; replications = 2; horizon_days = 3.0; warmup_days = 1.0; };
-network : { file = "network.txt"; places = "places.txt";
-            zones_geojson = "%(zones)s"; zones_outside = "Outside"; };
-zone_kinds = ( { name = "urban"; target_s = [ 300.0, 900.0 ]; } );
-zones = (
-  { name = "West Side"; kind = "urban"; weight = 1.0; },
-  { name = "East";      kind = "urban"; weight = 2.0; },
-  { name = "Outside";   kind = "urban"; weight = 0.5; }
-);
-hotspots = ( { name = "Station square"; lonlat = [ %(hs_lon).7f, %(hs_lat).7f ];
-               radius_m = 120.0; weight = 1.0; } );
-calls : { per_day = 30.0; };
-incident_types = (
-  { name = "fight"; priority = 1; share = 1.0; onscene = { dist = "exponential"; mean_s = 1200.0; }; },
-  { name = "theft"; priority = 2; share = 3.0; onscene = { dist = "exponential"; mean_s = 900.0; }; }
-);
-stations = ( { name = "Wuxingjie"; node = "Wuxingjie-Police-Station"; squad = 6; } );
-posts = (
-  { name = "Railway kiosk"; kind = "kiosk";      lonlat = [ %(p1_lon).7f, %(p1_lat).7f ]; },
-  { name = "North gate";    kind = "checkpoint"; lonlat = [ %(p2_lon).7f, %(p2_lat).7f ]; },
-  { name = "Corner";        kind = "garrison";   xy_m = [ -240.0, -160.0 ]; }
-);
-units = (
-  { name = "car"; station = "Wuxingjie"; kind = "car"; count = 2; crew = 2; mode = "vehicle"; },
-  { name = "kiosk"; post = "Railway kiosk"; kind = "foot"; count = 1; crew = 1; mode = "foot"; },
-  { name = "gate"; post = "North gate"; kind = "foot"; count = 1; crew = 1; mode = "foot"; },
-  { name = "corner"; post = "Corner"; kind = "foot"; count = 1; crew = 1; mode = "foot"; }
-);
-"""
 
 
 def check_osm_map(psim, src, work):
@@ -82,16 +52,14 @@ def check_osm_map(psim, src, work):
     # 1. The map, as the README's walk-through imports it (zones come from the scenario here).
     run([psim, "map", "import", osm_path, "-o", os.path.join(d, "network.txt"),
          "--places-out", os.path.join(d, "places.txt"), "-q"], 0)
-    # 2. Positions as read off a web map: the railway station's OSM node (14 m from the
-    #    nearest kept node, 1007), a street corner (node 1011 itself), and the hotspot 20 m
-    #    east of Dongfang Square (node 1005).
-    p1 = osm_lonlat(osm, 1041)
+    # 2. The scenario, with positions as read off a web map (tests/data/osm/small-scenario.cfg
+    #    says where each is), beside the map and the zone polygons.
+    cfg = os.path.join(d, "small-scenario.cfg")
+    shutil.copy(os.path.join(src, "tests/data/osm/small-scenario.cfg"), cfg)
+    shutil.copy(zones, d)
     p2 = osm_lonlat(osm, 1011)
-    sq = osm_lonlat(osm, 1005)
-    values = {"zones": zones, "p1_lon": p1[0], "p1_lat": p1[1], "p2_lon": p2[0],
-              "p2_lat": p2[1], "hs_lon": sq[0] + 20.0 / 97000.0, "hs_lat": sq[1]}
-    cfg = os.path.join(d, "city.cfg")
-    open(cfg, "w").write(SCENARIO % values)
+    if "lonlat = [ %.7f, %.7f ]" % p2 not in open(cfg).read():
+        sys.exit("small-scenario.cfg no longer puts the north gate at OSM node 1011")
     p = run([psim, "check", cfg], 0)
     expect_in(p.stdout, "3 zones")
     out = os.path.join(work, "city.h5")
@@ -122,6 +90,8 @@ def check_osm_map(psim, src, work):
     # 3. A coordinate from a Chinese web map (GCJ-02) is off by a few hundred metres.
     bad = open(cfg).read().replace("%.7f, %.7f ]; }," % p2,
                                    "%.7f, %.7f ]; }," % (p2[0] + 0.0050, p2[1] + 0.0030))
+    if bad == open(cfg).read():
+        sys.exit("test bug: the north gate's lon/lat was not found to shift")
     badcfg = os.path.join(d, "gcj.cfg")
     open(badcfg, "w").write(bad)
     p = run([psim, "check", badcfg], 2)
