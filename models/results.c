@@ -1,4 +1,4 @@
-/* results.c - the patrolsim results file, layout version 1. See results.h; the layout itself
+/* results.c - the patrolsim results file, layout version 2. See results.h; the layout itself
  * is documented for users in results/README.md, and the two must change together (with
  * RESULTS_LAYOUT_VERSION whenever a reader of the old layout would misread the new one).
  *
@@ -764,6 +764,18 @@ static int check_columns(h5_file *f, const metrics *m)
     return rc;
 }
 
+void results_version_message(char *buf, size_t n, int file_version)
+{
+    if (file_version < RESULTS_LAYOUT_VERSION)
+        snprintf(buf, n, "this results file has layout version %d; this patrolsim reads version "
+                 "%d: re-run it (results/README.md says what changed)", file_version,
+                 RESULTS_LAYOUT_VERSION);
+    else
+        snprintf(buf, n, "this results file has layout version %d, newer than this patrolsim "
+                 "reads (version %d): read it with the patrolsim that wrote it", file_version,
+                 RESULTS_LAYOUT_VERSION);
+}
+
 /* The checks every reader of a results file makes: a patrolsim file of our layout version,
  * with n_priorities in range. Fills *m (metrics_fini it). */
 static int check_layout(h5_file *f, int *version, metrics *m)
@@ -773,9 +785,11 @@ static int check_layout(h5_file *f, int *version, metrics *m)
         return h5_file_fail(f, RESULTS_EFORMAT,
                             "not a patrolsim results file (no layout_version attribute)");
     if (rc) return from_h5(rc);
-    if (*version != RESULTS_LAYOUT_VERSION)
-        return h5_file_fail(f, RESULTS_EFORMAT, "needs layout version %d, file has %d",
-                            RESULTS_LAYOUT_VERSION, *version);
+    if (*version != RESULTS_LAYOUT_VERSION) {
+        char why[256];
+        results_version_message(why, sizeof why, *version);
+        return h5_file_fail(f, RESULTS_EFORMAT, "%s", why);
+    }
     int np;
     rc = h5_attr_get_int(f, "/", "n_priorities", &np);
     if (rc) return RESULTS_EFORMAT;

@@ -48,7 +48,9 @@
 #include "model.h"
 #include "scenario.h"
 
-#define RESULTS_LAYOUT_VERSION 1
+/* 2: /summary gained the operations, stability and major-incident columns and /incidents the
+ * incident time (results/README.md, "Layout versions"). */
+#define RESULTS_LAYOUT_VERSION 2
 
 enum results_status {
     RESULTS_OK = 0,
@@ -154,10 +156,15 @@ typedef struct results_summary {
 /* Reads the summary of a results file into out (caller-owned; release with
  * results_summary_fini, also after a failure). RESULTS_EFORMAT with a message naming the file
  * for: not an HDF5 file, a truncated one, not a patrolsim file (no layout_version), another
- * layout version ("needs layout version 1, file has 2"), no /summary, columns that do not
- * match. */
+ * layout version (results_version_message), no /summary, columns that do not match. */
 int results_read_summary(const char *path, results_summary *out, char *err, size_t errlen);
 void results_summary_fini(results_summary *s);
+
+/* What to tell a user whose file has layout version file_version, not RESULTS_LAYOUT_VERSION:
+ * "this results file has layout version 1; this patrolsim reads version 2: re-run it ...",
+ * or, for a newer file, to read it with the patrolsim that wrote it. Every reader says this
+ * before it looks at a column, so that an old file is not reported as a column mismatch. */
+void results_version_message(char *buf, size_t n, int file_version);
 
 /* Ordinary calls during major incidents by area (/major_area_reps, metrics.h), with the names
  * of the zones (/zones) and zone kinds (the table's zone_kind_names attribute) its indices

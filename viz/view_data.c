@@ -16,6 +16,7 @@
 #include "h5.h"
 #include "replay_h5.h"
 #include "replay_impl.h"
+#include "results.h"
 #include "view.h"
 
 #define OPEN_STEP_S      1800.0
@@ -1199,8 +1200,10 @@ view_run *view_run_load(const char *path, int rep, char *err, size_t errlen)
         ld_fail(&L, "not a patrolsim results file (no layout_version attribute)");
         goto out;
     }
-    if (version != 1) {
-        ld_fail(&L, "needs layout version 1, file has %d", version);
+    if (version != RESULTS_LAYOUT_VERSION) {
+        char why[256];
+        results_version_message(why, sizeof why, version);
+        ld_fail(&L, "%s", why);
         goto out;
     }
     h5_attr_get_str(f, "/", "scenario_name", &r->scenario_name);

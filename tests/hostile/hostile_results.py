@@ -184,12 +184,13 @@ def main():
         f.attrs["creator"] = "another program"
     case("HDF5 from another program", path("other.h5"), 2,
          r"not a patrolsim results file \(no layout_version attribute\)")
+    # A real version-1 file, and what every reader says of it: old_layout.py.
     case("older layout (layout_version 0)",
          copy_with(good, "layout0.h5", lambda f: f.attrs.__setitem__("layout_version", np.int32(0))),
-         2, "needs layout version 1, file has 0")
-    case("newer layout (layout_version 2)",
-         copy_with(good, "layout2.h5", lambda f: f.attrs.__setitem__("layout_version", np.int32(2))),
-         2, "needs layout version 1, file has 2")
+         2, "this results file has layout version 0; this patrolsim reads version 2: re-run it")
+    case("newer layout (layout_version 3)",
+         copy_with(good, "layout3.h5", lambda f: f.attrs.__setitem__("layout_version", np.int32(3))),
+         2, "this results file has layout version 3, newer than this patrolsim reads")
     case("layout_version a string",
          copy_with(good, "layout_str.h5", lambda f: f.attrs.__setitem__("layout_version", "1")),
          2, "not a patrolsim results file")
@@ -222,7 +223,7 @@ def main():
             data[b] = old[a]
         remake_summary(f, dtype=new, data=data)
     case("/summary with a renamed column", copy_with(good, "renamed.h5", renamed), 2,
-         "/summary: column 4 is 'something_else' where layout version 1")
+         "/summary: column 4 is 'something_else' where layout version 2")
 
     def string_column(f):
         dt = f["summary"].dtype

@@ -48,7 +48,7 @@ def check_default_run():
     if not os.path.exists(out) or os.path.exists(out + ".tmp"):
         fail("results file missing, or its temporary file left behind")
     with h5py.File(out, "r") as f:
-        if f.attrs["layout_version"] != 1:
+        if f.attrs["layout_version"] != 2:
             fail("layout_version")
         inc = f["incidents"][:]
         summ = f["summary"][:]

@@ -280,7 +280,7 @@ static void test_write_and_read(const fixture *fx, const metrics *m, double *row
     double d = 0;
     char *str = NULL;
     CHECK_EQ(h5_attr_get_int(f, "/", "layout_version", &iv), 0);
-    CHECK_EQ(iv, 1);
+    CHECK_EQ(iv, RESULTS_LAYOUT_VERSION);
     CHECK_EQ(h5_attr_get_str(f, "/", "program", &str), 0);
     CHECK_STR(str, "patrolsim");
     free(str);
@@ -428,7 +428,7 @@ static void test_write_and_read(const fixture *fx, const metrics *m, double *row
     CHECK_EQ(results_read_summary(path, &sum, err, sizeof err), 0);
     CHECK_EQ(sum.n_reps, N_REPS);
     CHECK_EQ(sum.m.n, m->n);
-    CHECK_EQ(sum.layout_version, 1);
+    CHECK_EQ(sum.layout_version, RESULTS_LAYOUT_VERSION);
     CHECK_EQ(sum.replications_planned, N_REPS);
     CHECK(sum.seed == fx->s.seed);
     CHECK_STR(sum.scenario_name, "tiny-town");
@@ -539,7 +539,7 @@ static void test_abort_kill_resume(const fixture *fx, const metrics *m, const do
 }
 
 /* Writes a file that is HDF5 but not what the reader needs. what: 0 no layout_version,
- * 1 layout_version 2, 2 no /summary, 3 /summary with the wrong columns. */
+ * 1 layout_version 1 (older), 2 no /summary, 3 /summary with the wrong columns. */
 static void write_bad(const char *path, int what)
 {
     char err[512];
@@ -549,7 +549,8 @@ static void write_bad(const char *path, int what)
         return;
     }
     if (what == 0) h5_attr_set_str(f, "/", "something", "else");
-    if (what >= 1) h5_attr_set_int(f, "/", "layout_version", what == 1 ? 2 : 1);
+    if (what >= 1)
+        h5_attr_set_int(f, "/", "layout_version", what == 1 ? 1 : RESULTS_LAYOUT_VERSION);
     if (what >= 2) h5_attr_set_int(f, "/", "n_priorities", 3);
     if (what == 3) {
         struct { uint32_t rep; double x; } row = {0, 1.5};
@@ -606,15 +607,17 @@ static void test_bad_files(void)
     path_in(p, sizeof p, "no_layout.h5");
     write_bad(p, 0);
     expect_read_error(p, RESULTS_EFORMAT, "not a patrolsim results file");
-    path_in(p, sizeof p, "layout2.h5");
+    path_in(p, sizeof p, "layout1.h5");
     write_bad(p, 1);
-    expect_read_error(p, RESULTS_EFORMAT, "needs layout version 1, file has 2");
+    expect_read_error(p, RESULTS_EFORMAT,
+                      "this results file has layout version 1; this patrolsim reads version 2: "
+                      "re-run it");
     path_in(p, sizeof p, "no_summary.h5");
     write_bad(p, 2);
     expect_read_error(p, RESULTS_EFORMAT, "no /summary");
     path_in(p, sizeof p, "columns.h5");
     write_bad(p, 3);
-    expect_read_error(p, RESULTS_EFORMAT, "column 2 is 'calls_total' where layout version 1");
+    expect_read_error(p, RESULTS_EFORMAT, "column 2 is 'calls_total' where layout version 2");
 
     /* A directory is not a file. */
     expect_read_error(dir, RESULTS_EFORMAT, "directory");
@@ -724,7 +727,7 @@ static void remove_dir(void)
 {
     static const char *const names[] = {
         "run.h5", "aborted.h5", "aborted.h5.tmp", "killed.h5.tmp", "text.h5", "truncated.h5",
-        "no_layout.h5", "layout2.h5", "no_summary.h5", "columns.h5", "summary.json"};
+        "no_layout.h5", "layout1.h5", "no_summary.h5", "columns.h5", "summary.json"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char p[512];
         path_in(p, sizeof p, names[i]);
