@@ -11,13 +11,14 @@
  * two "stamp" arrays sized n. A node's entries are valid only when its stamp
  * equals the workspace's current generation, so starting a search is O(1)
  * (bump the generation) instead of O(n) clearing; the arrays are cleared only
- * when the 32-bit generation wraps. The heaps are 4-ary with decrease-key: at
+ * when the 32-bit generation wraps. The heap is 4-ary with decrease-key: at
  * most n entries, shallower than a binary heap, and four children share a
- * cache line. There are two searches: in doubles, for building the tables (the
- * table holds the reverse search's double result rounded to float, as it always
- * has: the default scenario's results depend on those bytes), and in fixed
- * point, for everything without tables (travel_create_plain's method, and the
- * reference the hub labels are tested against).
+ * cache line. The one search sums in one of two ways: in doubles, for building
+ * the tables (the table holds the reverse search's double result rounded to
+ * float, as it always has: the default scenario's results depend on those
+ * bytes), and in fixed point, for everything without tables
+ * (travel_create_plain's method, and the reference the hub labels are tested
+ * against). Both keep their distances as uint64 heap keys (travel_key).
  *
  * Why fixed point without tables: hub labels add two partial sums where
  * Dijkstra adds edge by edge, and in floating point those differ in the last
@@ -73,15 +74,13 @@ struct travel {
     size_t bytes;                    /* memory held besides labels, for travel_bytes */
 };
 
+/* A heap entry. The key is a distance in fixed point, or the bits of a double in the double
+ * search (travel_key): for the non-negative numbers a search sums, the bits of doubles order
+ * as the doubles do, so one heap and one search serve both. */
 typedef struct travel_heap_item {
-    double key;
-    uint32_t node;
-} travel_heap_item;
-
-typedef struct travel_heapq_item {
     uint64_t key;
     uint32_t node;
-} travel_heapq_item;
+} travel_heap_item;
 
 struct travel_ws {
     const travel *t;
@@ -89,18 +88,31 @@ struct travel_ws {
     uint32_t gen;            /* current search; 0 is never used */
     uint32_t *seen;          /* seen[v] == gen: dist[v], pos[v], pred[v] are valid */
     uint32_t *want;          /* want[v] == gen: v is a requested node not yet settled */
-    double *dist;            /* tentative or final time */
+    uint64_t *dist;          /* tentative or final distance, a heap key */
     uint32_t *pos;           /* heap index, or TRAVEL_SETTLED */
     uint32_t *pred;          /* arc index that labelled v (forward searches for paths) */
     travel_heap_item *heap;  /* [n] */
     size_t heap_n;
-    uint64_t *distq;         /* fixed-point searches: tentative or final distance */
-    travel_heapq_item *heapq;/* [n] their heap (heap_n counts it) */
     hl_ws *hw;               /* hub-label queries: one dense array serves both modes */
     uint32_t *path_node;     /* path output, grown as needed */
     double *path_t, *path_d;
     size_t path_cap;
 };
+
+/* A non-negative time as a heap key, and back. */
+static uint64_t travel_key(double t_s)
+{
+    uint64_t k;
+    memcpy(&k, &t_s, sizeof k);
+    return k;
+}
+
+static double travel_key_s(uint64_t k)
+{
+    double t_s;
+    memcpy(&t_s, &k, sizeof t_s);
+    return t_s;
+}
 
 /* ------------------------------------------------------------------------ */
 /* The 4-ary heap.                                                           */
@@ -172,15 +184,15 @@ static size_t ws_want_mark(travel_ws *w, uint32_t v)
     return 1;
 }
 
-/* Dijkstra from src over the arcs (start, arc) in the current generation. Stops
- * once n_want wanted nodes are settled, or runs over the whole graph when
- * n_want is 0. */
+/* Dijkstra from src over the arcs (start, arc) in the current generation: in fixed point with
+ * the arc times q, or in doubles with the arcs' t_s when q is NULL. Stops once n_want wanted
+ * nodes are settled, or runs over the whole graph when n_want is 0. */
 static void ws_search_run(travel_ws *w, const uint32_t *start, const travel_arc *arc,
-                          uint32_t src, size_t n_want)
+                          const uint64_t *q, uint32_t src, size_t n_want)
 {
     const uint32_t gen = w->gen;
     uint32_t *seen = w->seen, *pos = w->pos, *pred = w->pred;
-    double *dist = w->dist;
+    uint64_t *dist = w->dist;
     seen[src] = gen;
     dist[src] = 0;
     pred[src] = UINT32_MAX;
@@ -193,7 +205,7 @@ static void ws_search_run(travel_ws *w, const uint32_t *start, const travel_arc 
         if (n_want > 0 && w->want[v] == gen && --n_want == 0) break;
         for (uint32_t k = start[v], end = start[v + 1]; k < end; k++) {
             uint32_t u = arc[k].node;
-            double du = top.key + arc[k].t_s;
+            uint64_t du = q ? top.key + q[k] : travel_key(travel_key_s(top.key) + arc[k].t_s);
             if (seen[u] != gen) {
                 seen[u] = gen;
                 dist[u] = du;
@@ -211,88 +223,6 @@ static void ws_search_run(travel_ws *w, const uint32_t *start, const travel_arc 
     }
 }
 
-/* The same heap and search in fixed point: the search of every query without tables. */
-static void heapq_up(travel_ws *w, size_t i)
-{
-    travel_heapq_item it = w->heapq[i];
-    while (i > 0) {
-        size_t p = (i - 1) / 4;
-        if (w->heapq[p].key <= it.key) break;
-        w->heapq[i] = w->heapq[p];
-        w->pos[w->heapq[i].node] = (uint32_t)i;
-        i = p;
-    }
-    w->heapq[i] = it;
-    w->pos[it.node] = (uint32_t)i;
-}
-
-static void heapq_down(travel_ws *w, size_t i)
-{
-    travel_heapq_item it = w->heapq[i];
-    size_t n = w->heap_n;
-    for (;;) {
-        size_t c = 4 * i + 1;
-        if (c >= n) break;
-        size_t end = c + 4 < n ? c + 4 : n, best = c;
-        for (size_t k = c + 1; k < end; k++)
-            if (w->heapq[k].key < w->heapq[best].key) best = k;
-        if (w->heapq[best].key >= it.key) break;
-        w->heapq[i] = w->heapq[best];
-        w->pos[w->heapq[i].node] = (uint32_t)i;
-        i = best;
-    }
-    w->heapq[i] = it;
-    w->pos[it.node] = (uint32_t)i;
-}
-
-static travel_heapq_item heapq_pop(travel_ws *w)
-{
-    travel_heapq_item top = w->heapq[0];
-    if (--w->heap_n > 0) {
-        w->heapq[0] = w->heapq[w->heap_n];
-        heapq_down(w, 0);
-    }
-    w->pos[top.node] = TRAVEL_SETTLED;
-    return top;
-}
-
-/* ws_search_run in fixed point over the arcs (start, arc) with times q. */
-static void ws_searchq_run(travel_ws *w, const uint32_t *start, const travel_arc *arc,
-                           const uint64_t *q, uint32_t src, size_t n_want)
-{
-    const uint32_t gen = w->gen;
-    uint32_t *seen = w->seen, *pos = w->pos, *pred = w->pred;
-    uint64_t *dist = w->distq;
-    seen[src] = gen;
-    dist[src] = 0;
-    pred[src] = UINT32_MAX;
-    w->heapq[0] = (travel_heapq_item){0, src};
-    pos[src] = 0;
-    w->heap_n = 1;
-    while (w->heap_n > 0) {
-        travel_heapq_item top = heapq_pop(w);
-        uint32_t v = top.node;
-        if (n_want > 0 && w->want[v] == gen && --n_want == 0) break;
-        for (uint32_t k = start[v], end = start[v + 1]; k < end; k++) {
-            uint32_t u = arc[k].node;
-            uint64_t du = top.key + q[k];
-            if (seen[u] != gen) {
-                seen[u] = gen;
-                dist[u] = du;
-                pred[u] = k;
-                size_t i = w->heap_n++;
-                w->heapq[i] = (travel_heapq_item){du, u};
-                heapq_up(w, i);
-            } else if (pos[u] != TRAVEL_SETTLED && du < dist[u]) {
-                dist[u] = du;
-                pred[u] = k;
-                w->heapq[pos[u]].key = du;
-                heapq_up(w, pos[u]);
-            }
-        }
-    }
-}
-
 /* A fixed-point distance in seconds (exact below 2^53 units). */
 static double travel_q_s(const travel *t, uint64_t q)
 {
@@ -301,14 +231,14 @@ static double travel_q_s(const travel *t, uint64_t q)
 
 static uint64_t ws_distq_get(const travel_ws *w, uint32_t v)
 {
-    return w->seen[v] == w->gen ? w->distq[v] : HL_INF;
+    return w->seen[v] == w->gen ? w->dist[v] : HL_INF;
 }
 
 /* The time found for v in the current generation (infinite if it was not reached,
  * which a strongly connected network never allows). */
 static double ws_dist_get(const travel_ws *w, uint32_t v)
 {
-    return w->seen[v] == w->gen ? w->dist[v] : INFINITY;
+    return w->seen[v] == w->gen ? travel_key_s(w->dist[v]) : INFINITY;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -377,7 +307,7 @@ static void *travel_table_work(void *arg)
             net_mode m = (net_mode)(j / n);
             uint32_t to = (uint32_t)(j % n);
             ws_generation_next(w);
-            ws_search_run(w, t->rev_start[m], t->rev[m], to, 0);
+            ws_search_run(w, t->rev_start[m], t->rev[m], NULL, to, 0);
             float *row = t->tab[m] + (size_t)to * n;
             for (size_t v = 0; v < n; v++) row[v] = (float)ws_dist_get(w, (uint32_t)v);
         }
@@ -562,11 +492,9 @@ travel_ws *travel_ws_create(const travel *t)
     w->pos = malloc(n * sizeof *w->pos);
     w->pred = malloc(n * sizeof *w->pred);
     w->heap = malloc(n * sizeof *w->heap);
-    w->distq = malloc(n * sizeof *w->distq);
-    w->heapq = malloc(n * sizeof *w->heapq);
     if (t->labels) w->hw = hl_ws_create(t->n);
-    if (!w->seen || !w->want || !w->dist || !w->pos || !w->pred || !w->heap || !w->distq ||
-        !w->heapq || (t->labels && !w->hw)) {
+    if (!w->seen || !w->want || !w->dist || !w->pos || !w->pred || !w->heap ||
+        (t->labels && !w->hw)) {
         travel_ws_destroy(w);
         return NULL;
     }
@@ -582,8 +510,6 @@ void travel_ws_destroy(travel_ws *w)
     free(w->pos);
     free(w->pred);
     free(w->heap);
-    free(w->distq);
-    free(w->heapq);
     hl_ws_destroy(w->hw);
     free(w->path_node);
     free(w->path_t);
@@ -600,71 +526,61 @@ double travel_time_s(const travel *t, travel_ws *w, net_mode m, uint32_t from, u
     if (h) return travel_q_s(t, hl_dist(h, from, to));
     ws_generation_next(w);
     size_t n_want = ws_want_mark(w, from);
-    ws_searchq_run(w, t->rev_start[m], t->rev[m], t->rev_q[m], to, n_want);
+    ws_search_run(w, t->rev_start[m], t->rev[m], t->rev_q[m], to, n_want);
     return travel_q_s(t, ws_distq_get(w, from));
+}
+
+/* The times between at and each of n other nodes: from them to at when rev (travel_times_to),
+ * from at to them otherwise (travel_times_from). With tables, a row (to at) or a column (from
+ * at: strided, but n is a route's length there, not the network's); with labels, one label
+ * spread and a scan per node; else one search from at, stopped once every node is settled. */
+static void travel_times_many(const travel *t, travel_ws *w, net_mode m, uint32_t at,
+                              const uint32_t *other, size_t n, double *out_s, bool rev)
+{
+    assert(at < t->n && (int)m >= 0 && m < NET_MODES);
+    for (size_t i = 0; i < n; i++) assert(other[i] < t->n);
+    if (n == 0) return;
+    const float *tab = t->tab[m];
+    if (tab && rev) {
+        for (size_t i = 0; i < n; i++) out_s[i] = tab[(size_t)at * t->n + other[i]];
+        return;
+    }
+    if (tab) {
+        for (size_t i = 0; i < n; i++) out_s[i] = tab[(size_t)other[i] * t->n + at];
+        return;
+    }
+    const hl *h = travel_lab(t, m);
+    if (h) {
+        /* The results go through out_s as integers first (a double holds the bits) to need
+         * no scratch array. */
+        uint64_t *q = (uint64_t *)(void *)out_s;
+        if (rev)
+            hl_dist_to(h, w->hw, at, other, n, q);
+        else
+            hl_dist_from(h, w->hw, at, other, n, q);
+        for (size_t i = 0; i < n; i++) out_s[i] = travel_q_s(t, q[i]);
+        return;
+    }
+    ws_generation_next(w);
+    size_t n_want = 0;
+    for (size_t i = 0; i < n; i++) n_want += ws_want_mark(w, other[i]);
+    if (rev)
+        ws_search_run(w, t->rev_start[m], t->rev[m], t->rev_q[m], at, n_want);
+    else
+        ws_search_run(w, t->fwd_start[m], t->fwd[m], t->fwd_q[m], at, n_want);
+    for (size_t i = 0; i < n; i++) out_s[i] = travel_q_s(t, ws_distq_get(w, other[i]));
 }
 
 void travel_times_to(const travel *t, travel_ws *w, net_mode m, uint32_t to,
                      const uint32_t *from, size_t n, double *out_s)
 {
-    assert(to < t->n && (int)m >= 0 && m < NET_MODES);
-    if (n == 0) return;
-    if (t->tab[m]) {
-        const float *row = t->tab[m] + (size_t)to * t->n;
-        for (size_t i = 0; i < n; i++) {
-            assert(from[i] < t->n);
-            out_s[i] = row[from[i]];
-        }
-        return;
-    }
-    const hl *h = travel_lab(t, m);
-    if (h) {
-        /* One label spread, then one scan per source; the results go through out_s as
-         * integers first (a double holds the bits) to need no scratch array. */
-        uint64_t *q = (uint64_t *)(void *)out_s;
-        hl_dist_to(h, w->hw, to, from, n, q);
-        for (size_t i = 0; i < n; i++) out_s[i] = travel_q_s(t, q[i]);
-        return;
-    }
-    ws_generation_next(w);
-    size_t n_want = 0;
-    for (size_t i = 0; i < n; i++) {
-        assert(from[i] < t->n);
-        n_want += ws_want_mark(w, from[i]);
-    }
-    ws_searchq_run(w, t->rev_start[m], t->rev[m], t->rev_q[m], to, n_want);
-    for (size_t i = 0; i < n; i++) out_s[i] = travel_q_s(t, ws_distq_get(w, from[i]));
+    travel_times_many(t, w, m, to, from, n, out_s, true);
 }
 
 void travel_times_from(const travel *t, travel_ws *w, net_mode m, uint32_t from,
                        const uint32_t *to, size_t n, double *out_s)
 {
-    assert(from < t->n && (int)m >= 0 && m < NET_MODES);
-    if (n == 0) return;
-    if (t->tab[m]) {
-        /* Column `from` of the table: strided, but n is a route's length, not the network's. */
-        const float *tab = t->tab[m];
-        for (size_t i = 0; i < n; i++) {
-            assert(to[i] < t->n);
-            out_s[i] = tab[(size_t)to[i] * t->n + from];
-        }
-        return;
-    }
-    const hl *h = travel_lab(t, m);
-    if (h) {
-        uint64_t *q = (uint64_t *)(void *)out_s;
-        hl_dist_from(h, w->hw, from, to, n, q);
-        for (size_t i = 0; i < n; i++) out_s[i] = travel_q_s(t, q[i]);
-        return;
-    }
-    ws_generation_next(w);
-    size_t n_want = 0;
-    for (size_t i = 0; i < n; i++) {
-        assert(to[i] < t->n);
-        n_want += ws_want_mark(w, to[i]);
-    }
-    ws_searchq_run(w, t->fwd_start[m], t->fwd[m], t->fwd_q[m], from, n_want);
-    for (size_t i = 0; i < n; i++) out_s[i] = travel_q_s(t, ws_distq_get(w, to[i]));
+    travel_times_many(t, w, m, from, to, n, out_s, false);
 }
 
 /* Makes room for a path of n nodes in the workspace. */
@@ -796,10 +712,7 @@ int travel_path_find(const travel *t, travel_ws *w, net_mode m, uint32_t from, u
     const net *g = t->g;
     ws_generation_next(w);
     size_t n_want = ws_want_mark(w, to);
-    if (fixed)
-        ws_searchq_run(w, t->fwd_start[m], arc, t->fwd_q[m], from, n_want);
-    else
-        ws_search_run(w, t->fwd_start[m], arc, from, n_want);
+    ws_search_run(w, t->fwd_start[m], arc, fixed ? t->fwd_q[m] : NULL, from, n_want);
     if (w->seen[to] != w->gen) return -1; /* unreachable: net_load makes this impossible */
     size_t len = 1;
     for (uint32_t v = to; v != from; v = g->edges[arc[w->pred[v]].edge].from) len++;
