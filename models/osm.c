@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rfile.h"
 #include "snap.h"
 
 #define OSM_MAX_SPEED_MPS 70.0 /* as net.c: 252 km/h */
@@ -175,9 +176,10 @@ int osm_opts_speed_parse(osm_opts *o, const char *arg, const char *where, int li
 
 int osm_opts_speeds_load(osm_opts *o, const char *path, diag *d)
 {
-    FILE *f = fopen(path, "r");
+    char why[160];
+    FILE *f = rfile_open(path, "r", why, sizeof why); /* a FIFO would hang an fopen */
     if (!f) {
-        diag_error(d, path, 0, NULL, "cannot open the speeds file: %s", strerror(errno));
+        diag_error(d, path, 0, NULL, "cannot open the speeds file: %s", why);
         return -1;
     }
     char *buf = NULL;
@@ -1293,6 +1295,15 @@ osm_map *osm_import(const char *path, const osm_opts *o, diag *d)
     memcpy(m->classes, o->classes, o->n_classes * sizeof *m->classes);
     m->n_classes = o->n_classes;
 
+    /* readosm opens the file itself, and an fopen of a FIFO would block until someone wrote to
+     * it (a device would never end): regular files only. */
+    char why[160];
+    FILE *probe = rfile_open(path, "rb", why, sizeof why);
+    if (!probe) {
+        diag_error(d, path, 0, "OSM", "cannot open the file: %s", why);
+        goto fail;
+    }
+    fclose(probe);
     /* XML is checked first, for the line of an error. */
     size_t plen = strlen(path);
     if (plen >= 4 && strcmp(path + plen - 4, ".osm") == 0) {
