@@ -20,6 +20,7 @@
 #include <readosm.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rfile.h"
 #include "snap.h"
@@ -1296,14 +1297,15 @@ osm_map *osm_import(const char *path, const osm_opts *o, diag *d)
     m->n_classes = o->n_classes;
 
     /* readosm opens the file itself, and an fopen of a FIFO would block until someone wrote to
-     * it (a device would never end): regular files only. */
-    char why[160];
-    FILE *probe = rfile_open(path, "rb", why, sizeof why);
-    if (!probe) {
-        diag_error(d, path, 0, "OSM", "cannot open the file: %s", why);
+     * it (a device would never end): what exists must be a regular file. (What does not exist,
+     * or has the wrong extension, readosm reports.) */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        diag_error(d, path, 0, "OSM", "cannot open the file: %s",
+                   S_ISDIR(st.st_mode) ? "it is a directory"
+                                       : "not a regular file (a pipe, socket or device)");
         goto fail;
     }
-    fclose(probe);
     /* XML is checked first, for the line of an error. */
     size_t plen = strlen(path);
     if (plen >= 4 && strcmp(path + plen - 4, ".osm") == 0) {
