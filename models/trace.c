@@ -157,6 +157,12 @@ void read_incidents(loader *L)
         sc_err(&L->c, sc_member(sc_member(L->root, "run"), "horizon_days"),
                "ends (day %g) before the call history's first call: nothing to replay",
                s->horizon_s / DAY_S);
+    /* Each replication holds its calls in memory, as generated ones (calls.c). */
+    if (t->n_calls > SCEN_MAX_CALLS_PER_REP)
+        sc_err(&L->c, sc_member(in, "source"),
+               "the history holds %zu calls before the horizon, more than the %.3g a "
+               "replication may hold: replay a part of it (run.horizon_days)",
+               t->n_calls, (double)SCEN_MAX_CALLS_PER_REP);
     history_destroy(h);
 }
 
