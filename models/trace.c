@@ -60,9 +60,12 @@ static bool trace_take_calls(loader *L, scen_trace *t, const history *h)
             continue;
         }
         const scen_itype *it = &s->types[hc->type];
-        t->calls[t->n_calls++] = (trace_call){
-            .t_s = hc->t_s, .node = (uint32_t)hc->node, .type = hc->type,
-            .priority = hc->priority ? hc->priority : it->priority, .onscene_s = hc->onscene_s};
+        t->calls[t->n_calls++] =
+            (trace_call){.t_s = hc->t_s,
+                         .node = (uint32_t)hc->node,
+                         .type = hc->type,
+                         .priority = hc->priority ? hc->priority : it->priority,
+                         .onscene_s = hc->onscene_s};
         t->n_onscene_known += !isnan(hc->onscene_s);
         t->n_priority_given += hc->priority != 0;
         if (!isnan(hc->snap_m)) {
@@ -217,8 +220,7 @@ void trace_print_check(const scenario *s, FILE *out)
     else
         fprintf(out, "  horizon: run.horizon_days = %g\n", horizon);
     if (t->n_dropped)
-        fprintf(out,
-                "  dropped: %zu call%s at or after day %g (run.horizon_days); %zu replayed\n",
+        fprintf(out, "  dropped: %zu call%s at or after day %g (run.horizon_days); %zu replayed\n",
                 t->n_dropped, t->n_dropped == 1 ? "" : "s", horizon, t->n_calls);
     if (horizon > t->days)
         fprintf(out, "  note: the run is %g days longer than the history: no calls then\n",
@@ -240,10 +242,9 @@ void trace_print_check(const scenario *s, FILE *out)
             "distribution), call handling, report delay and camera detection; replications "
             "differ only by these draws, and the 95%% CIs are over them\n",
             t->n_calls - t->n_onscene_known);
-    fprintf(out,
-            "  unused in trace mode (they generate no calls): calls.per_day, calls.hourly, "
-            "calls.weekly, zone and hotspot weights, incident type shares (calls.hourly still "
-            "places flexible slots)\n");
+    fprintf(out, "  unused in trace mode (they generate no calls): calls.per_day, calls.hourly, "
+                 "calls.weekly, zone and hotspot weights, incident type shares (calls.hourly still "
+                 "places flexible slots)\n");
 
     size_t counted = 0;
     for (size_t i = 0; i < t->n_calls; i++)

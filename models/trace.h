@@ -40,17 +40,17 @@
 
 /* One call to replay. */
 typedef struct trace_call {
-    double t_s;        /* incident time, seconds from 00:00 of day 0 */
-    uint32_t node;     /* dense node index */
-    int32_t type;      /* index into scenario types */
-    int32_t priority;  /* the row's, else the type's */
-    double onscene_s;  /* the row's on-scene time; NaN: drawn per replication */
+    double t_s;       /* incident time, seconds from 00:00 of day 0 */
+    uint32_t node;    /* dense node index */
+    int32_t type;     /* index into scenario types */
+    int32_t priority; /* the row's, else the type's */
+    double onscene_s; /* the row's on-scene time; NaN: drawn per replication */
 } trace_call;
 
 struct scen_trace {
-    char *path;              /* the history file, resolved against the scenario's folder */
-    trace_call *calls;       /* [n_calls] the calls before the horizon, by time, ties in
-                              * file order */
+    char *path;        /* the history file, resolved against the scenario's folder */
+    trace_call *calls; /* [n_calls] the calls before the horizon, by time, ties in
+                        * file order */
     size_t n_calls;
     size_t n_rows;           /* calls in the file */
     size_t n_dropped;        /* calls at or after run.horizon_days (not replayed) */
@@ -60,7 +60,7 @@ struct scen_trace {
     bool horizon_given;      /* run.horizon_days set the horizon (else: days) */
     bool iso_times;          /* the file's times are dates */
     int day0_year, day0_month, day0_day;
-    double max_snap_m;       /* the limit the positions were snapped under */
+    double max_snap_m;              /* the limit the positions were snapped under */
     double snap_mean_m, snap_max_m; /* over the positions given as coordinates; NaN: none */
 };
 

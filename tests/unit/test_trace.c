@@ -25,14 +25,13 @@
 /* Five calls over three days from Tuesday 2016-03-01: by node id and by x/y (snapped), the
  * priority and on-scene time given or not, a tie at 09:30 (file order), a day-2 call. The
  * rows are out of order on purpose: calls replay by time. */
-static const char *const history_text =
-    "# a tiny history\n"
-    "time,node,x_m,y_m,type,priority,onscene_min\n"
-    "2016-03-01T08:00:00,3,,,theft,,12.5\n"
-    "2016-03-01T09:30:00,,210,95,assault,,\n"
-    "2016-03-03T00:00:00,10,,,theft,2,30\n"
-    "2016-03-01T09:30:00,7,,,noise,1,5\n"
-    "2016-03-02 23:59:30,,0,-20,noise,,\n";
+static const char *const history_text = "# a tiny history\n"
+                                        "time,node,x_m,y_m,type,priority,onscene_min\n"
+                                        "2016-03-01T08:00:00,3,,,theft,,12.5\n"
+                                        "2016-03-01T09:30:00,,210,95,assault,,\n"
+                                        "2016-03-03T00:00:00,10,,,theft,2,30\n"
+                                        "2016-03-01T09:30:00,7,,,noise,1,5\n"
+                                        "2016-03-02 23:59:30,,0,-20,noise,,\n";
 
 static char tmpdir[64];
 
@@ -168,8 +167,8 @@ static void check_reproduced(void)
     CHECK(s->trace != NULL);
     CHECK_EQ(s->trace->n_calls, 5);
     CHECK_EQ(s->trace->n_dropped, 0);
-    CHECK_NEAR(s->horizon_s, 3 * 86400.0, 0);   /* day 0 to day 2: three days */
-    CHECK_EQ(s->start_weekday, 1);              /* 2016-03-01 was a Tuesday */
+    CHECK_NEAR(s->horizon_s, 3 * 86400.0, 0); /* day 0 to day 2: three days */
+    CHECK_EQ(s->start_weekday, 1);            /* 2016-03-01 was a Tuesday */
     CHECK_EQ(s->trace->n_onscene_known, 3);
     CHECK_EQ(s->trace->n_priority_given, 2);
     /* The history is one of the scenario's hashed inputs. */
@@ -189,10 +188,10 @@ static void check_reproduced(void)
             int type, prio;
             double onscene_s; /* NaN: drawn */
         } want[5] = {
-            {8 * 3600.0, 3, 1, 2, 750.0},          /* the type's priority */
-            {9.5 * 3600, 3, 0, 1, NAN},            /* (210, 95) snaps to node 3 */
-            {9.5 * 3600, 7, 2, 1, 300.0},          /* the row's priority; after the tie */
-            {86400 + 86370.0, 6, 2, 2, NAN},       /* (0, -20) snaps to node 6 */
+            {8 * 3600.0, 3, 1, 2, 750.0},    /* the type's priority */
+            {9.5 * 3600, 3, 0, 1, NAN},      /* (210, 95) snaps to node 3 */
+            {9.5 * 3600, 7, 2, 1, 300.0},    /* the row's priority; after the tie */
+            {86400 + 86370.0, 6, 2, 2, NAN}, /* (0, -20) snaps to node 6 */
             {2 * 86400.0, 10, 1, 2, 1800.0},
         };
         for (int i = 0; i < 5; i++) {
@@ -206,10 +205,10 @@ static void check_reproduced(void)
             CHECK(c[i].t_call_s >= c[i].t_incident_s);
             /* Unknown on-scene times: the i-th uniform of the on-scene stream through the
              * type's quantile, which holds only if every call, known or not, took one. */
-            double onscene = isnan(want[i].onscene_s)
-                                 ? scen_dist_quantile(&s->types[want[i].type].onscene,
-                                                      onscene_u(s, 0, i))
-                                 : want[i].onscene_s;
+            double onscene =
+                isnan(want[i].onscene_s)
+                    ? scen_dist_quantile(&s->types[want[i].type].onscene, onscene_u(s, 0, i))
+                    : want[i].onscene_s;
             CHECK_NEAR(c[i].onscene_s, onscene, 1e-9);
         }
         /* The report order is by report time. */
@@ -254,8 +253,7 @@ static void check_common_random_numbers(void)
     CHECK_EQ(r1.r.n_calls, 5);
     CHECK_EQ(b0.r.n_calls, 5);
     size_t drawn_differ = 0, delay_differ = 0, handling_differ = 0;
-    for (size_t i = 0; i < 5 && r0.r.n_calls == 5 && r1.r.n_calls == 5 && b0.r.n_calls == 5;
-         i++) {
+    for (size_t i = 0; i < 5 && r0.r.n_calls == 5 && r1.r.n_calls == 5 && b0.r.n_calls == 5; i++) {
         const call_rec *x = &r0.r.calls[i], *y = &r1.r.calls[i], *z = &b0.r.calls[i];
         /* Replications: the same times and places, types and priorities. */
         CHECK_NEAR(x->t_incident_s, y->t_incident_s, 0);
@@ -363,19 +361,25 @@ static void check_errors(void)
     write_scenario("", "",
                    "time,node,type,priority\n2016-03-01T08:00,3,theft,\n"
                    "2016-03-01T09:00,3,burglary,\n");
-    snprintf(want, sizeof want, "%s:3: type: unknown incident type 'burglary' (the types are: "
-             "assault, theft, noise)", hist);
+    snprintf(want, sizeof want,
+             "%s:3: type: unknown incident type 'burglary' (the types are: "
+             "assault, theft, noise)",
+             hist);
     expect_error(want);
-    write_scenario("", "", "time,node,type,priority\n2016-03-01T08:00,3,theft,\n"
+    write_scenario("", "",
+                   "time,node,type,priority\n2016-03-01T08:00,3,theft,\n"
                    "2016-03-01T10:00,4,theft,3\n");
-    snprintf(want, sizeof want, "%s:3: priority: 3, but the scenario's incident types go to "
-             "priority 2", hist);
+    snprintf(want, sizeof want,
+             "%s:3: priority: 3, but the scenario's incident types go to "
+             "priority 2",
+             hist);
     expect_error(want);
 
-    write_scenario("", "max_snap_m = 50.0;",
-                   "time,x_m,y_m,type\n2016-03-01T08:00,200,160,theft\n");
-    snprintf(want, sizeof want, "%s:2: x_m, y_m: the nearest node (3) is 60 m away, more than "
-             "50 m", hist);
+    write_scenario("", "max_snap_m = 50.0;", "time,x_m,y_m,type\n2016-03-01T08:00,200,160,theft\n");
+    snprintf(want, sizeof want,
+             "%s:2: x_m, y_m: the nearest node (3) is 60 m away, more than "
+             "50 m",
+             hist);
     expect_error(want);
 
     write_scenario("", "max_snap_m = 0.0;", history_text);
