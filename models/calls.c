@@ -72,7 +72,7 @@ static void calls_sort_report(const call_rec *c, uint32_t *order, size_t n)
 }
 
 /* Fills call i of out, an incident of type k and priority prio at node at
- * time t_s, with onscene_s known (NaN: drawn), and its handling time. The
+ * time t (seconds), with onscene_s known (NaN: drawn), and its handling time. The
  * draws, whatever the call: one uniform from the on-scene stream (taken even
  * when the time is known, so that the streams stay aligned call for call),
  * three from the detection stream, one from the handling stream. */
