@@ -3,8 +3,9 @@
  * included (libconfig 1.5 reads those itself, so the loader finds them first).
  *
  * FIFOs cannot live in the repository, so the cases with one are here rather than in
- * tests/data/bad: a FIFO as the scenario, as the network and as an @include'd file. Each must
- * be refused at once (an alarm turns a hang into a failure with a message).
+ * tests/data/bad: a FIFO as the scenario, as the network, places and @include'd file, and as
+ * the input of the other readers (call history, GeoJSON zones, OSM extract, speeds file). Each
+ * must be refused at once (an alarm turns a hang into a failure with a message).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,9 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "geojson.h"
+#include "history.h"
+#include "osm.h"
 #include "rfile.h"
 #include "scenario.h"
 
@@ -213,6 +217,61 @@ static void test_special_files(void)
     expect_load_fails(SMALL_CFG, set, "network.places: cannot open");
 }
 
+/* d holds a message that holds want. */
+static void expect_message(diag *d, const char *what, const char *want)
+{
+    bool found = false;
+    for (size_t i = 0; i < diag_count(d); i++)
+        found |= strstr(diag_message(d, i), want) != NULL;
+    if (!found) {
+        fprintf(stderr, "%s: expected a message with '%s', got:\n", what, want);
+        diag_print(d, stderr);
+        check_failures++;
+    }
+}
+
+/* The readers outside the scenario loader, each given the FIFO. */
+static void test_other_readers(void)
+{
+    const char *pipe = path_in("pipe");
+    const char *want = "not a regular file (a pipe, socket or device)";
+    diag *d = diag_create();
+    history_opts ho;
+    history_opts_init(&ho);
+    alarm(20);
+    history *h = history_load(pipe, NULL, &ho, d);
+    alarm(0);
+    CHECK(h == NULL);
+    expect_message(d, "history_load", want);
+    history_destroy(h);
+    diag_destroy(d);
+
+    d = diag_create();
+    geo_proj proj;
+    geo_proj_init(&proj, 104.78, 29.35);
+    alarm(20);
+    geojson_zones *z = geojson_zones_load(pipe, &proj, d);
+    alarm(0);
+    CHECK(z == NULL);
+    expect_message(d, "geojson_zones_load", want);
+    geojson_zones_destroy(z);
+    diag_destroy(d);
+
+    d = diag_create();
+    osm_opts o;
+    CHECK_EQ(osm_opts_init(&o), 0);
+    alarm(20);
+    osm_map *m = osm_import(pipe, &o, d);
+    CHECK(osm_opts_speeds_load(&o, pipe, d) != 0);
+    alarm(0);
+    CHECK(m == NULL);
+    expect_message(d, "osm_import", "OSM: cannot open the file: not a regular file");
+    expect_message(d, "osm_opts_speeds_load", "cannot open the speeds file: not a regular file");
+    osm_map_destroy(m);
+    osm_opts_fini(&o);
+    diag_destroy(d);
+}
+
 int main(void)
 {
     signal(SIGALRM, on_alarm);
@@ -226,6 +285,7 @@ int main(void)
     test_rfile();
     test_includes_hashed();
     test_special_files();
+    test_other_readers();
     const char *files[] = {"pipe", "five.txt", "part.cfg", "name.cfg", "main.cfg",
                            "commented.cfg", "inc_pipe.cfg", "inc_zero.cfg"};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
