@@ -75,7 +75,6 @@ enum { OPEN_LO = 1, OPEN_HI = 2 }; /* in_range, num_key: exclude the bound */
 char *xstrdup(const char *s);
 char *resolve(const loader *L, const char *rel);
 void add_input(loader *L, const char *path, const char *bytes, size_t len);
-char *slurp(const char *path, size_t *len);
 char *read_input(loader *L, const config_setting_t *at, const char *path, size_t max_bytes,
                  size_t *len);
 const config_setting_t *elem(const config_setting_t *list, size_t i);

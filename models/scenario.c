@@ -36,8 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sys/stat.h>
-
 #include <gsl/gsl_cdf.h>
 #include <libconfig.h>
 
@@ -59,22 +57,6 @@ static uint64_t fnv1a64(const void *data, size_t n)
         h *= 1099511628211ULL;
     }
     return h;
-}
-
-/* The whole file, NUL-terminated, if it is a regular file of at most
- * SCEN_MAX_INPUT_BYTES; NULL with errno set (EISDIR, EFBIG, ENOTSUP for a
- * pipe, socket or device). Kept for callers that report strerror(errno);
- * read_input says more. */
-char *slurp(const char *path, size_t *len)
-{
-    char why[160];
-    struct stat st;
-    char *text = rfile_read_all(path, SCEN_MAX_INPUT_BYTES, len, why, sizeof why);
-    if (!text) {
-        if (stat(path, &st) != 0) return NULL; /* errno from stat */
-        errno = S_ISDIR(st.st_mode) ? EISDIR : !S_ISREG(st.st_mode) ? ENOTSUP : EFBIG;
-    }
-    return text;
 }
 
 /* An input file the scenario names at `at`: read whole (a regular file of at
