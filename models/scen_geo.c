@@ -234,9 +234,9 @@ static size_t ids_outside(const net *g, const int32_t *node_zone, char *buf, siz
 
 /* Checks the polygons' zones against the scenario's list and, when they agree,
  * writes them into the network. names[k] holds count[k] nodes; node_zone[v]
- * indexes names (-1: none). */
+ * indexes names (-1: none); names[out_k] is zones_outside's (SIZE_MAX: none). */
 static bool zones_apply(loader *L, const config_setting_t *at, char **names, size_t n_names,
-                        const size_t *count, const int32_t *node_zone)
+                        size_t out_k, const size_t *count, const int32_t *node_zone)
 {
     net *g = L->s->net;
     const config_setting_t *zl = sc_member(L->root, "zones");
@@ -272,6 +272,12 @@ static bool zones_apply(loader *L, const config_setting_t *at, char **names, siz
             sc_join(have, sizeof have, (const char *const *)names, n_names, NAMES_QUOTED);
             sc_err(&L->c, sc_member(elem(zl, i), "name"),
                    "zone '%s' is not a zone of '%s' (zones there: %s)", zn, file, have);
+            ok = false;
+        } else if (count[k] == 0 && k == out_k) {
+            sc_err(&L->c, sc_member(elem(zl, i), "name"),
+                   "zone '%s' (network.zones_outside) has no node: every node lies in a polygon "
+                   "of '%s'",
+                   zn, file);
             ok = false;
         } else if (count[k] == 0) {
             sc_err(&L->c, sc_member(elem(zl, i), "name"),
@@ -353,7 +359,7 @@ static void read_zones_geojson(loader *L, const config_setting_t *nw)
         node_zone[v] = k;
         if (k >= 0) count[k]++;
     }
-    if (zones_apply(L, at, names, n_names, count, node_zone)) L->zones_geo_bad = false;
+    if (zones_apply(L, at, names, n_names, out_k, count, node_zone)) L->zones_geo_bad = false;
 done:
     free(names);
     free(count);

@@ -404,6 +404,42 @@ static void test_zones(void)
     scen_destroy(s);
     diag_destroy(d);
 
+    /* zones_outside naming a zone that no node needs. */
+    char wide[160];
+    snprintf(wide, sizeof wide, "%s", zones_json);
+    /* With Lower widened to x = 450 no node is left outside. */
+    {
+        FILE *f = fopen(zones_json, "r");
+        char text[8192];
+        size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+        if (f) fclose(f);
+        text[n] = '\0';
+        char lower[512], lower_wide[512];
+        ring(lower, sizeof lower, -50, -50, 350, 49);
+        ring(lower_wide, sizeof lower_wide, -50, -50, 450, 49);
+        char *at = strstr(text, lower);
+        CHECK(at != NULL);
+        if (at) {
+            char out[8192];
+            snprintf(out, sizeof out, "%.*s%s%s", (int)(at - text), text, lower_wide,
+                     at + strlen(lower));
+            snprintf(wide, sizeof wide, "%s", tmp_path("wide.geojson"));
+            write_file(wide, out);
+        }
+    }
+    snprintf(nx, sizeof nx, "zones_geojson = \"%s\"; zones_outside = \"Edge\";", wide);
+    s = load(geo_net, nx, GEO_ZONES("Lower", "Upper", "Centre", "Edge"),
+             "{ name = \"A\"; node = 1; }", "", &d);
+    CHECK(s == NULL);
+    snprintf(want, sizeof want,
+             "zones.[3].name: zone 'Edge' (network.zones_outside) has no node: every node lies "
+             "in a polygon of '%s'",
+             wide);
+    CHECK(has_msg(d, want));
+    CHECK_EQ(diag_count(d), 1);
+    scen_destroy(s);
+    diag_destroy(d);
+
     /* zones_outside without zones_geojson. */
     s = load(geo_net, "zones_outside = \"x\";", FILE_ZONES, "{ name = \"A\"; node = 1; }", "",
              &d);
@@ -472,7 +508,7 @@ int main(void)
     test_zones();
     test_cells();
 
-    const char *files[] = {"t.cfg", "hp.cfg", "geo.txt", "zones.geojson"};
+    const char *files[] = {"t.cfg", "hp.cfg", "geo.txt", "zones.geojson", "wide.geojson"};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         char p[160];
         snprintf(p, sizeof p, "%s/%s", tmpdir, files[i]);
