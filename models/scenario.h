@@ -245,6 +245,13 @@ typedef struct scen_reserve {
     scen_pull_back pull_back;
 } scen_reserve;
 
+/* A node reference given as a position (lonlat, xy_m) and where it snapped. */
+typedef struct scen_snap {
+    char *path;      /* the setting, "posts.[0].lonlat" */
+    int64_t node_id; /* the nearest node's id */
+    double dist_m;   /* from the position to it */
+} scen_snap;
+
 typedef struct scenario {
     char *path;             /* the scenario file as given */
     char *name;
@@ -256,6 +263,8 @@ typedef struct scenario {
     char **input_paths;
     uint64_t *input_hashes;
     size_t n_inputs;
+    scen_snap *snaps;       /* [n_snaps] positions, in the order read (patrolsim check lists them) */
+    size_t n_snaps;
 
     /* run */
     uint64_t seed;
