@@ -1369,6 +1369,9 @@ void scen_destroy(scenario *s)
         free(s->input_paths[i]);
     free(s->input_paths);
     free(s->input_hashes);
+    for (size_t i = 0; i < s->n_snaps; i++)
+        free(s->snaps[i].path);
+    free(s->snaps);
     for (size_t i = 0; i < s->n_zone_kinds; i++)
         free(s->zone_kinds[i].name);
     free(s->zone_kinds);
