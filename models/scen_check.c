@@ -345,6 +345,19 @@ void scen_print_check(const scenario *s, FILE *out)
     else
         fprintf(out, "%s (no table: more nodes than table_max_nodes)\n",
                 travel_method(s->travel));
+    /* Positions given as lon/lat or x/y, and the node each went to: a planner
+     * sees at once a post that landed on the wrong street. */
+    if (s->n_snaps) {
+        double far_m = 0;
+        for (size_t i = 0; i < s->n_snaps; i++)
+            far_m = fmax(far_m, s->snaps[i].dist_m);
+        fprintf(out, "  %zu position%s snapped to the nearest node (farthest %.0f m):\n",
+                s->n_snaps, s->n_snaps == 1 ? "" : "s", far_m);
+        for (size_t i = 0; i < s->n_snaps && i < 12; i++)
+            fprintf(out, "    %-32s node %-10lld %5.0f m\n", s->snaps[i].path,
+                    (long long)s->snaps[i].node_id, s->snaps[i].dist_m);
+        if (s->n_snaps > 12) fprintf(out, "    ... and %zu more\n", s->n_snaps - 12);
+    }
 
     double wsum = 0;
     for (size_t z = 0; z < s->n_zones; z++)

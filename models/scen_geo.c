@@ -155,6 +155,19 @@ static bool read_position(loader *L, const config_setting_t *a, bool lonlat, uin
                       : "");
         return false;
     }
+    /* Kept for patrolsim check, which shows where each position went. */
+    scenario *sc = L->s;
+    scen_snap *grown = realloc(sc->snaps, (sc->n_snaps + 1) * sizeof *grown);
+    char path[256];
+    sc_path(a, path, sizeof path);
+    if (grown) sc->snaps = grown;
+    char *copy = grown ? strdup(path) : NULL;
+    if (!copy) {
+        diag_error(L->c.d, L->c.file, 0, NULL, "out of memory");
+        return false;
+    }
+    sc->snaps[sc->n_snaps++] =
+        (scen_snap){.path = copy, .node_id = nt->nodes[k].id, .dist_m = d_m};
     *out = (uint32_t)k;
     return true;
 }

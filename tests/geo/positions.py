@@ -61,7 +61,13 @@ def check_osm_map(psim, src, work):
     if "lonlat = [ %.7f, %.7f ]" % p2 not in open(cfg).read():
         sys.exit("small-scenario.cfg no longer puts the north gate at OSM node 1011")
     p = run([psim, "check", cfg], 0)
-    expect_in(p.stdout, "3 zones")
+    expect_in(p.stdout, "3 zones", "4 positions snapped to the nearest node (farthest 20 m):")
+    for path, node, dist in (("hotspots.[0].lonlat", 1005, 20), ("posts.[0].lonlat", 1007, 14),
+                             ("posts.[1].lonlat", 1011, 0), ("posts.[2].xy_m", 1006, 14)):
+        if not re.search(r"^ +%s +node %d +%d m$" % (re.escape(path), node, dist), p.stdout,
+                         re.M):
+            sys.exit("patrolsim check does not show %s at node %d, %d m:\n%s"
+                     % (path, node, dist, p.stdout))
     out = os.path.join(work, "city.h5")
     run([psim, "run", cfg, "-o", out, "-j", "2", "--replay", "none"], 0)
     with h5py.File(out, "r") as f:

@@ -131,6 +131,17 @@ static void test_references(void)
         CHECK_EQ(node_id(s, s->stations[2].node), 4);
         CHECK_EQ(node_id(s, s->stations[3].node), 10);
         CHECK_EQ(node_id(s, s->stations[4].node), 10);
+        /* Where each position went, for patrolsim check. */
+        CHECK_EQ(s->n_snaps, 3);
+        if (s->n_snaps == 3) {
+            CHECK_STR(s->snaps[0].path, "stations.[0].xy_m");
+            CHECK_NEAR(s->snaps[0].dist_m, hypot(10.0, 7.0), 1e-9);
+            CHECK_STR(s->snaps[1].path, "stations.[1].lonlat");
+            CHECK_EQ(s->snaps[1].node_id, 7);
+            CHECK_NEAR(s->snaps[1].dist_m, hypot(21.2, 21.2), 1e-3);
+            CHECK_STR(s->snaps[2].path, "stations.[4].xy_m");
+            CHECK_NEAR(s->snaps[2].dist_m, 0.5, 1e-9);
+        }
     } else {
         diag_print(d, stderr);
     }
