@@ -271,6 +271,18 @@ void trace_print_check(const scenario *s, FILE *out)
                 span > 0 ? (double)n / span : 0,
                 t->n_calls ? 100.0 * (double)n / (double)t->n_calls : 0, known, n);
     }
+    /* Where the calls fall, against the zone weights above (which place nothing here). */
+    fprintf(out, "  by zone kind:");
+    for (size_t zk = 0; zk < s->n_zone_kinds; zk++) {
+        size_t n = 0;
+        for (size_t i = 0; i < t->n_calls; i++) {
+            int z = s->node_zone[t->calls[i].node];
+            n += z >= 0 && s->zones[z].kind == (int)zk;
+        }
+        fprintf(out, "%s %s %.1f%%", zk ? "," : "", s->zone_kinds[zk].name,
+                t->n_calls ? 100.0 * (double)n / (double)t->n_calls : 0);
+    }
+    fprintf(out, " of the calls\n");
     fprintf(out, "  call handling before dispatch: %.0f s on average\n",
             scen_dist_mean(&s->handling));
 }

@@ -226,6 +226,7 @@ static void check_reproduced(void)
     CHECK(strstr(text, "replayed from a call history") != NULL);
     CHECK(strstr(text, "5 calls over 3 days from Tuesday 2016-03-01") != NULL);
     CHECK(strstr(text, "on-scene time for 3 of 5 calls") != NULL);
+    CHECK(strstr(text, "by zone kind: urban 100.0% of the calls") != NULL);
     CHECK(strstr(text, "unused in trace mode (they generate no calls): calls.per_day") != NULL);
     if (check_failures) fputs(text, stderr);
     free(text);
