@@ -13,14 +13,19 @@
 #include "scenario.h"
 
 static scen_zone_kind kinds[2] = {{.name = "urban"}, {.name = "township"}};
-static scen_zone zones[3] = {{.name = "A", .kind = 0}, {.name = "B", .kind = 1},
-                             {.name = "C", .kind = 0}};
+static scen_zone zones[3] = {
+    {.name = "A", .kind = 0}, {.name = "B", .kind = 1}, {.name = "C", .kind = 0}};
 
 static call_rec call(double t, int zone, int status, double resp, int prio, double target,
                      int counted)
 {
-    return (call_rec){.t_call_s = t, .zone = zone, .status = status, .response_s = resp,
-                      .priority = prio, .target_s = target, .counted = counted};
+    return (call_rec){.t_call_s = t,
+                      .zone = zone,
+                      .status = status,
+                      .response_s = resp,
+                      .priority = prio,
+                      .target_s = target,
+                      .counted = counted};
 }
 
 /* Calls of one replication: a major incident [1000, 2000) and a public event [3000, 4000). */
@@ -43,8 +48,11 @@ static void check_rows(void)
     };
     major_rec majors[] = {{.rep = 4, .random = 0, .t_start_s = 1000, .t_end_s = 2000},
                           {.rep = 4, .random = 2, .t_start_s = 3000, .t_end_s = 4000}};
-    rep_result r = {.rep = 4, .calls = calls, .n_calls = sizeof calls / sizeof calls[0],
-                    .majors = majors, .n_majors = 2};
+    rep_result r = {.rep = 4,
+                    .calls = calls,
+                    .n_calls = sizeof calls / sizeof calls[0],
+                    .majors = majors,
+                    .n_majors = 2};
     CHECK_EQ(metrics_major_area_rows(&s), 6);
     major_area_rec a[6];
     CHECK_EQ(metrics_major_area(&s, &r, a), 6);
@@ -124,7 +132,8 @@ static void check_report(void)
     double *sum = calloc(3 * m.n, sizeof *sum);
     CHECK(sum != NULL);
     if (!sum) return;
-    for (int r = 0; r < 3; r++) sum[(size_t)r * m.n] = r;
+    for (int r = 0; r < 3; r++)
+        sum[(size_t)r * m.n] = r;
     report_info info = {.scenario = "t", .seed = 1, .replications_planned = 3, .major_area = &ma};
 
     char *buf = NULL;
@@ -151,10 +160,10 @@ static void check_report(void)
     CHECK(strstr(buf, "over the 3 replications with a major incident") != NULL);
     snprintf(want, sizeof want, "+2.50 ± %.2f", hw / 60);
     CHECK(strstr(buf, want) != NULL);
-    CHECK(strstr(buf, "  zone A ") != NULL);     /* the largest difference */
-    CHECK(strstr(buf, "  zone B ") == NULL);     /* only 1 zone shown */
+    CHECK(strstr(buf, "  zone A ") != NULL); /* the largest difference */
+    CHECK(strstr(buf, "  zone B ") == NULL); /* only 1 zone shown */
     CHECK(strstr(buf, "Zones: the 1 of 3") != NULL);
-    CHECK(strstr(buf, "2 of 3") != NULL);        /* zone A's n */
+    CHECK(strstr(buf, "2 of 3") != NULL); /* zone A's n */
     if (check_failures) fputs(buf, stderr);
     free(buf);
     free(sum);
