@@ -14,7 +14,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,15 +28,8 @@
 #include "report.h"
 #include "replay_h5.h"
 #include "results.h"
+#include "run_opts.h"
 #include "scenario.h"
-
-static volatile sig_atomic_t run_stop;
-
-static void run_on_signal(int sig)
-{
-    (void)sig;
-    run_stop = 1;
-}
 
 static void run_usage(FILE *out)
 {
@@ -116,13 +108,10 @@ static void run_explain_unstable(FILE *out, const scenario *s, const metrics *m,
 
 int cmd_run(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'},    {"reps", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 's'},      {"threads", required_argument, NULL, 'j'},
-        {"set", required_argument, NULL, 'S'},       {"quiet", no_argument, NULL, 'q'},
-        {"resume", no_argument, NULL, 'R'},          {"rep-range", required_argument, NULL, 'G'},
-        {"precision", required_argument, NULL, 'P'}, {"help", no_argument, NULL, 'h'},
-        {"replay", required_argument, NULL, 'Y'},    {0}};
+    static const struct option opts[] = {RUN_OPTS_LONG,
+                                         {"rep-range", required_argument, NULL, 'G'},
+                                         {"replay", required_argument, NULL, 'Y'},
+                                         {0}};
     uint32_t rep0 = 0, *replay_reps = NULL; /* --replay; replication 0 when not given */
     size_t n_replay_reps = 1;
     char err[2048];
@@ -134,53 +123,21 @@ int cmd_run(int argc, char **argv)
     bool lead = cluster_rank(cl) == 0;
     FILE *say = lead ? stderr : NULL; /* only rank 0 speaks about usage */
 
-    args_sets sets = {0};
-    const char *out_path = NULL;
-    char reps_kv[64], seed_kv[64], default_out[4096];
-    int threads = -1, quiet = 0, c, rc = 2;
-    bool resume = false, ranged = false, relative = false;
+    run_opts o = {.threads = -1};
+    char default_out[4096];
+    int c, rc = 2;
+    bool ranged = false;
     unsigned long ra = 0, rb = 0;
-    double precision = 0;
     optind = 1;
     opterr = lead;
-    while ((c = getopt_long(argc, argv, "o:r:s:j:qh", opts, NULL)) != -1) {
-        char *end;
+    while ((c = getopt_long(argc, argv, RUN_OPTS_SHORT, opts, NULL)) != -1) {
         switch (c) {
-        case 'o':
-            out_path = optarg;
-            break;
-        case 'r':
-            snprintf(reps_kv, sizeof reps_kv, "run.replications=%s", optarg);
-            if (args_sets_add(&sets, reps_kv)) goto oom;
-            break;
-        case 's':
-            snprintf(seed_kv, sizeof seed_kv, "run.seed=%s", optarg);
-            if (args_sets_add(&sets, seed_kv)) goto oom;
-            break;
-        case 'j':
-            threads = (int)strtol(optarg, &end, 10);
-            if (*end || threads < 0 || threads > 1024) {
-                if (say)
-                    fprintf(say, "patrolsim: -j: expected a thread count 0..1024 (got '%s')\n",
-                            optarg);
-                goto out;
-            }
-            break;
-        case 'S':
-            if (args_sets_add(&sets, optarg)) goto oom;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
         case 'Y':
             free(replay_reps);
             if (replay_reps_parse(optarg, &replay_reps, &n_replay_reps, err, sizeof err)) {
                 if (say) fprintf(say, "patrolsim: %s\n", err);
                 goto out;
             }
-            break;
-        case 'R':
-            resume = true;
             break;
         case 'G':
             if (run_parse_range(optarg, &ra, &rb)) {
@@ -193,25 +150,22 @@ int cmd_run(int argc, char **argv)
             }
             ranged = true;
             break;
-        case 'P':
-            if (batch_parse_precision(optarg, &precision, &relative)) {
-                if (say)
-                    fprintf(say,
-                            "patrolsim: --precision: expected a positive number of seconds "
-                            "or a percentage, e.g. 5 or 1%% (got '%s')\n",
-                            optarg);
-                goto out;
-            }
-            break;
         case 'h':
             if (lead) run_usage(stdout);
             rc = 0;
             goto out;
-        default:
-            if (say) run_usage(say);
-            goto out;
+        default: {
+            int took = run_opts_take(&o, c, optarg, say, "patrolsim");
+            if (took == -2) goto oom;
+            if (took == 1 && say) run_usage(say);
+            if (took) goto out;
+        }
         }
     }
+    const char *out_path = o.output;
+    int threads = o.threads, quiet = o.quiet;
+    double precision = o.precision;
+    bool relative = o.relative;
     if (optind != argc - 1) {
         if (say) run_usage(say);
         goto out;
@@ -225,7 +179,7 @@ int cmd_run(int argc, char **argv)
 
     diag *d = diag_create();
     if (!d) goto oom;
-    scenario *s = scen_load(argv[optind], sets.kv, sets.n, d);
+    scenario *s = scen_load(argv[optind], o.sets.kv, o.sets.n, d);
     if (!s && lead) {
         diag_print(d, stderr);
         fprintf(stderr, "patrolsim: %zu error%s in %s\n", diag_count(d),
@@ -269,11 +223,8 @@ int cmd_run(int argc, char **argv)
         goto oom;
     }
 
-    struct sigaction sa = {.sa_handler = run_on_signal}, old_int, old_term;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    run_stop = 0;
+    struct sigaction old_sig[2];
+    volatile sig_atomic_t *stop = run_opts_catch(old_sig);
 
     if (lead && !quiet) {
         printf("patrolsim: %s: %d replications of %.1f days (%.1f warm-up), seed %llu, ", s->name,
@@ -295,19 +246,18 @@ int cmd_run(int argc, char **argv)
         .threads = threads,
         .rep_first = ranged ? (uint32_t)ra : 0,
         .rep_end = ranged ? (uint32_t)rb : (uint32_t)s->replications,
-        .resume = resume,
+        .resume = o.resume,
         .precision = precision,
         .precision_relative = relative,
         .progress = lead && !quiet,
         .label = s->name,
-        .stop = &run_stop,
+        .stop = stop,
         .replay_reps = replay_reps ? replay_reps : &rep0,
         .n_replay_reps = n_replay_reps,
     };
     batch_out b;
     int st = batch_run(cl, s, &m, out_path, &bo, cli_command_line, &b, err, sizeof err);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
+    run_opts_release(old_sig);
 
     if (!lead) {
         if (st) fprintf(stderr, "patrolsim: %s\n", err);
@@ -345,14 +295,12 @@ int cmd_run(int argc, char **argv)
     metrics_fini(&m);
     scen_destroy(s);
 out:
-    args_sets_fini(&sets);
+    args_sets_fini(&o.sets);
     free(replay_reps);
     cluster_stop(cl);
     return rc;
 oom:
     fprintf(stderr, "patrolsim: out of memory\n");
-    args_sets_fini(&sets);
-    free(replay_reps);
-    cluster_stop(cl);
-    return 1;
+    rc = 1;
+    goto out;
 }

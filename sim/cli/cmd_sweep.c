@@ -19,7 +19,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,18 +33,11 @@
 #include "paired.h"
 #include "report.h"
 #include "results.h"
+#include "run_opts.h"
 #include "stats.h"
 
 #define SWEEP_MAX_VARIANTS 10000
 #define SWEEP_NAME_MAX     128
-
-static volatile sig_atomic_t sweep_stop;
-
-static void sweep_on_signal(int sig)
-{
-    (void)sig;
-    sweep_stop = 1;
-}
 
 static void sweep_usage(FILE *out)
 {
@@ -423,13 +415,10 @@ static int sweep_write_index(const char *dir, const sweep_list *l, const sweep_d
 
 int cmd_sweep(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'},   {"reps", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 's'},     {"threads", required_argument, NULL, 'j'},
-        {"set", required_argument, NULL, 'S'},      {"quiet", no_argument, NULL, 'q'},
-        {"resume", no_argument, NULL, 'R'},         {"vary", required_argument, NULL, 'V'},
-        {"variants", required_argument, NULL, 'F'}, {"precision", required_argument, NULL, 'P'},
-        {"help", no_argument, NULL, 'h'},           {0}};
+    static const struct option opts[] = {RUN_OPTS_LONG,
+                                         {"vary", required_argument, NULL, 'V'},
+                                         {"variants", required_argument, NULL, 'F'},
+                                         {0}};
     char err[2048];
     cluster *cl = cluster_start(&argc, &argv, err, sizeof err);
     if (!cl) {
@@ -439,48 +428,18 @@ int cmd_sweep(int argc, char **argv)
     bool lead = cluster_rank(cl) == 0;
     FILE *say = lead ? stderr : NULL;
 
-    args_sets sets = {0};
+    run_opts o = {.threads = -1};
     sweep_list list = {0};
     sweep_factor *factors = NULL;
     size_t n_factors = 0;
     sweep_done *done = NULL;
-    const char *dir = NULL, *variants_file = NULL;
-    char reps_kv[64], seed_kv[64], default_dir[4096];
-    int threads = -1, quiet = 0, c, rc = 2;
-    bool resume = false, relative = false;
-    double precision = 0;
+    const char *variants_file = NULL;
+    char default_dir[4096];
+    int c, rc = 2;
     optind = 1;
     opterr = lead;
-    while ((c = getopt_long(argc, argv, "o:r:s:j:qh", opts, NULL)) != -1) {
-        char *end;
+    while ((c = getopt_long(argc, argv, RUN_OPTS_SHORT, opts, NULL)) != -1) {
         switch (c) {
-        case 'o':
-            dir = optarg;
-            break;
-        case 'r':
-            snprintf(reps_kv, sizeof reps_kv, "run.replications=%s", optarg);
-            if (args_sets_add(&sets, reps_kv)) goto oom;
-            break;
-        case 's':
-            snprintf(seed_kv, sizeof seed_kv, "run.seed=%s", optarg);
-            if (args_sets_add(&sets, seed_kv)) goto oom;
-            break;
-        case 'j':
-            threads = (int)strtol(optarg, &end, 10);
-            if (*end || threads < 0 || threads > 1024) {
-                if (say) fprintf(say, "patrolsim sweep: -j: expected 0..1024 (got '%s')\n", optarg);
-                goto out;
-            }
-            break;
-        case 'S':
-            if (args_sets_add(&sets, optarg)) goto oom;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'R':
-            resume = true;
-            break;
         case 'V': {
             sweep_factor *p = realloc(factors, (n_factors + 1) * sizeof *p);
             if (!p) goto oom;
@@ -497,25 +456,19 @@ int cmd_sweep(int argc, char **argv)
         case 'F':
             variants_file = optarg;
             break;
-        case 'P':
-            if (batch_parse_precision(optarg, &precision, &relative)) {
-                if (say)
-                    fprintf(say,
-                            "patrolsim sweep: --precision: expected a positive number of "
-                            "seconds or a percentage (got '%s')\n",
-                            optarg);
-                goto out;
-            }
-            break;
         case 'h':
             if (lead) sweep_usage(stdout);
             rc = 0;
             goto out;
-        default:
-            if (say) sweep_usage(say);
-            goto out;
+        default: {
+            int took = run_opts_take(&o, c, optarg, say, "patrolsim sweep");
+            if (took == -2) goto oom;
+            if (took == 1 && say) sweep_usage(say);
+            if (took) goto out;
+        }
         }
     }
+    const char *dir = o.output;
     if (optind != argc - 1) {
         if (say) sweep_usage(say);
         goto out;
@@ -539,11 +492,8 @@ int cmd_sweep(int argc, char **argv)
     done = calloc(list.n, sizeof *done);
     if (!done) goto oom;
 
-    struct sigaction sa = {.sa_handler = sweep_on_signal}, old_int, old_term;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    sweep_stop = 0;
+    struct sigaction old_sig[2];
+    volatile sig_atomic_t *stop = run_opts_catch(old_sig);
 
     rc = 0;
     const char *base = argv[optind];
@@ -551,8 +501,8 @@ int cmd_sweep(int argc, char **argv)
         sweep_variant *v = &list.v[i];
         /* The common overrides, then the variant's: a later --set of a path wins. */
         args_sets all = {0};
-        for (size_t k = 0; k < sets.n; k++)
-            if (args_sets_add(&all, sets.kv[k])) rc = 1;
+        for (size_t k = 0; k < o.sets.n; k++)
+            if (args_sets_add(&all, o.sets.kv[k])) rc = 1;
         for (size_t k = 0; k < v->n_sets; k++)
             if (args_sets_add(&all, v->sets[k])) rc = 1;
         diag *d = diag_create();
@@ -585,7 +535,7 @@ int cmd_sweep(int argc, char **argv)
             args_sets_fini(&all);
             break;
         }
-        int th = batch_threads(cl, threads, s);
+        int th = batch_threads(cl, o.threads, s);
         metrics m;
         if (metrics_init(&m, s->n_priorities)) {
             scen_destroy(s);
@@ -593,7 +543,7 @@ int cmd_sweep(int argc, char **argv)
             rc = 1;
             break;
         }
-        if (lead && !quiet) {
+        if (lead && !o.quiet) {
             printf("variant %zu of %zu: %s (%s)\n", i + 1, list.n, v->name,
                    v->settings[0] ? v->settings : "the scenario as it is");
             fflush(stdout);
@@ -602,12 +552,12 @@ int cmd_sweep(int argc, char **argv)
             .threads = th,
             .rep_first = 0,
             .rep_end = (uint32_t)s->replications,
-            .resume = resume,
-            .precision = precision,
-            .precision_relative = relative,
-            .progress = lead && !quiet,
+            .resume = o.resume,
+            .precision = o.precision,
+            .precision_relative = o.relative,
+            .progress = lead && !o.quiet,
             .label = v->name,
-            .stop = &sweep_stop,
+            .stop = stop,
         };
         batch_out b;
         int st = batch_run(cl, s, &m, out_path, &bo, cli_command_line, &b, err, sizeof err);
@@ -623,7 +573,7 @@ int cmd_sweep(int argc, char **argv)
             done[i].n_reps = b.n_rows;
             done[i].seed = s->seed;
             b.rows = NULL;
-            if (!quiet) {
+            if (!o.quiet) {
                 int j = metrics_find(&m, "response_mean_s");
                 stats_ci ci = stats_ci95_strided(done[i].rows + j, done[i].n_reps, m.n);
                 printf("  %zu replications%s, mean response %.2f ± %.2f min -> %s\n\n",
@@ -653,10 +603,9 @@ int cmd_sweep(int argc, char **argv)
         scen_destroy(s);
         args_sets_fini(&all);
     }
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
+    run_opts_release(old_sig);
 
-    if (lead && rc == 0 && !quiet) {
+    if (lead && rc == 0 && !o.quiet) {
         report_variant *rv = calloc(list.n, sizeof *rv);
         if (rv) {
             for (size_t i = 0; i < list.n; i++)
@@ -677,7 +626,7 @@ out:
     free(done);
     sweep_factors_fini(factors, n_factors);
     sweep_list_fini(&list);
-    args_sets_fini(&sets);
+    args_sets_fini(&o.sets);
     cluster_stop(cl);
     return rc;
 oom:
