@@ -1174,6 +1174,21 @@ chart *rpt_chart_major(const rpt_set *s)
                     if (d->major[q].officers > need) need = d->major[q].officers;
                 }
         }
+        /* A public event's time to full strength may be that of its first phase (fewer
+         * officers before the event than during it): keep in view when each replication's
+         * curve first reached what the incident needs. */
+        for (size_t i = 0; need > 0 && i < s->n; i++) {
+            const rdata *d = &s->files[i];
+            for (size_t q = 0; q < d->n_major; q++) {
+                if (d->major[q].incident != inc[k]) continue;
+                double first = INFINITY;
+                for (size_t p = 0; p < d->n_curve; p++)
+                    if (d->curve[p].rep_row == d->major[q].rep_row &&
+                        d->curve[p].incident == inc[k] && d->curve[p].officers >= need)
+                        first = fmin(first, d->curve[p].t_s);
+                if (isfinite(first)) tfull = fmax(tfull, first);
+            }
+        }
         if (all_full && tfull > 0) tmax = fmin(tmax, 1.25 * tfull);
         if (!(tmax > 0)) tmax = 3600;
         tmax *= 1.05;
