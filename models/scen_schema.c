@@ -196,6 +196,7 @@ static const sk_key event_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                     {"after_hours", SK_FLOAT, false, NULL, NULL},
                                     {"officers_before", SK_INT, false, NULL, NULL},
                                     {"officers_after", SK_INT, false, NULL, NULL},
+                                    {"lead_minutes", SK_FLOAT, false, NULL, NULL},
                                     {0}};
 
 static const sk_key major_random_keys[] = {{"per_day", SK_FLOAT, true, NULL, NULL},

@@ -227,6 +227,8 @@ typedef struct scen_major {
     double event_s;         /* public event: the event itself starts ... */
     double event_end_s;     /* ... and ends (others: start_s and start_s + duration_s) */
     int phase_officers[3];  /* needed before, during and after the event (others: officers) */
+    double lead_s;          /* public event: a phase's extra officers are ordered this long
+                             * before it begins (others: 0) */
 } scen_major;
 
 /* Which ordinary duties the reserve may strip. */
