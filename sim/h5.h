@@ -10,7 +10,7 @@
  *   attributes  scalar string (variable-length UTF-8), int (32-bit), u64 and double attributes,
  *               and 1-D arrays of strings, on any object named by path ("/" is the root).
  *               Setting an attribute that exists overwrites it.
- *   tables      1-D compound datasets, chunked, shuffled and deflated (level 4), extendible
+ *   tables      1-D compound datasets, chunked, shuffled and deflated (level 1), extendible
  *               along rows. The columns come from a runtime list of h5_field descriptors that
  *               map a C row struct (or any packed buffer) to named, typed members; HDF5 stores
  *               them packed in the descriptor order. Each table carries two attributes parallel
@@ -164,7 +164,7 @@ typedef struct h5_table h5_table;
 
 /* Creates an empty table at path (parent groups must exist). row_size is the stride of the
  * caller's rows (sizeof the row struct). chunk_rows is the rows per chunk; 0 picks about
- * 64 KiB per chunk, and a table written once is best given its row count. The descriptors
+ * 32 KiB per chunk, and a table written once is best given its row count. The descriptors
  * are copied. Writes the "field_names" and "units" attributes. Close with h5_table_close. */
 h5_table *h5_table_create(h5_file *f, const char *path, const h5_field *fields, size_t n_fields,
                           size_t row_size, size_t chunk_rows);
