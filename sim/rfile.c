@@ -77,8 +77,11 @@ char *rfile_read_all(const char *path, size_t max_bytes, size_t *len, char *why,
     rfile_size_text(limit, sizeof limit, max_bytes);
     struct stat st;
     if (fstat(fd, &st) == 0 && (unsigned long long)st.st_size > max_bytes) {
-        char size[32];
+        char size[64];
         rfile_size_text(size, sizeof size, (size_t)st.st_size);
+        if (st.st_size >= 1024) /* "16.0 MiB" alone would not say why 16 MiB is too much */
+            snprintf(size + strlen(size), sizeof size - strlen(size), " (%lld bytes)",
+                     (long long)st.st_size);
         snprintf(why, why_n, "it is %s, larger than the %s limit for this file", size, limit);
         close(fd);
         return NULL;

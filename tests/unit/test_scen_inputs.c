@@ -215,6 +215,17 @@ static void test_special_files(void)
     expect_load_fails(SMALL_CFG, set, want);
     snprintf(set, sizeof set, "network.places=%s", path_in("pipe"));
     expect_load_fails(SMALL_CFG, set, "network.places: cannot open");
+
+    /* Past the limits (sparse files: refused from their size, before a byte is read). */
+    FILE *f = fopen(path_in("big.cfg"), "w");
+    if (f) fclose(f);
+    CHECK_EQ(truncate(path_in("big.cfg"), (off_t)SCEN_MAX_FILE_BYTES + 1), 0);
+    expect_load_fails(path_in("big.cfg"), NULL,
+                      "cannot open the scenario file: it is 16.0 MiB (16777217 bytes), larger "
+                      "than the 16 MiB limit for this file");
+    snprintf(set, sizeof set, "network.file=%s", path_in("big.cfg"));
+    CHECK_EQ(truncate(path_in("big.cfg"), (off_t)SCEN_MAX_NET_BYTES + 1), 0);
+    expect_load_fails(SMALL_CFG, set, "larger than the 1 GiB limit for this file");
 }
 
 /* d holds a message that holds want. */
@@ -287,7 +298,7 @@ int main(void)
     test_special_files();
     test_other_readers();
     const char *files[] = {"pipe", "five.txt", "part.cfg", "name.cfg", "main.cfg",
-                           "commented.cfg", "inc_pipe.cfg", "inc_zero.cfg"};
+                           "commented.cfg", "inc_pipe.cfg", "inc_zero.cfg", "big.cfg"};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
         unlink(path_in(files[i]));
     rmdir(dir);
