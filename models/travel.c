@@ -583,6 +583,18 @@ void travel_times_from(const travel *t, travel_ws *w, net_mode m, uint32_t from,
     travel_times_many(t, w, m, from, to, n, out_s, false);
 }
 
+/* Hands the workspace's path of len nodes to out; 0. */
+static int ws_path_out(const travel_ws *w, size_t len, travel_path *out)
+{
+    out->node = w->path_node;
+    out->t_s = w->path_t;
+    out->d_m = w->path_d;
+    out->n = len;
+    out->time_s = w->path_t[len - 1];
+    out->length_m = w->path_d[len - 1];
+    return 0;
+}
+
 /* Makes room for a path of n nodes in the workspace. */
 static int ws_path_reserve(travel_ws *w, size_t n)
 {
@@ -638,13 +650,7 @@ static int travel_path_walk(const travel *t, travel_ws *w, net_mode m, uint32_t 
         w->path_d[len] = w->path_d[len - 1] + g->edges[best->edge].length_m;
         len++;
     }
-    out->node = w->path_node;
-    out->t_s = w->path_t;
-    out->d_m = w->path_d;
-    out->n = len;
-    out->time_s = w->path_t[len - 1];
-    out->length_m = w->path_d[len - 1];
-    return 0;
+    return ws_path_out(w, len, out);
 }
 
 /* Without a table, with labels: from each node, the first out-arc whose fixed-point time
@@ -688,13 +694,7 @@ static int travel_path_labels(const travel *t, travel_ws *w, net_mode m, uint32_
     }
     hl_target_clear(h, w->hw, to);
     if (rc) return rc;
-    out->node = w->path_node;
-    out->t_s = w->path_t;
-    out->d_m = w->path_d;
-    out->n = len;
-    out->time_s = w->path_t[len - 1];
-    out->length_m = w->path_d[len - 1];
-    return 0;
+    return ws_path_out(w, len, out);
 }
 
 int travel_path_find(const travel *t, travel_ws *w, net_mode m, uint32_t from, uint32_t to,
@@ -737,11 +737,5 @@ int travel_path_find(const travel *t, travel_ws *w, net_mode m, uint32_t from, u
         }
         w->path_d[k] = w->path_d[k - 1] + g->edges[arc[a].edge].length_m;
     }
-    out->node = w->path_node;
-    out->t_s = w->path_t;
-    out->d_m = w->path_d;
-    out->n = len;
-    out->time_s = w->path_t[len - 1];
-    out->length_m = w->path_d[len - 1];
-    return 0;
+    return ws_path_out(w, len, out);
 }
