@@ -53,6 +53,8 @@ int metrics_init(metrics *m, int n_priorities)
         {"calls_during_major", METRIC_REAL, "count"},
         {"response_during_major_s", METRIC_REAL, "s"},
         {"response_outside_major_s", METRIC_REAL, "s"},
+        {"event_officers_at_start", METRIC_REAL, "count"},
+        {"event_short_at_start", METRIC_REAL, "count"},
     };
     static const struct { const char *suffix; metric_type type; const char *unit; } per[] = {
         {"calls", METRIC_COUNT, "count"},      {"response_mean_s", METRIC_REAL, "s"},
@@ -262,6 +264,15 @@ int metrics_compute(const metrics *m, const scenario *s, const rep_result *r, do
         metrics_set(m, out, "calls_during_major", (double)calls_in);
         metrics_set(m, out, "response_during_major_s", n_in ? sum_in / (double)n_in : NAN);
         metrics_set(m, out, "response_outside_major_s", n_out ? sum_out / (double)n_out : NAN);
+    }
+    /* The first public event: who is there when it starts, against its need. */
+    for (size_t i = 0; i < r->n_majors; i++) {
+        const major_rec *ev = &r->majors[i];
+        if (ev->random != 2) continue;
+        int short_by = ev->event_officers - ev->officers_at_event;
+        metrics_set(m, out, "event_officers_at_start", ev->officers_at_event);
+        metrics_set(m, out, "event_short_at_start", short_by > 0 ? short_by : 0);
+        break;
     }
     free(resp);
     return 0;

@@ -60,7 +60,7 @@ enum ev_kind { EV_SHIFT, EV_ARRIVE, EV_CLEAR, EV_REACH, EV_CALL, EV_READY, EV_MA
 static const int32_t ev_prio[] = {0, 1, 1, 1, 2, 2, 1};
 
 /* What an EV_MAJOR does (the low bits of its arg; see model_mj_arg). */
-enum mj_what { MJ_START, MJ_TIER, MJ_POOL, MJ_END, MJ_PHASE };
+enum mj_what { MJ_START, MJ_TIER, MJ_POOL, MJ_END, MJ_PHASE, MJ_ORDER };
 
 /* Where a unit heading back is going. */
 enum dest { DEST_BASE, DEST_POST, DEST_ROUTE };
@@ -101,6 +101,7 @@ typedef struct major_st {
     int officers;                    /* needed on scene now (a public event: by phase) */
     int size;                        /* the most it ever needs (call-up by size) */
     int phase_officers[3];           /* public event: needed before, during, after */
+    int ahead_phase;                 /* a later phase ordered ahead (MJ_ORDER), 0 none */
     int committed;                   /* officers sent: units' crews and pool officers */
     int on_scene;
     int started, ended;
@@ -1008,15 +1009,26 @@ static int model_mj_start(model_ws *w, rep_result *out)
                                      .node = (int32_t)m->node, .officers = m->size,
                                      .t_start_s = m->start_s, .t_end_s = m->end_s,
                                      .t_tier1_s = NAN, .t_tier2_s = NAN, .t_tier3_s = NAN,
-                                     .t_tier4_s = NAN, .t_full_s = NAN};
+                                     .t_tier4_s = NAN, .t_full_s = NAN,
+                                     .t_event_s = rnd ? m->start_s : sm->event_s,
+                                     .event_officers = m->phase_officers[1]};
         if (model_push(w, m->start_s, EV_MAJOR, (uint32_t)i, model_mj_arg(MJ_START, 0, 0)))
             return -1;
         /* A public event's phases: the reserve adds or sends back the difference. */
         double phase_t[3] = {0, rnd ? 0 : sm->event_s, rnd ? 0 : sm->event_end_s};
-        for (int p = 1; p < 3 && !rnd; p++)
-            if (m->phase_officers[p] != m->phase_officers[p - 1] && phase_t[p] < m->end_s &&
+        /* The event's start is always an event (it records who is there). A phase
+         * that needs more is ordered lead_s ahead, so its officers can be in place. */
+        for (int p = 1; p < 3 && !rnd; p++) {
+            int more = m->phase_officers[p] > m->phase_officers[p - 1];
+            if (phase_t[p] >= m->end_s) continue;
+            if ((p == 1 || m->phase_officers[p] != m->phase_officers[p - 1]) &&
                 model_push(w, phase_t[p], EV_MAJOR, (uint32_t)i, model_mj_arg(MJ_PHASE, p, 0)))
                 return -1;
+            if (more && sm->lead_s > 0 &&
+                model_push(w, fmax(m->start_s, phase_t[p] - sm->lead_s), EV_MAJOR, (uint32_t)i,
+                           model_mj_arg(MJ_ORDER, p, 0)))
+                return -1;
+        }
     }
     if (r->n_tiers) rng_stream_reset(w->rs_rng, s->seed, out->rep, SRC_RESERVE);
     return 0;
@@ -1156,7 +1168,7 @@ static int model_mj_reached(model_ws *w, uint32_t mi, int k, int officers, doubl
         cum += r->tiers[j].officers;
         if (isnan(*tt[j]) && m->on_scene >= cum) *tt[j] = t_s - m->start_s;
     }
-    if (isnan(mr->t_full_s) && m->on_scene >= m->officers) mr->t_full_s = t_s - m->start_s;
+    if (isnan(mr->t_full_s) && m->on_scene >= m->size) mr->t_full_s = t_s - m->start_s;
     m->tier_out[k] -= officers;
     return m->tier_out[k] == 0 ? model_mj_tier_done(w, mi, k, t_s) : 0;
 }
@@ -1301,9 +1313,18 @@ static int model_on_major(model_ws *w, uint32_t mi, uint64_t arg, double t_s)
         return 0;
     case MJ_TIER: return model_mj_call_tier(w, mi, k, t_s);
     case MJ_POOL: return m->ended ? 0 : model_mj_pool_arrive(w, mi, k, officers, t_s);
+    case MJ_ORDER: /* a later phase's extra officers, ordered ahead */
+        if (m->ended || m->phase_officers[k] <= m->officers) return 0;
+        m->officers = m->phase_officers[k];
+        m->ahead_phase = k;
+        return model_mj_refill(w, mi, t_s);
     case MJ_PHASE:
         if (m->ended) return 0;
+        if (k == 1) w->out->majors[mi].officers_at_event = m->on_scene;
         m->officers = m->phase_officers[k];
+        /* A later phase already ordered ahead keeps its officers. */
+        if (m->ahead_phase > k && m->phase_officers[m->ahead_phase] > m->officers)
+            m->officers = m->phase_officers[m->ahead_phase];
         if (m->committed > m->officers) return model_mj_release(w, mi, m->committed - m->officers, t_s);
         return model_mj_refill(w, mi, t_s);
     default: return m->ended ? 0 : model_mj_end(w, mi, t_s);

@@ -144,7 +144,10 @@ typedef struct major_rec {
     int32_t pool_officers;  /* off-duty officers sent */
     double t_start_s, t_end_s;
     double t_tier1_s, t_tier2_s, t_tier3_s, t_tier4_s;
-    double t_full_s;        /* time to `officers` on scene */
+    double t_full_s;        /* time to `officers` on scene (a public event: its largest phase) */
+    double t_event_s;       /* a public event: when the event itself starts (others: t_start_s) */
+    int32_t event_officers;     /* ... the officers it needs during the event (others: officers) */
+    int32_t officers_at_event;  /* ... and those on scene when it starts (others: 0) */
 } major_rec;
 
 /* One step of an officers-on-scene curve (/major_curve): from t_s after the

@@ -249,6 +249,8 @@ int report_print(FILE *out, const report_info *info, const metrics *m, const dou
         {"1st incident: tiers 1-4 on scene (min)", "major_tier4_s", 1.0 / 60.0, 1},
         {"1st incident: all it needs on scene (min)", "major_full_s", 1.0 / 60.0, 1},
         {"1st incident: off-duty officers called", "major_pool_officers", 1.0, 1},
+        {"1st public event: officers there at its start", "event_officers_at_start", 1.0, 1},
+        {"1st public event: officers short at its start", "event_short_at_start", 1.0, 1},
         {"calls during major incidents", "calls_during_major", 1.0, 1},
         {"response during them, mean (min)", "response_during_major_s", 1.0 / 60.0, 2},
         {"response outside them, mean (min)", "response_outside_major_s", 1.0 / 60.0,

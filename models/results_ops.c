@@ -36,7 +36,8 @@ static const h5_field major_rep_fields[] = {
     MR(t_start_s, H5X_F64, "s"),        MR(t_end_s, H5X_F64, "s"),
     MR(t_tier1_s, H5X_F64, "s"),        MR(t_tier2_s, H5X_F64, "s"),
     MR(t_tier3_s, H5X_F64, "s"),        MR(t_tier4_s, H5X_F64, "s"),
-    MR(t_full_s, H5X_F64, "s"),
+    MR(t_full_s, H5X_F64, "s"),         MR(t_event_s, H5X_F64, "s"),
+    MR(event_officers, H5X_I32, "count"), MR(officers_at_event, H5X_I32, "count"),
 };
 #undef MR
 #define MP(m, t, unit) {#m, t, offsetof(major_pt, m), 0, unit}

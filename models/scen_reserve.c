@@ -173,6 +173,9 @@ static void read_majors(loader *L)
         }
         for (int p = 0; p < 3; p += 2)
             if (m->phase_officers[p] > m->officers) m->officers = m->phase_officers[p];
+        double lead_min = 0;
+        num_key(L, e, "lead_minutes", 0, 0, 24 * 60, 0, &lead_min);
+        m->lead_s = lead_min * 60;
         m->start_s -= before * 3600;
         if (m->start_s < 0) {
             sc_err(&L->c, sc_member(e, "before_hours"),

@@ -312,6 +312,18 @@ static void check_public_phases(void)
         CHECK_EQ(r.majors[1].officers, 10);
         CHECK_EQ(r.majors[1].units, 2);
         CHECK_EQ(r.majors[1].peak_officers, 10);
+        CHECK_NEAR(r.majors[1].t_event_s, 2 * 86400.0 + 18 * 3600.0, 1e-9);
+        CHECK_EQ(r.majors[1].event_officers, 10);
+        CHECK_EQ(r.majors[1].officers_at_event, 5); /* the before phase's squad */
+        CHECK_NEAR(r.majors[1].t_full_s, 3600.0, 1e-9); /* its largest phase, not the first */
+        metrics m;
+        CHECK_EQ(metrics_init(&m, s->n_priorities), 0);
+        double *row = calloc(m.n, sizeof *row);
+        CHECK_EQ(metrics_compute(&m, s, &r, row), 0);
+        CHECK_NEAR(row[metrics_find(&m, "event_officers_at_start")], 5.0, 0);
+        CHECK_NEAR(row[metrics_find(&m, "event_short_at_start")], 5.0, 0);
+        free(row);
+        metrics_fini(&m);
     }
     /* The squad sent back at the end is free again: a squad's on-scene time at the event is
      * 4.5 h for the one kept and 3 h for the one that came at the start, on top of the first
@@ -323,6 +335,19 @@ static void check_public_phases(void)
     rep_result_fini(&r);
     model_ws_destroy(w);
     scen_destroy(s);
+
+    /* Ordered 30 min ahead, the second squad is there when the event starts. */
+    const char *lead[] = {"public_events.fair.lead_minutes=30"};
+    s = load("\"foot\"", ev, lead, 1);
+    if (s) {
+        w = model_ws_create(s);
+        CHECK_EQ(model_run_rep(w, 0, &r), 0);
+        CHECK_EQ(r.majors[1].officers_at_event, 10);
+        CHECK_NEAR(r.majors[1].t_full_s, 1800.0, 1e-9);
+        rep_result_fini(&r);
+        model_ws_destroy(w);
+        scen_destroy(s);
+    }
 
     /* Bad phases: officers_before without a before phase. */
     const char *bad = "public_events = ( { name = \"fair\"; node = \"Market\"; day = 2;\n"
