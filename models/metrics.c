@@ -53,6 +53,10 @@ int metrics_init(metrics *m, int n_priorities)
         {"calls_during_major", METRIC_REAL, "count"},
         {"response_during_major_s", METRIC_REAL, "s"},
         {"response_outside_major_s", METRIC_REAL, "s"},
+        {"major_from_station", METRIC_REAL, "count"},
+        {"major_from_post", METRIC_REAL, "count"},
+        {"major_from_line", METRIC_REAL, "count"},
+        {"major_from_call", METRIC_REAL, "count"},
         {"event_officers_at_start", METRIC_REAL, "count"},
         {"event_short_at_start", METRIC_REAL, "count"},
     };
@@ -245,6 +249,18 @@ int metrics_compute(const metrics *m, const scenario *s, const rep_result *r, do
         metrics_set(m, out, "major_tier4_s", mj->t_tier4_s);
         metrics_set(m, out, "major_full_s", mj->t_full_s);
         metrics_set(m, out, "major_pool_officers", mj->pool_officers);
+        /* Who was pulled from where: on-duty officers by the duty they left. */
+        double from[UNIT_STATES] = {0};
+        for (size_t i = 0; i < r->n_mj_units; i++) {
+            const major_unit *mu = &r->mj_units[i];
+            if (mu->incident == (int32_t)first && mu->unit >= 0 && mu->from_state >= 0 &&
+                mu->from_state < UNIT_STATES)
+                from[mu->from_state] += mu->officers;
+        }
+        metrics_set(m, out, "major_from_station", from[UNIT_AVAILABLE]);
+        metrics_set(m, out, "major_from_post", from[UNIT_AT_POST]);
+        metrics_set(m, out, "major_from_line", from[UNIT_PATROLLING]);
+        metrics_set(m, out, "major_from_call", from[UNIT_RETURNING]);
         double sum_in = 0, sum_out = 0;
         size_t n_in = 0, n_out = 0, calls_in = 0;
         for (size_t i = 0; i < r->n_calls; i++) {

@@ -72,6 +72,7 @@ typedef struct unit_st {
     int32_t call;           /* call being served, -1 */
     int32_t major;          /* major incident it is committed to, -1 */
     int32_t major_tier;     /* ... as part of this reserve tier */
+    int32_t mj_rec;         /* ... recorded in out->mj_units[mj_rec] */
     int on_shift;           /* inside one of its slots */
     int going_off;          /* slot over: off duty once back at base */
     int overtime;           /* ... and the time until then is overtime */
@@ -245,6 +246,7 @@ void rep_result_fini(rep_result *r)
     free(r->cells);
     free(r->majors);
     free(r->curve);
+    free(r->mj_units);
     memset(r, 0, sizeof *r);
 }
 
@@ -913,10 +915,31 @@ static int model_on_call(model_ws *w, uint32_t ci, double t_s)
 
 /* ---- major incidents and the emergency reserve ------------------------------ */
 
-/* An EV_MAJOR's arg: what (enum mj_what), the tier, and a pool vehicle's officers. */
+/* An EV_MAJOR's arg: what (enum mj_what), the tier, and a pool vehicle's officers
+ * (< 2^24) and its row of out->mj_units. */
 static uint64_t model_mj_arg(int what, int tier, int officers)
 {
     return (uint64_t)what | (uint64_t)tier << 4 | (uint64_t)officers << 8;
+}
+
+/* Records a commitment to incident mi (/major_units); its row, or -1 when out
+ * of memory. */
+static int64_t model_mj_unit_add(model_ws *w, uint32_t mi, int tier, int32_t unit, int officers,
+                                 int32_t from_state, uint32_t from_node, double t_s)
+{
+    rep_result *out = w->out;
+    if (out->n_mj_units == out->cap_mj_units) {
+        size_t cap = out->cap_mj_units ? 2 * out->cap_mj_units : 64;
+        major_unit *m = realloc(out->mj_units, cap * sizeof *m);
+        if (!m) return -1;
+        out->mj_units = m;
+        out->cap_mj_units = cap;
+    }
+    out->mj_units[out->n_mj_units] = (major_unit){
+        .rep = out->rep, .incident = (int32_t)mi, .tier = tier, .unit = unit,
+        .officers = officers, .from_state = from_state, .from_node = (int32_t)from_node,
+        .t_order_s = t_s - w->mj[mi].start_s, .t_arrive_s = NAN, .t_release_s = NAN};
+    return (int64_t)out->n_mj_units++;
 }
 
 /* Appends a step of incident m's officers-on-scene curve. -1 when out of memory. */
@@ -944,6 +967,7 @@ static int model_mj_start(model_ws *w, rep_result *out)
     const scen_reserve *r = &s->reserve;
     out->n_majors = 0;
     out->n_curve = 0;
+    out->n_mj_units = 0;
     for (int k = 0; k < SCEN_MAX_TIERS; k++)
         w->pool_left[k] = k < (int)r->n_tiers ? r->tiers[k].pool_officers : 0;
     size_t n_sched = 0; /* the scheduled ones that start within the run */
@@ -1111,8 +1135,13 @@ static int model_mj_call_tier(model_ws *w, uint32_t mi, int k, double t_s)
         unit_st *u = &w->u[ui];
         /* A post may have lost units to this tier already: check again. */
         if (!model_mj_may_take(w, ui)) continue;
+        int32_t from_state = u->state;
         dispatch_cand here;
         if (model_stop(w, ui, t_s, &here)) return -1;
+        int64_t rec = model_mj_unit_add(w, mi, k, (int32_t)ui, s->units[ui].crew, from_state,
+                                        here.node, t_s);
+        if (rec < 0) return -1;
+        u->mj_rec = (int32_t)rec;
         u->busy_start_s = t_s;
         u->major = (int32_t)mi;
         u->major_tier = k;
@@ -1144,7 +1173,10 @@ static int model_mj_call_tier(model_ws *w, uint32_t mi, int k, double t_s)
         for (int left = pool; left > 0; left -= tr->vehicle_officers) {
             int v = left < tr->vehicle_officers ? left : tr->vehicle_officers;
             double as = scen_dist_quantile(&tr->assembly, rng_uniform_pos(w->rs_rng));
-            if (model_push(w, t_s + as + tt, EV_MAJOR, mi, model_mj_arg(MJ_POOL, k, v)))
+            int64_t rec = model_mj_unit_add(w, mi, k, -1, v, -1, from, t_s);
+            if (rec < 0 ||
+                model_push(w, t_s + as + tt, EV_MAJOR, mi,
+                           model_mj_arg(MJ_POOL, k, v) | (uint64_t)rec << 32))
                 return -1;
         }
     }
@@ -1180,15 +1212,18 @@ static int model_mj_arrive(model_ws *w, uint32_t ui, double t_s)
     if (model_leg_visits(w, ui, t_s)) return -1;
     u->at_node = u->leg_to;
     if (model_set_state(w, ui, t_s, UNIT_ONSCENE)) return -1;
+    w->out->mj_units[u->mj_rec].t_arrive_s = t_s - w->mj[u->major].start_s;
     return model_mj_reached(w, (uint32_t)u->major, u->major_tier, w->s->units[ui].crew, t_s);
 }
 
 /* A pool vehicle of tier k with `officers` reached incident mi. When the need
  * fell while it was on its way (a public event's later phase), the officers
  * beyond it go home at once and count as never committed. */
-static int model_mj_pool_arrive(model_ws *w, uint32_t mi, int k, int officers, double t_s)
+static int model_mj_pool_arrive(model_ws *w, uint32_t mi, int k, int officers, size_t rec,
+                                double t_s)
 {
     major_st *m = &w->mj[mi];
+    major_unit *mu = &w->out->mj_units[rec];
     int home = m->committed - m->officers;
     if (home > officers) home = officers;
     if (home > 0) {
@@ -1198,8 +1233,12 @@ static int model_mj_pool_arrive(model_ws *w, uint32_t mi, int k, int officers, d
         m->tier_sent[k] -= home;
         m->tier_out[k] -= home;
         officers -= home;
-        if (officers == 0) return 0;
+        if (officers == 0) {
+            mu->t_release_s = t_s - m->start_s; /* turned back on arrival */
+            return 0;
+        }
     }
+    mu->t_arrive_s = t_s - m->start_s;
     m->pool_on_scene[k] += officers;
     return model_mj_reached(w, mi, k, officers, t_s);
 }
@@ -1226,6 +1265,7 @@ static int model_mj_release(model_ws *w, uint32_t mi, int surplus, double t_s)
             m->committed -= crew;
             m->tier_sent[k] -= crew;
             surplus -= crew;
+            w->out->mj_units[u->mj_rec].t_release_s = t_s - m->start_s;
             u->major = u->major_tier = -1;
             model_add_window(s, &w->out->units[ui].busy_s, u->busy_start_s, t_s);
             if (model_head_back(w, ui, t_s)) return -1;
@@ -1286,6 +1326,11 @@ static int model_mj_end(model_ws *w, uint32_t mi, double t_s)
         model_add_window(s, &w->out->units[ui].busy_s, u->busy_start_s, t_s);
         if (model_head_back(w, ui, t_s)) return -1;
     }
+    for (size_t i = 0; i < w->out->n_mj_units; i++) {
+        major_unit *mu = &w->out->mj_units[i];
+        if (mu->incident == (int32_t)mi && isnan(mu->t_release_s))
+            mu->t_release_s = t_s - m->start_s;
+    }
     return model_serve_queue(w, t_s);
 }
 
@@ -1293,7 +1338,7 @@ static int model_on_major(model_ws *w, uint32_t mi, uint64_t arg, double t_s)
 {
     const scen_reserve *r = &w->s->reserve;
     major_st *m = &w->mj[mi];
-    int what = (int)(arg & 15u), k = (int)(arg >> 4 & 15u), officers = (int)(arg >> 8);
+    int what = (int)(arg & 15u), k = (int)(arg >> 4 & 15u), officers = (int)(arg >> 8 & 0xFFFFFFu);
     switch (what) {
     case MJ_START:
         m->started = 1;
@@ -1312,7 +1357,8 @@ static int model_on_major(model_ws *w, uint32_t mi, uint64_t arg, double t_s)
         }
         return 0;
     case MJ_TIER: return model_mj_call_tier(w, mi, k, t_s);
-    case MJ_POOL: return m->ended ? 0 : model_mj_pool_arrive(w, mi, k, officers, t_s);
+    case MJ_POOL:
+        return m->ended ? 0 : model_mj_pool_arrive(w, mi, k, officers & 0xFFFFFF, arg >> 32, t_s);
     case MJ_ORDER: /* a later phase's extra officers, ordered ahead */
         if (m->ended || m->phase_officers[k] <= m->officers) return 0;
         m->officers = m->phase_officers[k];

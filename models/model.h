@@ -159,6 +159,24 @@ typedef struct major_pt {
     int32_t officers;
 } major_pt;
 
+/* One commitment to a major incident (/major_units): an on-duty unit a reserve
+ * tier took, or a pool vehicle of off-duty officers; who, from where, when.
+ * Times are from the incident's start. This is "who is pulled from where". */
+typedef struct major_unit {
+    uint32_t rep;
+    int32_t incident;
+    int32_t tier;           /* reserve tier, 0-based */
+    int32_t unit;           /* unit index, -1 for a pool vehicle */
+    int32_t officers;       /* the unit's crew, or the vehicle's officers */
+    int32_t from_state;     /* the unit's state when taken (enum model_unit_state: at its
+                             * station, post or line, or on its way back from a call); -1 pool */
+    int32_t from_node;      /* node index it left from (a pool vehicle: its station) */
+    double t_order_s;       /* when it was ordered */
+    double t_arrive_s;      /* when it reached the scene; NaN when sent back before */
+    double t_release_s;     /* when it was let go (a unit: a phase that needs fewer, or the
+                             * end; a pool vehicle: the end); NaN when the run ended first */
+} major_unit;
+
 typedef struct rep_result {
     uint32_t rep;
     call_rec *calls; size_t n_calls, cap_calls;
@@ -168,6 +186,7 @@ typedef struct rep_result {
     cell_rec *cells; size_t n_cells;
     major_rec *majors; size_t cap_majors, n_majors;
     major_pt *curve; size_t cap_curve, n_curve;
+    major_unit *mj_units; size_t cap_mj_units, n_mj_units;
     uint64_t events;        /* events processed, for speed figures */
     /* An unstable system (calls arrive faster than units serve them) is stopped
      * when the queue passes run.max_queue or a wait passes run.max_wait_hours;

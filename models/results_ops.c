@@ -46,6 +46,15 @@ static const h5_field major_curve_fields[] = {
     MP(officers, H5X_I32, "count"),
 };
 #undef MP
+#define MU(m, t, unit) {#m, t, offsetof(major_unit, m), 0, unit}
+static const h5_field major_unit_fields[] = {
+    MU(rep, H5X_U32, "index"),        MU(incident, H5X_I32, "index"),
+    MU(tier, H5X_I32, "index"),       MU(unit, H5X_I32, "index"),
+    MU(officers, H5X_I32, "count"),   MU(from_state, H5X_I32, "index"),
+    MU(from_node, H5X_I32, "index"),  MU(t_order_s, H5X_F64, "s"),
+    MU(t_arrive_s, H5X_F64, "s"),     MU(t_release_s, H5X_F64, "s"),
+};
+#undef MU
 #define AR(m, t, unit) {#m, t, offsetof(major_area_rec, m), 0, unit}
 static const h5_field major_area_fields[] = {
     AR(rep, H5X_U32, "index"),            AR(area_kind, H5X_I32, "index"),
@@ -65,6 +74,7 @@ const results_rep_table results_ops_rep_tables[] = {
     {"/major_reps", major_rep_fields, NF(major_rep_fields), sizeof(major_rec)},
     {"/major_curve", major_curve_fields, NF(major_curve_fields), sizeof(major_pt)},
     {"/major_area_reps", major_area_fields, NF(major_area_fields), sizeof(major_area_rec)},
+    {"/major_units", major_unit_fields, NF(major_unit_fields), sizeof(major_unit)},
 };
 const size_t results_ops_n_rep_tables = NF(results_ops_rep_tables);
 #define OPS_N_TABLES NF(results_ops_rep_tables)
@@ -305,7 +315,8 @@ int results_ops_append(results_ops *o, const rep_result *r)
     /* Derived from the calls and incidents here rather than carried in rep_result: the same
      * bytes whichever thread or rank ran the replication, and nothing more on the wire. */
     size_t na = metrics_major_area(o->s, r, o->area);
-    return rc ? rc : h5_table_append(o->t[5], o->area, na);
+    rc = rc ? rc : h5_table_append(o->t[5], o->area, na);
+    return rc ? rc : h5_table_append(o->t[6], r->mj_units, r->n_mj_units);
 }
 
 void results_ops_close(results_ops *o)

@@ -113,11 +113,11 @@ static const batch_array batch_arrays[] = {
     BATCH_ARRAY(calls, n_calls, call_rec), BATCH_ARRAY(units, n_units, unit_rec),
     BATCH_ARRAY(lines, n_lines, line_rec), BATCH_ARRAY(posts, n_posts, post_rec),
     BATCH_ARRAY(cells, n_cells, cell_rec), BATCH_ARRAY(majors, n_majors, major_rec),
-    BATCH_ARRAY(curve, n_curve, major_pt),
+    BATCH_ARRAY(curve, n_curve, major_pt), BATCH_ARRAY(mj_units, n_mj_units, major_unit),
 };
 #undef BATCH_ARRAY
 #define BATCH_N_ARRAYS (sizeof batch_arrays / sizeof batch_arrays[0])
-_Static_assert(offsetof(rep_result, events) == offsetof(rep_result, n_curve) + sizeof(size_t),
+_Static_assert(offsetof(rep_result, events) == offsetof(rep_result, n_mj_units) + sizeof(size_t),
                "rep_result has a new member before events: add it to batch_arrays");
 _Static_assert(sizeof(rep_result) == offsetof(rep_result, queue_at_stop) + sizeof(int32_t) + 4,
                "rep_result has a new member after queue_at_stop: add it to batch_head");

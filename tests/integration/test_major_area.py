@@ -269,11 +269,15 @@ def main():
     with h5py.File(path, "r") as f:
         ref = f["major_area_reps"][:].tobytes()
         ref_tiers = f["reserve_tiers"][:].tobytes()
+        ref_units = f["major_units"][:]
+        check(len(ref_units) > 0, "/major_units is empty")
     for other in (one, merged):
         with h5py.File(other, "r") as f:
             check(f["major_area_reps"][:].tobytes() == ref and
-                  f["reserve_tiers"][:].tobytes() == ref_tiers,
-                  "%s: /major_area_reps or /reserve_tiers differ from the 2-thread run" % other)
+                  f["reserve_tiers"][:].tobytes() == ref_tiers and
+                  f["major_units"][:].tobytes() == ref_units.tobytes(),
+                  "%s: /major_area_reps, /reserve_tiers or /major_units differ from the "
+                  "2-thread run" % other)
     print("/major_area_reps: the same bytes with 1 thread and from 2 shards merged")
 
     # Without a major incident in the run: no rows, no table, an empty list in the JSON.

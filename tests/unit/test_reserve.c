@@ -106,6 +106,30 @@ static void check_exact_curve(void)
         CHECK(isnan(m->t_tier3_s));             /* 44 > the 40 it needs */
         CHECK(isnan(m->t_tier4_s));
         CHECK_NEAR(m->t_full_s, 1200.0, 1e-9);
+        /* Who came from where: 5 units and 5 pool vehicles, 40 officers in all. */
+        CHECK_EQ(r.n_mj_units, 10);
+        int officers = 0, units = 0;
+        for (size_t i = 0; i < r.n_mj_units; i++) {
+            const major_unit *mu = &r.mj_units[i];
+            CHECK_EQ(mu->rep, rep);
+            officers += mu->officers;
+            CHECK_NEAR(mu->t_release_s, 7200.0, 1e-9);
+            if (mu->unit >= 0) {
+                units++;
+                int squad = s->units[mu->unit].kind == 0;
+                CHECK_EQ(mu->tier, squad ? 0 : 1);
+                CHECK_EQ(mu->from_state, UNIT_AVAILABLE);
+                CHECK_EQ(mu->from_node, (int32_t)s->units[mu->unit].base_node);
+                CHECK_NEAR(mu->t_order_s, squad ? 0.0 : 60.0, 1e-9);
+                CHECK_NEAR(mu->t_arrive_s, mu->t_order_s, 1e-9);
+            } else {
+                CHECK_EQ(mu->from_state, -1);
+                CHECK_NEAR(mu->t_arrive_s, mu->tier == 2 ? 1200.0 : 660.0, 1e-9);
+                CHECK_EQ(mu->from_node, (int32_t)s->stations[mu->tier == 2 ? 1 : 0].node);
+            }
+        }
+        CHECK_EQ(officers, 40);
+        CHECK_EQ(units, 5);
         /* The foot unit was never taken; squads and cars stayed on scene to the end. */
         for (size_t u = 0; u < r.n_units; u++) {
             const scen_unit *su = &s->units[u];
@@ -332,6 +356,14 @@ static void check_public_phases(void)
     for (size_t u = 0, q = 0; u < r.n_units; u++)
         if (s->units[u].kind == 0 && q < 2) on[q++] = r.units[u].onscene_s;
     CHECK_NEAR(on[0] + on[1], 2 * 7200.0 + 16200.0 + 10800.0, 1e-6);
+    /* /major_units: the squad sent back at the event's end, the other at the end. */
+    double rel[2] = {0, 0};
+    size_t q = 0;
+    for (size_t i = 0; i < r.n_mj_units; i++)
+        if (r.mj_units[i].incident == 1 && q < 2) rel[q++] = r.mj_units[i].t_release_s;
+    CHECK_EQ(q, 2);
+    CHECK_NEAR(fmin(rel[0], rel[1]), 14400.0, 1e-9);
+    CHECK_NEAR(fmax(rel[0], rel[1]), 16200.0, 1e-9);
     rep_result_fini(&r);
     model_ws_destroy(w);
     scen_destroy(s);
