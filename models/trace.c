@@ -111,9 +111,11 @@ void read_incidents(loader *L)
     const config_setting_t *in = sc_member(L->root, "incidents");
     scenario *s = L->s;
     const char *rel;
-    double max_snap_m = 250;
     if (!in) return;
-    bool snap_ok = num_key(L, in, "max_snap_m", 250, 0, INFINITY, OPEN_LO, &max_snap_m);
+    /* Unless the history says otherwise, its rows snap as far as the scenario's
+     * own positions may (network.max_snap_m, read before this). */
+    double snap_default = L->max_snap_ok ? L->max_snap_m : 250, max_snap_m = snap_default;
+    bool snap_ok = num_key(L, in, "max_snap_m", snap_default, 0, INFINITY, OPEN_LO, &max_snap_m);
     if (!str_key(L, in, "source", &rel)) return;
     scen_trace *t = s->trace = calloc(1, sizeof *t);
     if (!t || !(t->path = resolve(L, rel))) {

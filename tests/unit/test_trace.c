@@ -49,13 +49,15 @@ static void write_file(const char *name, const char *text)
 }
 
 /* Writes t.cfg with run_extra inside run and incidents_extra inside incidents, and h.csv. */
+static const char *net_extra = ""; /* extra network settings */
+
 static void write_scenario(const char *run_extra, const char *incidents_extra, const char *hist)
 {
     char cfg[4096];
     snprintf(cfg, sizeof cfg,
              "name = \"trace\";\n"
              "run : { seed = 11; replications = 3; %s %s };\n"
-             "network : { file = \"%s/net/small.txt\"; };\n"
+             "network : { file = \"%s/net/small.txt\"; %s };\n"
              "zone_kinds = ( { name = \"urban\"; target_s = [ 180.0, 600.0 ]; } );\n"
              "zones = ( { name = \"North\"; kind = \"urban\"; weight = 1.0; },\n"
              "          { name = \"South\"; kind = \"urban\"; weight = 1.0; } );\n"
@@ -74,7 +76,7 @@ static void write_scenario(const char *run_extra, const char *incidents_extra, c
              "units = ( { name = \"car\"; station = \"N\"; kind = \"car\"; count = 2; crew = 2;\n"
              "            mode = \"vehicle\"; } );\n",
              strstr(run_extra, "warmup_days") ? "" : "warmup_days = 0.5;", run_extra,
-             PSIM_TEST_DATA, incidents_extra);
+             PSIM_TEST_DATA, net_extra, incidents_extra);
     write_file("t.cfg", cfg);
     write_file("h.csv", hist);
 }
@@ -382,6 +384,12 @@ static void check_errors(void)
              "50 m",
              hist);
     expect_error(want);
+
+    /* Without its own, the history snaps as far as network.max_snap_m allows. */
+    net_extra = "max_snap_m = 50.0;";
+    write_scenario("", "", "time,x_m,y_m,type\n2016-03-01T08:00,200,160,theft\n");
+    expect_error(want);
+    net_extra = "";
 
     write_scenario("", "max_snap_m = 0.0;", history_text);
     expect_error("incidents.max_snap_m: must be > 0 (got 0)");
