@@ -103,7 +103,8 @@ int osm_opts_speed_set(osm_opts *o, const char *name, double vehicle_mps, double
     }
     osm_class *c = &o->classes[o->n_classes++];
     memset(c, 0, sizeof *c);
-    snprintf(c->name, sizeof c->name, "%s", name);
+    size_t len = strnlen(name, sizeof c->name - 1); /* names were checked short by the caller */
+    memcpy(c->name, name, len);
     c->speed_mps[NET_VEHICLE] = vehicle_mps;
     c->speed_mps[NET_FOOT] = foot_mps;
     return 0;

@@ -647,10 +647,13 @@ int results_append_rep(results_writer *w, const rep_result *r, const double *sum
         w->inc[i].c = r->calls[i];
         w->inc[i].node_id = node_id(w->s->net, r->calls[i].node);
     }
-    /* Summary last: its row count is what says a replication is complete. */
+    /* Summary last: its row count is what says a replication is complete. The
+     * other tables are flushed first, so that a kill while HDF5 writes the summary
+     * row can tear only that row (resume checks it: reps_whole). */
     int rc = h5_table_append(w->incidents, w->inc, r->n_calls);
     rc = rc ? rc : h5_table_append(w->unit_reps, r->units, r->n_units);
     rc = rc ? rc : results_ops_append(w->ops, r);
+    rc = rc ? rc : h5_file_flush(w->f);
     if (!rc) {
         memset(w->sum_row, 0, rowb_stride(&w->sum));
         for (size_t i = 0; i < w->sum.n; i++) {
@@ -1142,7 +1145,9 @@ int results_check_run(const char *path, const scenario *s, uint32_t rep_first,
 /* ---- Resuming ------------------------------------------------------------------------------- */
 
 /* Cuts the rows of a table whose rep field is not in [first, end) (rows are in rep order, so
- * these can only be the last rows: those of a replication whose append was cut short). */
+ * these can only be the last rows: those of a replication whose append was cut short). A
+ * row whose rep goes backwards ends the good part too: rows HDF5 had extended the table for
+ * but never wrote read as the fill value, rep 0. */
 static int cut_to_reps(h5_file *f, h5_table *t, const char *path, size_t first, size_t end)
 {
     int64_t *rep;
@@ -1150,9 +1155,50 @@ static int cut_to_reps(h5_file *f, h5_table *t, const char *path, size_t first, 
     int rc = h5_table_read_i64(f, path, "rep", &rep, &n);
     if (rc) return rc;
     size_t keep = 0;
-    while (keep < n && rep[keep] >= (int64_t)first && (size_t)rep[keep] < end) keep++;
+    while (keep < n && rep[keep] >= (int64_t)first && (size_t)rep[keep] < end &&
+           (keep == 0 || rep[keep] >= rep[keep - 1]))
+        keep++;
     free(rep);
     return h5_table_truncate(t, keep);
+}
+
+size_t results_reps_whole(const int64_t *rep, size_t n, size_t first, size_t k,
+                          const int64_t *want, int64_t each)
+{
+    size_t row = 0;
+    for (size_t i = 0; i < k; i++) {
+        size_t from = row;
+        while (row < n && rep[row] == (int64_t)(first + i)) row++;
+        if ((int64_t)(row - from) != (want ? want[i] : each)) return i;
+    }
+    return k;
+}
+
+/* How many leading replications of a killed run are whole in every table: the /summary row
+ * holds its own rep, and /incidents and /unit_reps exactly the rows it implies (its call
+ * count; every unit). A run killed while HDF5 was flushing can leave a table extended
+ * without its data, and those replications are run again rather than kept wrong. */
+static int reps_whole(h5_file *f, const scenario *s, size_t first, size_t *k)
+{
+    int64_t *srep = NULL, *calls = NULL, *rep = NULL;
+    size_t ns, nc, n;
+    int rc = h5_table_read_i64(f, "/summary", "rep", &srep, &ns);
+    rc = rc ? rc : h5_table_read_i64(f, "/summary", "calls", &calls, &nc);
+    if (!rc) {
+        size_t i = 0;
+        while (i < *k && i < ns && srep[i] == (int64_t)(first + i) && calls[i] >= 0) i++;
+        *k = i;
+    }
+    rc = rc ? rc : h5_table_read_i64(f, "/incidents", "rep", &rep, &n);
+    if (!rc) *k = results_reps_whole(rep, n, first, *k, calls, 0);
+    free(rep);
+    rep = NULL;
+    rc = rc ? rc : h5_table_read_i64(f, "/unit_reps", "rep", &rep, &n);
+    if (!rc) *k = results_reps_whole(rep, n, first, *k, NULL, (int64_t)s->n_units);
+    free(rep);
+    free(srep);
+    free(calls);
+    return rc ? rc : results_ops_whole(f, s, first, k);
 }
 
 results_writer *results_resume(const char *path, const scenario *s, const metrics *m,
@@ -1219,7 +1265,9 @@ results_writer *results_resume_range(const char *path, const scenario *s, const 
                           "%u asked for", w->reps_done, rep_end - rep_first);
         goto err;
     }
-    rc = cut_to_reps(f, w->incidents, "/incidents", rep_first, rep_first + w->reps_done);
+    rc = reps_whole(f, s, rep_first, &w->reps_done);
+    rc = rc ? rc : h5_table_truncate(w->summary, w->reps_done);
+    rc = rc ? rc : cut_to_reps(f, w->incidents, "/incidents", rep_first, rep_first + w->reps_done);
     rc = rc ? rc : cut_to_reps(f, w->unit_reps, "/unit_reps", rep_first, rep_first + w->reps_done);
     if (!rc && !(w->ops = results_ops_open(f, s, rep_first, rep_first + w->reps_done)))
         rc = RESULTS_EFORMAT;

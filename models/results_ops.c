@@ -284,6 +284,21 @@ err:
     return NULL;
 }
 
+int results_ops_whole(h5_file *f, const scenario *s, size_t first, size_t *k)
+{
+    const struct { const char *path; size_t each; } fixed[] = {
+        {"/line_reps", s->n_lines}, {"/post_reps", s->n_posts}, {"/cell_reps", s->cells.n_cells}};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        int64_t *rep;
+        size_t n;
+        int rc = h5_table_read_i64(f, fixed[i].path, "rep", &rep, &n);
+        if (rc) return rc;
+        *k = results_reps_whole(rep, n, first, *k, NULL, (int64_t)fixed[i].each);
+        free(rep);
+    }
+    return 0;
+}
+
 results_ops *results_ops_open(h5_file *f, const scenario *s, size_t rep_first, size_t rep_end)
 {
     results_ops *o = ops_alloc(s);
@@ -295,7 +310,10 @@ results_ops *results_ops_open(h5_file *f, const scenario *s, size_t rep_first, s
         int64_t *rep;
         size_t n, keep = 0;
         if (h5_table_read_i64(f, rt->path, "rep", &rep, &n)) goto err;
-        while (keep < n && rep[keep] >= (int64_t)rep_first && (size_t)rep[keep] < rep_end) keep++;
+        /* As cut_to_reps in results.c: a rep going backwards is a row never written. */
+        while (keep < n && rep[keep] >= (int64_t)rep_first && (size_t)rep[keep] < rep_end &&
+               (keep == 0 || rep[keep] >= rep[keep - 1]))
+            keep++;
         free(rep);
         if (h5_table_truncate(o->t[i], keep)) goto err;
     }

@@ -28,6 +28,17 @@ results_ops *results_ops_create(h5_file *f, const scenario *s);
  * the replications [rep_first, rep_end) that are complete. NULL on failure. */
 results_ops *results_ops_open(h5_file *f, const scenario *s, size_t rep_first, size_t rep_end);
 
+/* Lowers *k to the leading replications from `first` whose fixed-size tables
+ * (/line_reps, /post_reps, /cell_reps: one row per line, post, cell) are whole
+ * in f, for resuming a killed run. 0, or an h5 error code. */
+int results_ops_whole(h5_file *f, const scenario *s, size_t first, size_t *k);
+
+/* The number of leading replications first, first+1, ... (at most k) whose rows
+ * in a table with rep column rep[n] (in rep order) number exactly want[i], or
+ * `each` when want is NULL. */
+size_t results_reps_whole(const int64_t *rep, size_t n, size_t first, size_t k,
+                          const int64_t *want, int64_t each);
+
 int results_ops_append(results_ops *o, const rep_result *r);
 void results_ops_close(results_ops *o); /* NULL is a no-op */
 

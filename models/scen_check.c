@@ -28,11 +28,13 @@ static const char *const weekday[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", 
 /* "08:00", or "08:30:15" when the seconds matter. */
 static const char *clock_str(double t_s, char *buf, size_t n)
 {
-    long s = lround(t_s);
+    /* Times of day and slot lengths are within a few days: int keeps the compiler's
+     * worst case within the buffer (-Wformat-truncation at -O3). */
+    int s = (int)fmin(fmax(lround(t_s), 0), 999999.0);
     if (s % 60)
-        snprintf(buf, n, "%02ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+        snprintf(buf, n, "%02d:%02d:%02d", s / 3600 % 1000, s / 60 % 60, s % 60);
     else
-        snprintf(buf, n, "%02ld:%02ld", s / 3600, s / 60 % 60);
+        snprintf(buf, n, "%02d:%02d", s / 3600 % 1000, s / 60 % 60);
     return buf;
 }
 
