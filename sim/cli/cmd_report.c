@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "rfile.h"
 
 #ifdef PATROLSIM_HAVE_REPORT
 #include "rpt.h"
@@ -129,7 +130,9 @@ static int add_folder(flist *l, const char *dir)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/index.csv", dir);
-    FILE *f = fopen(path, "r");
+    /* Not there, or not a regular file (a FIFO would block): list the folder instead. */
+    char why[128];
+    FILE *f = rfile_open(path, "r", why, sizeof why);
     size_t before = l->n;
     if (f) {
         /* A sweep's index: the "file" and "status" columns, by name. */

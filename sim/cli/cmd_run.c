@@ -30,6 +30,7 @@
 #include "results.h"
 #include "run_opts.h"
 #include "scenario.h"
+#include "trace.h"
 
 static void run_usage(FILE *out)
 {
@@ -239,6 +240,12 @@ int cmd_run(int argc, char **argv)
         if (precision > 0)
             printf(", until the 95%% CI of the mean response is within %g%s",
                    relative ? 100 * precision : precision, relative ? "%" : " s");
+        /* A trace-driven run faces the same calls in every replication: say so, since
+         * its CIs then cover only what the history leaves to chance. */
+        if (s->trace)
+            printf("\n  replaying the %zu calls of %s (the same in every replication; on-scene "
+                   "times not given, handling and reports drawn)",
+                   s->trace->n_calls, s->trace->path);
         printf("\n\n");
         fflush(stdout);
     }

@@ -33,6 +33,7 @@
 #include "paired.h"
 #include "report.h"
 #include "results.h"
+#include "rfile.h"
 #include "run_opts.h"
 #include "stats.h"
 
@@ -230,9 +231,10 @@ static int sweep_factorial(sweep_factor *f, size_t nf, sweep_list *out)
 /* Reads named variants; every problem as "FILE:LINE: message" into d. */
 static int sweep_read_variants(const char *path, sweep_list *out, diag *d)
 {
-    FILE *fp = fopen(path, "r");
+    char why[128];
+    FILE *fp = rfile_open(path, "r", why, sizeof why); /* a FIFO would block a plain fopen */
     if (!fp) {
-        diag_error(d, path, 0, "", "cannot open: %s", strerror(errno));
+        diag_error(d, path, 0, "", "cannot open: %s", why);
         return -1;
     }
     char line[4096];
