@@ -336,6 +336,20 @@ void report_json_number(FILE *out, double v)
     fputs(buf, out);
 }
 
+/* "mean":..,"ci95_low":..,"ci95_high":..,"half_width":..,"n":N: one figure's CI in JSON. */
+static void json_ci_fields(FILE *out, stats_ci ci)
+{
+    fputs("\"mean\":", out);
+    report_json_number(out, ci.mean);
+    fputs(",\"ci95_low\":", out);
+    report_json_number(out, ci.lo);
+    fputs(",\"ci95_high\":", out);
+    report_json_number(out, ci.hi);
+    fputs(",\"half_width\":", out);
+    report_json_number(out, ci.half_width);
+    fprintf(out, ",\"n\":%zu", ci.n);
+}
+
 static void print_major_area_json(FILE *out, const report_major_area *a);
 
 int report_print_json(FILE *out, const report_info *info, const metrics *m, const double *rows,
@@ -360,15 +374,10 @@ int report_print_json(FILE *out, const report_info *info, const metrics *m, cons
         if (!first) fputc(',', out);
         first = false;
         report_json_string(out, d->name);
-        fputs(":{\"mean\":", out);
-        report_json_number(out, ci.mean);
-        fputs(",\"ci95_low\":", out);
-        report_json_number(out, ci.lo);
-        fputs(",\"ci95_high\":", out);
-        report_json_number(out, ci.hi);
-        fputs(",\"half_width\":", out);
-        report_json_number(out, ci.half_width);
-        fprintf(out, ",\"n\":%zu,\"unit\":", ci.n);
+        fputc(':', out);
+        fputc('{', out);
+        json_ci_fields(out, ci);
+        fputs(",\"unit\":", out);
         report_json_string(out, d->unit);
         fputc('}', out);
     }
@@ -710,15 +719,9 @@ static void print_major_area(FILE *out, const report_major_area *a, bool header)
 
 static void json_ci(FILE *out, const char *key, stats_ci ci)
 {
-    fprintf(out, ",\"%s\":{\"mean\":", key);
-    report_json_number(out, ci.mean);
-    fputs(",\"ci95_low\":", out);
-    report_json_number(out, ci.lo);
-    fputs(",\"ci95_high\":", out);
-    report_json_number(out, ci.hi);
-    fputs(",\"half_width\":", out);
-    report_json_number(out, ci.half_width);
-    fprintf(out, ",\"n\":%zu}", ci.n);
+    fprintf(out, ",\"%s\":{", key);
+    json_ci_fields(out, ci);
+    fputc('}', out);
 }
 
 static void print_major_area_json(FILE *out, const report_major_area *a)

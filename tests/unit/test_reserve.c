@@ -73,6 +73,34 @@ static scenario *load(const char *kinds, const char *extra, const char *const *s
     return s;
 }
 
+/* The base scenario with its reserve and incident replaced by `extra` (a later setting of
+ * the same name would be a duplicate in libconfig, so the base is cut before them). */
+static scenario *load_replaced(const char *kinds, const char *extra, const char *const *sets,
+                               size_t n)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/p.cfg", dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f) return NULL;
+    char *body = malloc(8192);
+    CHECK(body != NULL);
+    if (body) {
+        snprintf(body, 8192, base_cfg, kinds, "");
+        char *cut = strstr(body, "reserve = (");
+        if (cut) *cut = '\0';
+        fprintf(f, "%s%s", body, extra);
+    }
+    free(body);
+    fclose(f);
+    diag *d = diag_create();
+    scenario *s = scen_load(path, sets, n, d);
+    if (!s) diag_print(d, stderr);
+    diag_destroy(d);
+    CHECK(s != NULL);
+    return s;
+}
+
 /* The curve, exactly: squads at +0 (5, 10); the cars at +60 (12, 14, 16); sup's pool at +1200
  * in vehicles 6, 6, 6, 2 (it was called at the start, before aux, and took 20 of the 30 still
  * needed); aux's pool fills its last 4 (40 - 36 committed) in one vehicle at +660. */
@@ -206,25 +234,7 @@ static void check_pull_back(void)
     for (int keep = 0; keep <= 1; keep++) {
         char extra[512];
         snprintf(extra, sizeof extra, guards, keep);
-        /* Replace the base's reserve and incident: a later setting of the same name is a
-         * duplicate in libconfig, so the base ones are renamed away by the format. */
-        char path[128];
-        snprintf(path, sizeof path, "%s/p.cfg", dir);
-        FILE *f = fopen(path, "w");
-        CHECK(f != NULL);
-        if (!f) return;
-        char *body = malloc(8192);
-        snprintf(body, 8192, base_cfg, "\"foot\"", "");
-        char *cut = strstr(body, "reserve = (");
-        if (cut) *cut = '\0';
-        fprintf(f, "%s%s", body, extra);
-        free(body);
-        fclose(f);
-        diag *d = diag_create();
-        scenario *s = scen_load(path, NULL, 0, d);
-        if (!s) diag_print(d, stderr);
-        diag_destroy(d);
-        CHECK(s != NULL);
+        scenario *s = load_replaced("\"foot\"", extra, NULL, 0);
         if (!s) return;
         model_ws *w = model_ws_create(s);
         rep_result r = {0};
@@ -416,24 +426,8 @@ static void check_freed_units_join(void)
                         "  { name = \"aux\"; officers = 6; from = [ \"car\" ]; } );\n"
                         "major_incidents = ( { name = \"z\"; node = \"Market\"; day = 1;\n"
                         "    start_h = 12.0; officers = 16; duration_hours = 6.0; } );\n";
-    char path[128];
-    snprintf(path, sizeof path, "%s/p.cfg", dir);
-    FILE *f = fopen(path, "w");
-    CHECK(f != NULL);
-    if (!f) return;
-    char *body = malloc(8192);
-    snprintf(body, 8192, base_cfg, "\"car\"", "");
-    char *cut = strstr(body, "reserve = (");
-    if (cut) *cut = '\0';
-    fprintf(f, "%s%s", body, extra);
-    free(body);
-    fclose(f);
     const char *sets[] = {"calls.per_day=60.0"};
-    diag *d = diag_create();
-    scenario *s = scen_load(path, sets, 1, d);
-    if (!s) diag_print(d, stderr);
-    diag_destroy(d);
-    CHECK(s != NULL);
+    scenario *s = load_replaced("\"car\"", extra, sets, 1);
     if (!s) return;
     model_ws *w = model_ws_create(s);
     rep_result r = {0};
