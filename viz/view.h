@@ -98,6 +98,7 @@ typedef struct view_major {
     int32_t node;
     double t_start_s, t_end_s;
     int32_t officers, peak_officers;
+    bool planned; /* a planned public event (/major_reps random = 2), not an incident */
     uint32_t pt0, n_pts; /* view_run.major_pt_t / major_pt_officers [pt0 .. pt0+n_pts) */
 } view_major;
 

@@ -1082,7 +1082,7 @@ static int ld_replay(loader *L, replay *rp)
 
 typedef struct major_row {
     uint32_t rep;
-    int32_t incident, node, officers, peak;
+    int32_t incident, node, officers, peak, random;
     double t_start, t_end;
 } major_row;
 
@@ -1112,6 +1112,7 @@ static void ld_majors(loader *L)
         {"peak_officers", H5X_I32, offsetof(major_row, peak), 0, ""},
         {"t_start_s", H5X_F64, offsetof(major_row, t_start), 0, ""},
         {"t_end_s", H5X_F64, offsetof(major_row, t_end), 0, ""},
+        {"random", H5X_I32, offsetof(major_row, random), 0, ""},
     };
     static const h5_field pf[] = {
         {"rep", H5X_U32, offsetof(major_pt_row, rep), 0, ""},
@@ -1123,7 +1124,8 @@ static void ld_majors(loader *L)
     major_pt_row *p = NULL;
     size_t nm = 0, np = 0;
     if (!h5_exists(L->f, "/major_reps") ||
-        h5_table_read(L->f, "/major_reps", mf, 7, sizeof *m, (void **)&m, &nm))
+        h5_table_read(L->f, "/major_reps", mf, sizeof mf / sizeof mf[0], sizeof *m, (void **)&m,
+                      &nm))
         return;
     if (!h5_exists(L->f, "/major_curve") ||
         h5_table_read(L->f, "/major_curve", pf, 4, sizeof *p, (void **)&p, &np)) {
@@ -1145,6 +1147,7 @@ static void ld_majors(loader *L)
                           .t_end_s = isfinite(m[i].t_end) ? m[i].t_end : r->horizon_s,
                           .officers = m[i].officers,
                           .peak_officers = m[i].peak,
+                          .planned = m[i].random == 2,
                           .pt0 = (uint32_t)used};
         for (size_t k = 0; k < np; k++)
             if (p[k].rep == r->rep && p[k].incident == m[i].incident) {

@@ -708,8 +708,12 @@ static void draw_majors(SDL_Renderer *ren, view_font *font, const view_frame *fr
         view_cam_to_px(&fr->cam, r->x_m[m->node], r->y_m[m->node], &x, &y);
         /* The label in a box above and to the right, clear of the units gathered there. */
         char buf[96];
-        snprintf(buf, sizeof buf, "Major incident: %d of %d officers on scene",
-                 view_major_officers(r, i, fr->t_s), m->officers);
+        if (m->planned) /* its need changes by phase: say what it needs at its height */
+            snprintf(buf, sizeof buf, "Public event: %d officers on scene (up to %d needed)",
+                     view_major_officers(r, i, fr->t_s), m->officers);
+        else
+            snprintf(buf, sizeof buf, "Major incident: %d of %d officers on scene",
+                     view_major_officers(r, i, fr->t_s), m->officers);
         float lx = x + 80, ly = y - 110;
         int tw = view_text_width(font, VIEW_T_NORMAL, buf);
         vb_line(b, x, y, lx, ly + 10, 2, rgba(153, 27, 27, 255));
