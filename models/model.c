@@ -101,8 +101,10 @@ typedef struct major_st {
     double start_s, end_s;
     int officers;                    /* needed on scene now (a public event: by phase) */
     int size;                        /* the most it ever needs (call-up by size) */
-    int phase_officers[3];           /* public event: needed before, during, after */
-    int ahead_phase;                 /* a later phase ordered ahead (MJ_ORDER), 0 none */
+    const scen_need *needs;          /* what it needs over time (scenario steps) */
+    size_t n_needs;
+    int event_step;                  /* public event: the step the event starts at, -1 */
+    int ahead_step;                  /* the latest step ordered ahead (MJ_ORDER), 0 none */
     int committed;                   /* officers sent: units' crews and pool officers */
     int on_scene;
     int started, ended;
@@ -1026,8 +1028,10 @@ static int model_mj_start(model_ws *w, rep_result *out)
         m->start_s = rnd ? rnd_t[i - n_sched] : sm->start_s;
         m->end_s = m->start_s + (rnd ? r->random_duration_s : sm->duration_s);
         m->size = rnd ? r->random_officers : sm->officers;
-        for (int p = 0; p < 3; p++) m->phase_officers[p] = rnd ? m->size : sm->phase_officers[p];
-        m->officers = m->phase_officers[0];
+        m->needs = rnd ? r->random_needs : sm->needs;
+        m->n_needs = rnd ? r->n_random_needs : sm->n_needs;
+        m->event_step = rnd ? -1 : sm->event_step;
+        m->officers = m->needs[0].officers;
         out->majors[i] = (major_rec){.rep = out->rep, .incident = (int32_t)i,
                                      .random = rnd ? 1 : sm->planned ? 2 : 0,
                                      .node = (int32_t)m->node, .officers = m->size,
@@ -1035,22 +1039,26 @@ static int model_mj_start(model_ws *w, rep_result *out)
                                      .t_tier1_s = NAN, .t_tier2_s = NAN, .t_tier3_s = NAN,
                                      .t_tier4_s = NAN, .t_full_s = NAN,
                                      .t_event_s = rnd ? m->start_s : sm->event_s,
-                                     .event_officers = m->phase_officers[1]};
+                                     .event_officers = m->event_step >= 0
+                                                           ? m->needs[m->event_step].officers
+                                                           : m->size};
         if (model_push(w, m->start_s, EV_MAJOR, (uint32_t)i, model_mj_arg(MJ_START, 0, 0)))
             return -1;
-        /* A public event's phases: the reserve adds or sends back the difference. */
-        double phase_t[3] = {0, rnd ? 0 : sm->event_s, rnd ? 0 : sm->event_end_s};
-        /* The event's start is always an event (it records who is there). A phase
-         * that needs more is ordered lead_s ahead, so its officers can be in place. */
-        for (int p = 1; p < 3 && !rnd; p++) {
-            int more = m->phase_officers[p] > m->phase_officers[p - 1];
-            if (phase_t[p] >= m->end_s) continue;
-            if ((p == 1 || m->phase_officers[p] != m->phase_officers[p - 1]) &&
-                model_push(w, phase_t[p], EV_MAJOR, (uint32_t)i, model_mj_arg(MJ_PHASE, p, 0)))
+        /* Each later step of its needs: the reserve adds or sends back the
+         * difference. A public event's start is always a step (it records who is
+         * there), and a step that needs more is ordered lead_s ahead of it. */
+        double lead_s = rnd ? 0 : sm->lead_s;
+        for (size_t p = 1; p < m->n_needs; p++) {
+            double t = m->start_s + m->needs[p].after_s;
+            int more = m->needs[p].officers > m->needs[p - 1].officers;
+            if (t >= m->end_s) continue;
+            if ((more || m->needs[p].officers < m->needs[p - 1].officers ||
+                 (int)p == m->event_step) &&
+                model_push(w, t, EV_MAJOR, (uint32_t)i, model_mj_arg(MJ_PHASE, 0, (int)p)))
                 return -1;
-            if (more && sm->lead_s > 0 &&
-                model_push(w, fmax(m->start_s, phase_t[p] - sm->lead_s), EV_MAJOR, (uint32_t)i,
-                           model_mj_arg(MJ_ORDER, p, 0)))
+            if (more && lead_s > 0 &&
+                model_push(w, fmax(m->start_s, t - lead_s), EV_MAJOR, (uint32_t)i,
+                           model_mj_arg(MJ_ORDER, 0, (int)p)))
                 return -1;
         }
     }
@@ -1359,18 +1367,18 @@ static int model_on_major(model_ws *w, uint32_t mi, uint64_t arg, double t_s)
     case MJ_TIER: return model_mj_call_tier(w, mi, k, t_s);
     case MJ_POOL:
         return m->ended ? 0 : model_mj_pool_arrive(w, mi, k, officers & 0xFFFFFF, arg >> 32, t_s);
-    case MJ_ORDER: /* a later phase's extra officers, ordered ahead */
-        if (m->ended || m->phase_officers[k] <= m->officers) return 0;
-        m->officers = m->phase_officers[k];
-        m->ahead_phase = k;
+    case MJ_ORDER: /* a later step's extra officers, ordered ahead (officers: the step) */
+        if (m->ended || m->needs[officers].officers <= m->officers) return 0;
+        m->officers = m->needs[officers].officers;
+        if (officers > m->ahead_step) m->ahead_step = officers;
         return model_mj_refill(w, mi, t_s);
-    case MJ_PHASE:
+    case MJ_PHASE: /* a step of its needs begins (officers: the step) */
         if (m->ended) return 0;
-        if (k == 1) w->out->majors[mi].officers_at_event = m->on_scene;
-        m->officers = m->phase_officers[k];
-        /* A later phase already ordered ahead keeps its officers. */
-        if (m->ahead_phase > k && m->phase_officers[m->ahead_phase] > m->officers)
-            m->officers = m->phase_officers[m->ahead_phase];
+        if (officers == m->event_step) w->out->majors[mi].officers_at_event = m->on_scene;
+        m->officers = m->needs[officers].officers;
+        /* Later steps already ordered ahead keep their officers. */
+        for (int j = officers + 1; j <= m->ahead_step; j++)
+            if (m->needs[j].officers > m->officers) m->officers = m->needs[j].officers;
         if (m->committed > m->officers) return model_mj_release(w, mi, m->committed - m->officers, t_s);
         return model_mj_refill(w, mi, t_s);
     default: return m->ended ? 0 : model_mj_end(w, mi, t_s);

@@ -124,6 +124,41 @@ static void read_tiers(loader *L)
     check_unique(L, list, "name", "tier name");
 }
 
+/* The `needs` list of an incident that needs `officers` from its start and lasts duration_s:
+ * steps (after_hours, officers) at increasing times within it. Fills needs[0..*n) with the
+ * start first; returns the most it ever needs. */
+static int read_needs(loader *L, const config_setting_t *e, int officers, double duration_s,
+                      scen_need *needs, size_t *n)
+{
+    needs[0] = (scen_need){0, officers};
+    *n = 1;
+    int most = officers;
+    const config_setting_t *list = sc_member(e, "needs");
+    if (!list || !config_setting_is_list(list)) return most;
+    size_t len = (size_t)config_setting_length(list);
+    if (len + 1 > SCEN_MAX_NEEDS) {
+        sc_err(&L->c, list, "at most %d steps (got %zu)", SCEN_MAX_NEEDS - 1, len);
+        return most;
+    }
+    for (size_t j = 0; j < len; j++) {
+        const config_setting_t *st = config_setting_get_elem(list, (unsigned)j);
+        double h = 0;
+        long long x = 0;
+        if (!num_key(L, st, "after_hours", REQ, 0, duration_s / 3600, OPEN_LO | OPEN_HI, &h) ||
+            !int_key(L, st, "officers", REQ_INT, 0, 100000, &x))
+            continue;
+        if (h * 3600 <= needs[*n - 1].after_s) {
+            sc_err(&L->c, sc_member(st, "after_hours"),
+                   "steps must come in order of time (%g h is not after %g h)", h,
+                   needs[*n - 1].after_s / 3600);
+            continue;
+        }
+        needs[(*n)++] = (scen_need){h * 3600, (int)x};
+        if ((int)x > most) most = (int)x;
+    }
+    return most;
+}
+
 static void read_majors(loader *L)
 {
     scenario *s = L->s;
@@ -149,9 +184,11 @@ static void read_majors(loader *L)
         if (num_key(L, e, "duration_hours", REQ, 0, 24 * 30, OPEN_LO, &d)) m->duration_s = d * 3600;
         if (int_key(L, e, "officers", REQ_INT, 1, 100000, &x)) m->officers = (int)x;
         m->event_s = m->start_s;
-        m->event_end_s = m->start_s + m->duration_s;
-        for (int p = 0; p < 3; p++) m->phase_officers[p] = m->officers;
-        if (i < n) continue;
+        m->event_step = -1;
+        if (i < n) {
+            m->officers = read_needs(L, e, m->officers, m->duration_s, m->needs, &m->n_needs);
+            continue;
+        }
         /* A public event: its officers are ordered out before_hours ahead and stay
          * after_hours after it. Each phase may need its own number (setting up
          * and clearing a stadium takes fewer than the match); the reserve adds
@@ -163,16 +200,23 @@ static void read_majors(loader *L)
         static const char *const phase_key[3] = {"officers_before", NULL, "officers_after"};
         static const char *const hours_key[3] = {"before_hours", NULL, "after_hours"};
         double hours[3] = {before, 0, after};
+        int phase[3] = {m->officers, m->officers, m->officers};
         for (int p = 0; p < 3; p += 2) {
             const config_setting_t *k = sc_member(e, phase_key[p]);
             if (!k) continue;
             if (!(hours[p] > 0))
                 sc_err(&L->c, k, "applies only with %s > 0 (there is no such phase)", hours_key[p]);
             else if (int_key(L, e, phase_key[p], REQ_INT, 0, 100000, &x))
-                m->phase_officers[p] = (int)x;
+                phase[p] = (int)x;
         }
+        /* The steps, from the order: before (if any), the event, after (if any). */
+        m->n_needs = 0;
+        if (before > 0) m->needs[m->n_needs++] = (scen_need){0, phase[0]};
+        m->event_step = (int)m->n_needs;
+        m->needs[m->n_needs++] = (scen_need){before * 3600, phase[1]};
+        if (after > 0) m->needs[m->n_needs++] = (scen_need){(before * 3600 + m->duration_s), phase[2]};
         for (int p = 0; p < 3; p += 2)
-            if (m->phase_officers[p] > m->officers) m->officers = m->phase_officers[p];
+            if (phase[p] > m->officers) m->officers = phase[p];
         double lead_min = 0;
         num_key(L, e, "lead_minutes", 0, 0, 24 * 60, 0, &lead_min);
         m->lead_s = lead_min * 60;
@@ -195,6 +239,8 @@ static void read_majors(loader *L)
         if (int_key(L, g, "officers", REQ_INT, 1, 100000, &x)) r->random_officers = (int)x;
         if (num_key(L, g, "duration_hours", REQ, 0, 24 * 30, OPEN_LO, &d))
             r->random_duration_s = d * 3600;
+        r->random_officers = read_needs(L, g, r->random_officers, r->random_duration_s,
+                                        r->random_needs, &r->n_random_needs);
     }
     if ((n || n_ev || (g && r->random_per_day > 0)) && r->n_tiers == 0)
         sc_err(&L->c, list ? list : evl ? evl : g,

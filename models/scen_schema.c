@@ -178,12 +178,17 @@ static const sk_key dispatch_keys[] = {{"policy", SK_STRING, false, NULL, NULL},
                                        {0}};
 
 /* Major incidents and the emergency reserve (scen_reserve.c). */
+static const sk_key need_keys[] = {{"after_hours", SK_FLOAT, true, NULL, NULL},
+                                   {"officers", SK_INT, true, NULL, NULL},
+                                   {0}};
+
 static const sk_key major_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                     NODE_REF_KEYS,
                                     {"day", SK_INT, false, NULL, NULL},
                                     {"start_h", SK_FLOAT, true, NULL, NULL},
                                     {"officers", SK_INT, true, NULL, NULL},
                                     {"duration_hours", SK_FLOAT, true, NULL, NULL},
+                                    {"needs", SK_LIST, false, need_keys, NULL},
                                     {0}};
 
 static const sk_key event_keys[] = {{"name", SK_STRING, true, NULL, NULL},
@@ -202,6 +207,7 @@ static const sk_key event_keys[] = {{"name", SK_STRING, true, NULL, NULL},
 static const sk_key major_random_keys[] = {{"per_day", SK_FLOAT, true, NULL, NULL},
                                            {"officers", SK_INT, true, NULL, NULL},
                                            {"duration_hours", SK_FLOAT, true, NULL, NULL},
+                                           {"needs", SK_LIST, false, need_keys, NULL},
                                            {0}};
 
 static const sk_key pool_keys[] = {{"officers", SK_INT, true, NULL, NULL},

@@ -216,18 +216,28 @@ typedef struct scen_tier {
     scen_dist assembly;     /* pool: order -> vehicle leaves the station */
 } scen_tier;
 
+/* What a major incident needs over time: from after_s after its start (the
+ * order, for a public event) on, `officers` on scene. The first step is at 0. */
+#define SCEN_MAX_NEEDS 16
+typedef struct scen_need {
+    double after_s;
+    int officers;
+} scen_need;
+
 typedef struct scen_major {
     char *name;
     uint32_t node;
     double start_s;         /* from the start of day 0 */
     double duration_s;
-    int officers;           /* officers it needs on scene (a public event: the most of its phases) */
+    int officers;           /* the most it needs on scene at once (its size) */
     int planned;            /* a large public event: start_s is when its officers are
                              * ordered out (before_hours ahead of the event itself) */
-    double event_s;         /* public event: the event itself starts ... */
-    double event_end_s;     /* ... and ends (others: start_s and start_s + duration_s) */
-    int phase_officers[3];  /* needed before, during and after the event (others: officers) */
-    double lead_s;          /* public event: a phase's extra officers are ordered this long
+    scen_need needs[SCEN_MAX_NEEDS]; /* over time; a public event: before, during, after */
+    size_t n_needs;
+    int event_step;         /* public event: the step at which the event itself starts;
+                             * -1 for an incident */
+    double event_s;         /* public event: when the event itself starts (others: start_s) */
+    double lead_s;          /* public event: a step's extra officers are ordered this long
                              * before it begins (others: 0) */
 } scen_major;
 
@@ -242,8 +252,10 @@ typedef struct scen_reserve {
     scen_tier tiers[SCEN_MAX_TIERS]; size_t n_tiers;
     scen_major *majors;     size_t n_majors;      /* scheduled, then public events */
     double random_per_day;  /* random major incidents: rate (0: none) */
-    int random_officers;    /* ... their size */
+    int random_officers;    /* ... their size (the most they need at once) */
     double random_duration_s;
+    scen_need random_needs[SCEN_MAX_NEEDS]; /* ... what they need over time */
+    size_t n_random_needs;
     scen_pull_back pull_back;
 } scen_reserve;
 

@@ -321,10 +321,15 @@ static void check_public_phases(void)
     scenario *s = load("\"foot\"", ev, NULL, 0);
     if (!s) return;
     CHECK_EQ(s->reserve.majors[1].officers, 10);
-    CHECK_EQ(s->reserve.majors[1].phase_officers[0], 4);
-    CHECK_EQ(s->reserve.majors[1].phase_officers[2], 2);
-    CHECK_NEAR(s->reserve.majors[1].event_s, 2 * 86400.0 + 18 * 3600.0, 1e-9);
-    CHECK_NEAR(s->reserve.majors[1].event_end_s, 2 * 86400.0 + 21 * 3600.0, 1e-9);
+    const scen_major *sm = &s->reserve.majors[1];
+    CHECK_EQ(sm->n_needs, 3);
+    CHECK_EQ(sm->event_step, 1);
+    CHECK_EQ(sm->needs[0].officers, 4);
+    CHECK_EQ(sm->needs[1].officers, 10);
+    CHECK_EQ(sm->needs[2].officers, 2);
+    CHECK_NEAR(sm->needs[1].after_s, 3600.0, 1e-9);
+    CHECK_NEAR(sm->needs[2].after_s, 4 * 3600.0, 1e-9);
+    CHECK_NEAR(sm->event_s, 2 * 86400.0 + 18 * 3600.0, 1e-9);
     model_ws *w = model_ws_create(s);
     rep_result r = {0};
     CHECK_EQ(model_run_rep(w, 0, &r), 0);
@@ -453,6 +458,78 @@ static void check_freed_units_join(void)
     scen_destroy(s);
 }
 
+/* An incident's needs over time: 10 from its start, 16 after an hour, 5 after 90 minutes.
+ * The squads (main) go at once; the cars (aux, no pool) are ordered with it but nothing is
+ * needed of them until the hour, when all three come; at 90 minutes the surplus goes back,
+ * the latest tier first (the three cars, then one squad). */
+static void check_needs_over_time(void)
+{
+    const char *extra = "reserve = ( { name = \"main\"; officers = 10; from = [ \"squad\" ]; },\n"
+                        "  { name = \"aux\"; officers = 6; from = [ \"car\" ]; } );\n"
+                        "major_incidents = ( { name = \"w\"; node = \"Market\"; day = 1;\n"
+                        "    start_h = 12.0; officers = 10; duration_hours = 2.0;\n"
+                        "    needs = ( { after_hours = 1.0; officers = 16; },\n"
+                        "              { after_hours = 1.5; officers = 5; } ); } );\n"
+                        "major_random = { per_day = 0.5; officers = 8; duration_hours = 1.0;\n"
+                        "    needs = ( { after_hours = 0.5; officers = 12; } ); };\n";
+    scenario *s = load_replaced("\"foot\"", extra, NULL, 0);
+    if (!s) return;
+    CHECK_EQ(s->reserve.majors[0].officers, 16);
+    CHECK_EQ(s->reserve.majors[0].n_needs, 3);
+    CHECK_EQ(s->reserve.random_officers, 12);
+    CHECK_EQ(s->reserve.n_random_needs, 2);
+    model_ws *w = model_ws_create(s);
+    rep_result r = {0};
+    CHECK_EQ(model_run_rep(w, 0, &r), 0);
+    static const double t_want[] = {0, 0, 0, 3600, 3600, 3600, 5400, 7200};
+    static const int n_want[] = {0, 5, 10, 12, 14, 16, 5, 0};
+    size_t k = 0;
+    for (size_t i = 0; i < r.n_curve; i++) {
+        if (r.curve[i].incident != 0) continue;
+        CHECK(k < 8);
+        if (k < 8) {
+            CHECK_NEAR(r.curve[i].t_s, t_want[k], 1e-9);
+            CHECK_EQ(r.curve[i].officers, n_want[k]);
+        }
+        k++;
+    }
+    CHECK_EQ(k, 8);
+    CHECK_EQ(r.majors[0].officers, 16);
+    CHECK_EQ(r.majors[0].peak_officers, 16);
+    CHECK_NEAR(r.majors[0].t_full_s, 3600.0, 1e-9);
+    /* The random ones (drawn over the 3 days) reach their 12 too. */
+    for (size_t i = 1; i < r.n_majors; i++) {
+        CHECK_EQ(r.majors[i].random, 1);
+        CHECK_EQ(r.majors[i].officers, 12);
+    }
+    rep_result_fini(&r);
+    model_ws_destroy(w);
+    scen_destroy(s);
+
+    /* Steps out of order, or past the end. */
+    const char *bad[] = {"major_incidents.w.needs.[1].after_hours=0.5",
+                         "major_incidents.w.needs.[1].after_hours=2.0"};
+    const char *want[] = {"major_incidents.[0].needs.[1].after_hours: steps must come in order of time",
+                          "major_incidents.[0].needs.[1].after_hours: must be"};
+    for (int b = 0; b < 2; b++) {
+        char path[128];
+        snprintf(path, sizeof path, "%s/p.cfg", dir);
+        diag *d = diag_create();
+        scenario *sb = scen_load(path, &bad[b], 1, d);
+        CHECK(sb == NULL);
+        char *msg = NULL;
+        size_t len = 0;
+        FILE *mf = open_memstream(&msg, &len);
+        diag_print(d, mf);
+        fclose(mf);
+        if (!(msg && strstr(msg, want[b]))) fprintf(stderr, "got: %s\n", msg ? msg : "");
+        CHECK(msg && strstr(msg, want[b]));
+        free(msg);
+        diag_destroy(d);
+        scen_destroy(sb);
+    }
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/test_reserve.XXXXXX");
@@ -464,6 +541,7 @@ int main(void)
     check_degrade_recover();
     check_public_phases();
     check_freed_units_join();
+    check_needs_over_time();
     char path[128];
     snprintf(path, sizeof path, "%s/r.cfg", dir);
     remove(path);
