@@ -1075,7 +1075,7 @@ static int model_mj_may_take(const model_ws *w, uint32_t ui)
     if (su->line >= 0 && !pb->patrol_lines) return 0;
     if (su->post >= 0) {
         int stays = w->post[su->post].present - (w->u[ui].state == UNIT_AT_POST);
-        if (stays < pb->posts_keep) return 0;
+        if (stays < (pb->post_keep ? pb->post_keep[su->post] : pb->posts_keep)) return 0;
     }
     return 1;
 }

@@ -253,11 +253,32 @@ static void read_pull_back(loader *L)
     scen_pull_back *p = &s->reserve.pull_back;
     p->patrol_lines = true;
     p->posts_keep = 1;
+    if (s->n_posts && !(p->post_keep = calloc(s->n_posts, sizeof *p->post_keep))) {
+        diag_error(L->c.d, L->c.file, 0, NULL, "out of memory for the pull-back policy");
+        return;
+    }
+    for (size_t i = 0; i < s->n_posts; i++) p->post_keep[i] = p->posts_keep;
     const config_setting_t *g = sc_member(L->root, "pull_back");
     if (!g || !config_setting_is_group(g)) return;
     long long x;
     sc_get_bool(g, "patrol_lines", &p->patrol_lines);
     if (int_key(L, g, "posts_keep", 1, 0, 1000, &x)) p->posts_keep = (int)x;
+    for (size_t i = 0; i < s->n_posts; i++) p->post_keep[i] = p->posts_keep;
+    /* "Checkpoints must keep two": a kind's own rule over the general one. */
+    const config_setting_t *bk = sc_member(g, "posts_keep_by_kind");
+    for (size_t j = 0; bk && config_setting_is_list(bk) && j < sc_length(bk); j++) {
+        const config_setting_t *e = elem(bk, j);
+        const char *kind;
+        if (!str_key(L, e, "kind", &kind) || !int_key(L, e, "keep", REQ_INT, 0, 1000, &x)) continue;
+        size_t hit = 0;
+        for (size_t i = 0; i < s->n_posts; i++)
+            if (strcmp(s->posts[i].kind, kind) == 0) {
+                p->post_keep[i] = (int)x;
+                hit++;
+            }
+        if (!hit) sc_err(&L->c, sc_member(e, "kind"), "no post is of kind '%s'", kind);
+    }
+    check_unique(L, bk, "kind", "post kind");
     const config_setting_t *fl = sc_member(g, "first");
     if (!fl || !config_setting_is_aggregate(fl) || config_setting_is_group(fl)) return;
     for (size_t j = 0; j < sc_length(fl); j++) {
@@ -286,5 +307,6 @@ void scen_reserve_fini(scen_reserve *r)
     }
     for (size_t i = 0; i < r->n_majors; i++) free(r->majors[i].name);
     free(r->majors);
+    free(r->pull_back.post_keep);
     memset(r, 0, sizeof *r);
 }

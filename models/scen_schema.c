@@ -226,8 +226,13 @@ static const sk_key tier_keys[] = {{"name", SK_STRING, true, NULL, NULL},
                                    {"mode", SK_STRING, false, NULL, NULL},
                                    {0}};
 
+static const sk_key keep_kind_keys[] = {{"kind", SK_STRING, true, NULL, NULL},
+                                        {"keep", SK_INT, true, NULL, NULL},
+                                        {0}};
+
 static const sk_key pull_back_keys[] = {{"patrol_lines", SK_BOOL, false, NULL, NULL},
                                         {"posts_keep", SK_INT, false, NULL, NULL},
+                                        {"posts_keep_by_kind", SK_LIST, false, keep_kind_keys, "kind"},
                                         {"first", SK_STRS, false, NULL, NULL},
                                         {0}};
 

@@ -245,6 +245,8 @@ typedef struct scen_major {
 typedef struct scen_pull_back {
     bool patrol_lines;      /* units on patrol lines may be taken */
     int posts_keep;         /* units each post keeps (those at it); the rest may go */
+    int *post_keep;         /* [n_posts] the same per post: posts_keep, or its kind's
+                             * posts_keep_by_kind (NULL without posts) */
     uint32_t first_mask;    /* kinds taken before the others (rapid squads) */
 } scen_pull_back;
 

@@ -249,6 +249,52 @@ static void check_pull_back(void)
         model_ws_destroy(w);
         scen_destroy(s);
     }
+    /* A kind's own rule over the general one: kiosks keep none although posts keep 1. */
+    const char *by_kind[] = {"pull_back.posts_keep_by_kind.[0].keep=0"};
+    char extra[640];
+    snprintf(extra, sizeof extra, guards, 1);
+    char *cut = strstr(extra, "};\n");
+    if (cut) snprintf(cut, sizeof extra - (size_t)(cut - extra),
+                      "posts_keep_by_kind = ( { kind = \"kiosk\"; keep = 2; } ); };\n");
+    scenario *s = load_replaced("\"foot\"", extra, by_kind, 1);
+    if (s) {
+        CHECK_EQ(s->reserve.pull_back.post_keep[0], 0);
+        model_ws *w = model_ws_create(s);
+        rep_result r = {0};
+        CHECK_EQ(model_run_rep(w, 0, &r), 0);
+        CHECK_EQ(r.majors[0].units, 3 + 2);
+        rep_result_fini(&r);
+        model_ws_destroy(w);
+        scen_destroy(s);
+    }
+    /* A kind no post has. */
+    snprintf(extra, sizeof extra, guards, 1);
+    cut = strstr(extra, "};\n");
+    if (cut) snprintf(cut, sizeof extra - (size_t)(cut - extra),
+                      "posts_keep_by_kind = ( { kind = \"kisok\"; keep = 2; } ); };\n");
+    char path[128];
+    snprintf(path, sizeof path, "%s/p.cfg", dir);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        char body[8192];
+        snprintf(body, sizeof body, base_cfg, "\"foot\"", "");
+        char *rc = strstr(body, "reserve = (");
+        if (rc) *rc = '\0';
+        fprintf(f, "%s%s", body, extra);
+        fclose(f);
+        diag *d = diag_create();
+        scenario *sb = scen_load(path, NULL, 0, d);
+        CHECK(sb == NULL);
+        char *msg = NULL;
+        size_t len = 0;
+        FILE *mf = open_memstream(&msg, &len);
+        diag_print(d, mf);
+        fclose(mf);
+        CHECK(msg && strstr(msg, "pull_back.posts_keep_by_kind.[0].kind: no post is of kind 'kisok'"));
+        free(msg);
+        diag_destroy(d);
+        scen_destroy(sb);
+    }
 }
 
 /* Ordinary calls answered by the cars: while the reserve holds them (a 12-hour incident) the
