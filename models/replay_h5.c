@@ -131,10 +131,21 @@ int replay_h5_write(h5_file *f, const replay *r)
     char group[64];
     snprintf(group, sizeof group, "/replay/rep_%u", r->rep);
     hid_t fid = h5_file_id(f);
-    /* A group of this replication from an interrupted run that is being resumed: replace it. */
-    if (h5_exists(f, group) && H5Ldelete(fid, group, H5P_DEFAULT) < 0)
-        return h5_file_fail(f, H5X_EIO, "%s: cannot replace the group left by an earlier run",
-                            group);
+    /* A group of this replication from an interrupted run that is being resumed: replace it.
+     * One a kill left half-written may not be deletable (its header is torn); its link can
+     * still be moved aside, to a name replay_h5_list ignores, so the resume goes on. */
+    if (h5_exists(f, group) && H5Ldelete(fid, group, H5P_DEFAULT) < 0) {
+        int moved = 0;
+        for (unsigned k = 0; k < 100 && !moved; k++) {
+            char aside[96];
+            snprintf(aside, sizeof aside, "/replay/damaged_rep_%u_%u", r->rep, k);
+            moved = !h5_exists(f, aside) &&
+                    H5Lmove(fid, group, fid, aside, H5P_DEFAULT, H5P_DEFAULT) >= 0;
+        }
+        if (!moved)
+            return h5_file_fail(f, H5X_EIO, "%s: cannot replace the group left by an earlier run",
+                                group);
+    }
     int rc = h5_group_create(f, group);
     if (rc) return rc;
 

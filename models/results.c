@@ -590,7 +590,8 @@ results_writer *results_create_range(const char *path, const scenario *s, const 
     w->s = s;
     w->m = m;
     w->rep_first = rep_first;
-    w->f = h5_file_create(path, err, errlen);
+    /* Staged: a kill while the file is set up leaves no .tmp to resume, only a .part. */
+    w->f = h5_file_create_staged(path, err, errlen);
     if (!w->f) {
         free(w);
         return NULL;
@@ -618,7 +619,7 @@ results_writer *results_create_range(const char *path, const scenario *s, const 
                                    sizeof(unit_rec), 0);
     if (!w->unit_reps) goto err;
     w->ops = results_ops_create(f, s);
-    if (!w->ops || h5_file_flush(f)) goto err;
+    if (!w->ops || h5_file_publish(f)) goto err;
     return w;
 err:
     copy_err(err, errlen, h5_file_error(f));

@@ -58,7 +58,9 @@
 struct h5_file {
     hid_t id;          /* the HDF5 file, H5I_INVALID_HID once closed */
     char *path;        /* the final path (messages use it) */
-    char *tmp_path;    /* "<path>.tmp" for a created file, NULL for an opened one */
+    char *tmp_path;    /* "<path>.tmp" for a created file, NULL for an opened one; while
+                        * staged, "<path>.tmp.part" */
+    char *publish_path; /* staged: "<path>.tmp", where h5_file_publish puts it */
     bool committed;    /* h5_file_commit succeeded */
     char err[1024];    /* the last failure */
 };
@@ -449,7 +451,7 @@ static hid_t h5_fapl_checked(void)
     return fapl;
 }
 
-h5_file *h5_file_create(const char *path, char *err, size_t errlen)
+static h5_file *h5_file_create_as(const char *path, bool staged, char *err, size_t errlen)
 {
     h5_quiet();
     if (err && errlen) err[0] = '\0';
@@ -457,6 +459,18 @@ h5_file *h5_file_create(const char *path, char *err, size_t errlen)
     if (!f) {
         h5_format(err, errlen, path, false, "out of memory");
         return NULL;
+    }
+    if (staged) {
+        size_t n = strlen(f->tmp_path) + sizeof ".part";
+        char *part = malloc(n);
+        if (!part) {
+            h5_format(err, errlen, path, false, "out of memory");
+            h5_file_close(f);
+            return NULL;
+        }
+        snprintf(part, n, "%s.part", f->tmp_path);
+        f->publish_path = f->tmp_path;
+        f->tmp_path = part;
     }
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = h5_fapl();
     if (fcpl < 0 || fapl < 0 ||
@@ -477,6 +491,30 @@ err:
     h5_close_id(fapl);
     h5_file_close(f);
     return NULL;
+}
+
+h5_file *h5_file_create(const char *path, char *err, size_t errlen)
+{
+    return h5_file_create_as(path, false, err, errlen);
+}
+
+h5_file *h5_file_create_staged(const char *path, char *err, size_t errlen)
+{
+    return h5_file_create_as(path, true, err, errlen);
+}
+
+int h5_file_publish(h5_file *f)
+{
+    if (!f || !f->publish_path || f->id < 0) return H5X_EINVAL;
+    if (H5Fflush(f->id, H5F_SCOPE_GLOBAL) < 0) return h5_fail_hdf5(f, H5X_EIO, "cannot flush");
+    /* The file stays open: the rename moves the name, not the open file. */
+    if (rename(f->tmp_path, f->publish_path) != 0)
+        return h5_file_fail(f, H5X_EIO, "cannot rename %s to %s: %s", f->tmp_path,
+                            f->publish_path, strerror(errno));
+    free(f->tmp_path);
+    f->tmp_path = f->publish_path;
+    f->publish_path = NULL;
+    return H5X_OK;
 }
 
 h5_file *h5_file_open(const char *path, bool writable, int *code, char *err, size_t errlen)
@@ -641,6 +679,7 @@ void h5_file_close(h5_file *f)
     if (f->id >= 0) H5Fclose(f->id);
     free(f->path);
     free(f->tmp_path);
+    free(f->publish_path);
     free(f);
 }
 

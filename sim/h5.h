@@ -73,6 +73,13 @@ typedef struct h5_file h5_file;
  * in err. Free with h5_file_commit + h5_file_close, or h5_file_close alone to keep the .tmp. */
 h5_file *h5_file_create(const char *path, char *err, size_t errlen);
 
+/* As h5_file_create, but the file is made as "<path>.tmp.part" and becomes "<path>.tmp"
+ * only at h5_file_publish (flushed first): a process killed while it set the file up leaves
+ * no .tmp to be resumed, only a .part that the next create replaces. h5_file_commit of a
+ * file never published renames the .part to <path>. */
+h5_file *h5_file_create_staged(const char *path, char *err, size_t errlen);
+int h5_file_publish(h5_file *f);
+
 /* Opens an existing HDF5 file, read-only or for appending. NULL with a message in err, and
  * the H5X_ code in *code (code may be NULL), when the file is missing (H5X_ENOTFOUND), cannot
  * be read or is locked by a process writing it (H5X_EIO), or is not HDF5 or is truncated or
