@@ -1366,7 +1366,7 @@ static int model_on_major(model_ws *w, uint32_t mi, uint64_t arg, double t_s)
         return 0;
     case MJ_TIER: return model_mj_call_tier(w, mi, k, t_s);
     case MJ_POOL:
-        return m->ended ? 0 : model_mj_pool_arrive(w, mi, k, officers & 0xFFFFFF, arg >> 32, t_s);
+        return m->ended ? 0 : model_mj_pool_arrive(w, mi, k, officers, arg >> 32, t_s);
     case MJ_ORDER: /* a later step's extra officers, ordered ahead (officers: the step) */
         if (m->ended || m->needs[officers].officers <= m->officers) return 0;
         m->officers = m->needs[officers].officers;

@@ -75,14 +75,13 @@ static scenario *load(const char *kinds, const char *extra, const char *const *s
 
 /* The base scenario with its reserve and incident replaced by `extra` (a later setting of
  * the same name would be a duplicate in libconfig, so the base is cut before them). */
-static scenario *load_replaced(const char *kinds, const char *extra, const char *const *sets,
-                               size_t n)
+static const char *write_replaced(const char *kinds, const char *extra)
 {
-    char path[128];
+    static char path[128];
     snprintf(path, sizeof path, "%s/p.cfg", dir);
     FILE *f = fopen(path, "w");
     CHECK(f != NULL);
-    if (!f) return NULL;
+    if (!f) return path;
     char *body = malloc(8192);
     CHECK(body != NULL);
     if (body) {
@@ -93,12 +92,42 @@ static scenario *load_replaced(const char *kinds, const char *extra, const char 
     }
     free(body);
     fclose(f);
+    return path;
+}
+
+static scenario *load_replaced(const char *kinds, const char *extra, const char *const *sets,
+                               size_t n)
+{
+    const char *path = write_replaced(kinds, extra);
     diag *d = diag_create();
     scenario *s = scen_load(path, sets, n, d);
     if (!s) diag_print(d, stderr);
     diag_destroy(d);
     CHECK(s != NULL);
     return s;
+}
+
+/* Loading path with the overrides must fail with a message holding want (and also2, if not
+ * NULL). */
+static void expect_load_error(const char *path, const char *const *sets, size_t n,
+                              const char *want, const char *also)
+{
+    diag *d = diag_create();
+    scenario *s = scen_load(path, sets, n, d);
+    CHECK(s == NULL);
+    char *msg = NULL;
+    size_t len = 0;
+    FILE *mf = open_memstream(&msg, &len);
+    if (mf) {
+        diag_print(d, mf);
+        fclose(mf);
+    }
+    int ok = msg && strstr(msg, want) && (!also || strstr(msg, also));
+    if (!ok) fprintf(stderr, "expected '%s' in: %s\n", want, msg ? msg : "");
+    CHECK(ok);
+    free(msg);
+    diag_destroy(d);
+    scen_destroy(s);
 }
 
 /* The curve, exactly: squads at +0 (5, 10); the cars at +60 (12, 14, 16); sup's pool at +1200
@@ -272,29 +301,8 @@ static void check_pull_back(void)
     cut = strstr(extra, "};\n");
     if (cut) snprintf(cut, sizeof extra - (size_t)(cut - extra),
                       "posts_keep_by_kind = ( { kind = \"kisok\"; keep = 2; } ); };\n");
-    char path[128];
-    snprintf(path, sizeof path, "%s/p.cfg", dir);
-    FILE *f = fopen(path, "w");
-    if (f) {
-        char body[8192];
-        snprintf(body, sizeof body, base_cfg, "\"foot\"", "");
-        char *rc = strstr(body, "reserve = (");
-        if (rc) *rc = '\0';
-        fprintf(f, "%s%s", body, extra);
-        fclose(f);
-        diag *d = diag_create();
-        scenario *sb = scen_load(path, NULL, 0, d);
-        CHECK(sb == NULL);
-        char *msg = NULL;
-        size_t len = 0;
-        FILE *mf = open_memstream(&msg, &len);
-        diag_print(d, mf);
-        fclose(mf);
-        CHECK(msg && strstr(msg, "pull_back.posts_keep_by_kind.[0].kind: no post is of kind 'kisok'"));
-        free(msg);
-        diag_destroy(d);
-        scen_destroy(sb);
-    }
+    expect_load_error(write_replaced("\"foot\"", extra), NULL, 0,
+                      "pull_back.posts_keep_by_kind.[0].kind: no post is of kind 'kisok'", NULL);
 }
 
 /* Ordinary calls answered by the cars: while the reserve holds them (a 12-hour incident) the
@@ -452,19 +460,7 @@ static void check_public_phases(void)
     if (!f) return;
     fprintf(f, base_cfg, "\"foot\"", bad);
     fclose(f);
-    diag *d = diag_create();
-    scenario *sb = scen_load(path, NULL, 0, d);
-    CHECK(sb == NULL);
-    char *msg = NULL;
-    size_t len = 0;
-    FILE *mf = open_memstream(&msg, &len);
-    diag_print(d, mf);
-    fclose(mf);
-    CHECK(msg && strstr(msg, "public_events.[0].officers_before") &&
-          strstr(msg, "before_hours > 0"));
-    free(msg);
-    diag_destroy(d);
-    scen_destroy(sb);
+    expect_load_error(path, NULL, 0, "public_events.[0].officers_before", "before_hours > 0");
 }
 
 /* Units busy on ordinary calls when a tier is called join the incident when they come free,
@@ -557,23 +553,9 @@ static void check_needs_over_time(void)
                          "major_incidents.w.needs.[1].after_hours=2.0"};
     const char *want[] = {"major_incidents.[0].needs.[1].after_hours: steps must come in order of time",
                           "major_incidents.[0].needs.[1].after_hours: must be"};
-    for (int b = 0; b < 2; b++) {
-        char path[128];
-        snprintf(path, sizeof path, "%s/p.cfg", dir);
-        diag *d = diag_create();
-        scenario *sb = scen_load(path, &bad[b], 1, d);
-        CHECK(sb == NULL);
-        char *msg = NULL;
-        size_t len = 0;
-        FILE *mf = open_memstream(&msg, &len);
-        diag_print(d, mf);
-        fclose(mf);
-        if (!(msg && strstr(msg, want[b]))) fprintf(stderr, "got: %s\n", msg ? msg : "");
-        CHECK(msg && strstr(msg, want[b]));
-        free(msg);
-        diag_destroy(d);
-        scen_destroy(sb);
-    }
+    char path[128];
+    snprintf(path, sizeof path, "%s/p.cfg", dir);
+    for (int b = 0; b < 2; b++) expect_load_error(path, &bad[b], 1, want[b], NULL);
 }
 
 int main(void)
